@@ -1,0 +1,78 @@
+# WISPGate Integration Guide. `make html` builds the site, `make test` runs every test.
+# Both create .venv and install the pinned dependencies (requirements/*.lock) when missing.
+
+PYTHON     ?= python3
+VENV       ?= .venv
+BIN        := $(VENV)/bin
+SPHINXOPTS ?= -W --keep-going -n
+JOBS       ?= auto
+BUILDDIR   ?= _build
+HOST       ?= 127.0.0.1
+PORT       ?= 8000
+EXT        := PYTHONPATH=_ext
+
+.DEFAULT_GOAL := help
+.PHONY: help html dirhtml epub text linkcheck livehtml check test clean lock venv test-env
+
+help:
+	@echo "make html       build the site into $(BUILDDIR)/html (warnings are errors)"
+	@echo "make test       run the whole test suite"
+	@echo "make check      validate data/ against the schema in well under a second"
+	@echo "make livehtml   live preview on http://$(HOST):$(PORT), rebuilding on edits to pages, data/ and _ext/"
+	@echo "make linkcheck  check every external link"
+	@echo "make epub       offline copy for field technicians"
+	@echo "make clean      remove build output"
+	@echo "make lock       re-pin requirements/*.lock from requirements/*.in"
+
+# Stamps re-run the install whenever a lock file changes.
+$(VENV)/.docs-installed: requirements/docs.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/docs.lock
+	touch $@
+
+$(VENV)/.test-installed: requirements/test.lock $(VENV)/.docs-installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/test.lock
+	touch $@
+
+venv: $(VENV)/.docs-installed
+test-env: $(VENV)/.test-installed
+
+html: venv
+	$(BIN)/sphinx-build -b html -j $(JOBS) $(SPHINXOPTS) . $(BUILDDIR)/html
+
+dirhtml: venv
+	$(BIN)/sphinx-build -b dirhtml -j $(JOBS) $(SPHINXOPTS) . $(BUILDDIR)/dirhtml
+
+epub: venv
+	$(BIN)/sphinx-build -b epub $(SPHINXOPTS) . $(BUILDDIR)/epub
+
+text: venv
+	$(BIN)/sphinx-build -b text $(SPHINXOPTS) . $(BUILDDIR)/text
+
+linkcheck: venv
+	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
+
+livehtml: venv
+	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch data --watch _ext \
+		--ignore "*/__pycache__/*" -b html $(SPHINXOPTS) . $(BUILDDIR)/livehtml
+
+check: venv
+	$(EXT) $(BIN)/python -m wispgate_connectors check
+
+test: test-env
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(BUILDDIR)
+
+lock:
+	rm -rf $(BUILDDIR)/lockenv
+	$(PYTHON) -m venv $(BUILDDIR)/lockenv
+	$(BUILDDIR)/lockenv/bin/python -m pip install --quiet -r requirements/docs.in
+	$(BUILDDIR)/lockenv/bin/python -m pip freeze --all --exclude pip --exclude setuptools --exclude wheel > requirements/docs.lock.tmp
+	$(BUILDDIR)/lockenv/bin/python -m pip install --quiet -r requirements/test.in
+	$(BUILDDIR)/lockenv/bin/python -m pip freeze --all --exclude pip --exclude setuptools --exclude wheel > requirements/test.lock.tmp
+	(echo "# Pinned by 'make lock' from docs.in."; cat requirements/docs.lock.tmp) > requirements/docs.lock
+	(echo "# Pinned by 'make lock' from test.in."; cat requirements/test.lock.tmp) > requirements/test.lock
+	rm -f requirements/*.lock.tmp
+	rm -rf $(BUILDDIR)/lockenv

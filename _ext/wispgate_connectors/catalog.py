@@ -1,0 +1,619 @@
+"""Load and validate the connector data into typed objects with line marks.
+
+This module imports no Sphinx: the quick check (``cli.py``) and the scaffold
+command use it on their own and stay fast.  Every problem becomes a
+:class:`Problem` naming the file, the line and what is wrong; nothing here
+raises on bad data.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+import json
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+#: the published schema; one copy for every project that uses this extension
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "data" / "schema" / "connector.schema.json"
+CONNECTOR_DIR = Path("data/connectors")
+DOMAINS_PATH = Path("data/domains.yaml")
+USE_CASES_PATH = Path("data/use-cases.yaml")
+READINESS_PATH = Path("data/readiness.yaml")
+PAGE_DIR = "integrations"
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 12
+READINESS_KEYS = ("pre_deployment", "post_deployment", "guide_behaviour")
+
+
+class Subtype(str, enum.Enum):
+    """Warning subtypes, usable in ``suppress_warnings`` as ``wispgate.<value>``."""
+
+    syntax = "syntax"
+    schema = "schema"
+    reference = "reference"
+    duplicate = "duplicate"
+    page = "page"
+    markup = "markup"
+    secret = "secret"
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    subtype: Subtype = Subtype.schema
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+# --- typed objects -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Code:
+    language: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    name: str
+    required: bool
+    type: str
+    description: str
+    line: int
+    example: Any = None
+    default: Any = None
+    secret: bool = False
+    where: str | None = None
+    choices: tuple = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    body: str
+    line: int
+    code: Code | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    symptom: str
+    cause: str
+    fix: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Check:
+    check: str
+    how: str
+    expect: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Related:
+    title: str
+    line: int
+    doc: str | None = None
+    connector: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Version:
+    version: str
+    date: str
+    changes: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Verified:
+    date: str
+    against: str
+
+
+@dataclass(frozen=True)
+class Connector:
+    id: str
+    name: str
+    vendor: str
+    domain: str
+    type: str
+    complexity: str
+    summary: str
+    use_cases: tuple[str, ...]
+    what: str
+    where: str
+    prerequisites: tuple[str, ...]
+    fields: tuple[ConfigField, ...]
+    flow: tuple[Step, ...]
+    failures: tuple[Failure, ...]
+    validation: tuple[Check, ...]
+    versions: tuple[Version, ...]
+    path: str
+    #: line of each top-level key, for messages about the rendered page
+    lines: dict = field(default_factory=dict, compare=False, hash=False)
+    complexity_note: str | None = None
+    featured: bool = False
+    example: Code | None = None
+    related: tuple[Related, ...] = ()
+    readiness: dict = field(default_factory=dict, compare=False, hash=False)
+    verified: Verified | None = None
+
+    @property
+    def docname(self) -> str:
+        return f"{PAGE_DIR}/{self.id}"
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+    @property
+    def required_fields(self) -> tuple[ConfigField, ...]:
+        return tuple(f for f in self.fields if f.required)
+
+    @property
+    def optional_fields(self) -> tuple[ConfigField, ...]:
+        return tuple(f for f in self.fields if not f.required)
+
+    def listing_digest(self) -> str:
+        """What catalog pages show of this connector; they re-read when it changes."""
+        shown = (
+            self.id, self.name, self.vendor, self.domain, self.type,
+            self.complexity, self.summary, self.use_cases, self.featured,
+            self.prerequisites[:1], len(self.prerequisites),
+            tuple((v.version, v.date, v.changes) for v in self.versions),
+            tuple((f.name, f.required, f.type, f.secret) for f in self.fields),
+        )
+        return repr(shown)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """One entry of domains.yaml or use-cases.yaml."""
+
+    key: str
+    title: str
+    description: str
+    line: int
+    icon: str | None = None
+
+
+@dataclass
+class Catalog:
+    root: Path
+    connectors: dict[str, Connector] = field(default_factory=dict)
+    domains: dict[str, Taxonomy] = field(default_factory=dict)
+    use_cases: dict[str, Taxonomy] = field(default_factory=dict)
+    readiness: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: ids whose file exists but did not load; their pages say so instead of failing twice
+    broken: dict[str, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+
+    def by_domain(self, key: str) -> list[Connector]:
+        return [c for c in self.sorted() if c.domain == key]
+
+    def by_use_case(self, key: str) -> list[Connector]:
+        return [c for c in self.sorted() if key in c.use_cases]
+
+    def sorted(self) -> list[Connector]:
+        return sorted(self.connectors.values(), key=lambda c: (c.name.lower(), c.id))
+
+    def featured(self) -> list[Connector]:
+        return [c for c in self.sorted() if c.featured]
+
+
+# --- YAML with line marks ----------------------------------------------------
+
+
+class Marks(dict):
+    """Maps a path inside the document (tuple of keys and indexes) to a line."""
+
+    def line(self, path: tuple) -> int:
+        path = tuple(path)
+        while path not in self and path:
+            path = path[:-1]
+        return self.get(path, 1)
+
+
+class _DataError(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        raise _DataError(node.start_mark.line + 1, f"values are nested more than {MAX_DEPTH} levels deep")
+    marks[path] = node.start_mark.line + 1
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode):
+                raise _DataError(line, "a mapping key must be a plain word, not a list or mapping")
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _DataError(line, "merge keys ('<<') are not allowed in connector data")
+            key = key_node.value
+            if key in out:
+                raise _DataError(
+                    line, f"duplicate key '{key}' (first given on line {marks[path + (key,)]})"
+                )
+            marks[path + (key,)] = line
+            out[key] = _to_python(value_node, path + (key,), marks, depth + 1)
+            marks[path + (key,)] = line
+        return out
+    if isinstance(node, SequenceNode):
+        return [
+            _to_python(item, path + (i,), marks, depth + 1) for i, item in enumerate(node.value)
+        ]
+    # Timestamps stay text: the schema checks dates as ISO strings.
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return node.value
+    if node.tag in ("tag:yaml.org,2002:binary", "tag:yaml.org,2002:set", "tag:yaml.org,2002:omap"):
+        raise _DataError(node.start_mark.line + 1, f"YAML tag {node.tag.rsplit(':', 1)[-1]!r} is not allowed")
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        raise _DataError(node.start_mark.line + 1, f"cannot read value: {exc}") from None
+
+
+class _NoAliasComposer(yaml.SafeLoader):
+    """A loader that refuses anchors and aliases instead of expanding them."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _DataError(
+                event.start_mark.line + 1,
+                "YAML anchors and aliases ('&name', '*name') are not allowed in connector data; "
+                "write the value out",
+            )
+        return super().compose_node(parent, index)
+
+
+def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
+    """Read one YAML file; return (data, marks, problems).  Never raises on bad input."""
+    marks = Marks()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, marks, [Problem(display, 1, f"cannot read file: {exc.strerror}", Subtype.syntax)]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, marks, [Problem(
+            display, 1, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", Subtype.syntax
+        )]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, marks, [Problem(
+            display, line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", Subtype.syntax
+        )]
+    loader = _NoAliasComposer(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, marks, [Problem(display, 1, "file is empty", Subtype.syntax)]
+        data = _to_python(node, (), marks)
+    except _DataError as exc:
+        return None, marks, [Problem(display, exc.line, exc.message, Subtype.syntax)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or str(exc)
+        if "\t" in text.splitlines()[line - 1 if line - 1 < len(text.splitlines()) else -1] and "tab" not in what:
+            what += " (tabs cannot indent YAML; use spaces)"
+        elif "'\\t'" in what:
+            what = "a tab character cannot be used for indentation in YAML; use spaces"
+        return None, marks, [Problem(display, line, f"YAML syntax error: {what}", Subtype.syntax)]
+    except yaml.YAMLError as exc:
+        return None, marks, [Problem(display, 1, f"YAML error: {exc}", Subtype.syntax)]
+    finally:
+        loader.dispose()
+    return data, marks, []
+
+
+# --- schema validation with readable messages --------------------------------
+
+
+@cache
+def _validator(schema_path: str):
+    import jsonschema
+
+    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _path_str(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+_TYPE_WORDS = {
+    "boolean": "true or false",
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "nothing",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _schema_message(error) -> tuple[tuple, str]:
+    """Turn a jsonschema error into (path, words)."""
+    path = tuple(error.absolute_path)
+    where = _path_str(path)
+    v, inst = error.validator, error.instance
+    if v == "type":
+        expected = error.validator_value
+        expected = [expected] if isinstance(expected, str) else expected
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        hint = ""
+        if expected == ["string"] and isinstance(inst, (int, float)) and not isinstance(inst, bool):
+            hint = " (put the value in quotes)"
+        elif expected == ["string"] and isinstance(inst, dict) and len(inst) == 1:
+            hint = " (a ': ' inside unquoted text starts a mapping; put the text in quotes)"
+        return path, f"{where}: expected {words}, got {_shown(inst)}{hint}"
+    if v == "required":
+        missing = [k for k in error.validator_value if k not in inst]
+        return path, f"{where}: missing required key '{missing[0]}'" if missing else f"{where}: {error.message}"
+    if v == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in inst if k not in allowed]
+        key = extra[0] if extra else "?"
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
+        return path + (key,), f"{_path_str(path + (key,))}: unknown key{hint}"
+    if v == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return path, f"{where}: expected one of {choices}, got {_shown(inst)}"
+    if v == "minItems":
+        return path, f"{where}: must list at least {error.validator_value} item" + ("s" if error.validator_value > 1 else "")
+    if v == "uniqueItems":
+        return path, f"{where}: lists the same value twice"
+    if v == "minLength" or (v == "pattern" and error.validator_value in ("\\S",) ):
+        return path, f"{where}: must not be empty"
+    if v == "maxLength":
+        return path, f"{where}: is {len(inst)} characters long; the limit is {error.validator_value}"
+    if v == "format" and error.validator_value == "date" or (v == "pattern" and "\\d{4}" in str(error.validator_value)):
+        return path, f"{where}: expected an ISO date (YYYY-MM-DD), got {_shown(inst)}"
+    if v == "pattern":
+        pattern = str(error.validator_value)
+        if "[a-z0-9]" in pattern and "https?" not in pattern:
+            if "/" in pattern:
+                return path, f"{where}: {_shown(inst)} is not a page name (lowercase letters, digits, '-', '_' and '/', no '..')"
+            return path, f"{where}: {_shown(inst)} must use only lowercase letters, digits and single hyphens"
+        if "https?" in pattern:
+            return path, f"{where}: {_shown(inst)} is not an http(s):// address"
+        if "\\n" in pattern:
+            return path, f"{where}: must be one line of text"
+        return path, f"{where}: {_shown(inst)} does not match {pattern}"
+    return path, f"{where}: {error.message}"
+
+
+def schema_problems(data: Any, marks: Marks, display: str, schema_path: Path) -> list[Problem]:
+    if not isinstance(data, dict):
+        return [Problem(display, marks.line(()), f"a connector file must be a mapping of keys, got {_shown(data)}")]
+    out = []
+    for error in _validator(str(schema_path)).iter_errors(data):
+        # keep the most specific message of a schema branch
+        if error.context:
+            error = min(error.context, key=lambda e: -len(e.absolute_path))
+        path, words = _schema_message(error)
+        out.append(Problem(display, marks.line(path), words, Subtype.schema))
+    return sorted(set(out), key=lambda p: (p.line, p.message))
+
+
+# --- building objects --------------------------------------------------------
+
+
+def _code(d: dict | None, line: int) -> Code | None:
+    if not d:
+        return None
+    return Code(language=d["language"], text=d["text"].rstrip("\n"), line=line)
+
+
+def _build_connector(data: dict, marks: Marks, display: str) -> Connector:
+    def line(*path) -> int:
+        return marks.line(path)
+
+    return Connector(
+        id=data["id"],
+        name=data["name"],
+        vendor=data["vendor"],
+        domain=data["domain"],
+        type=data["type"],
+        complexity=data["complexity"],
+        complexity_note=data.get("complexity_note"),
+        featured=bool(data.get("featured", False)),
+        summary=data["summary"],
+        use_cases=tuple(data["use_cases"]),
+        what=data["overview"]["what"],
+        where=data["overview"]["where"],
+        prerequisites=tuple(data["prerequisites"]),
+        fields=tuple(
+            ConfigField(
+                name=f["name"], required=f["required"], type=f["type"],
+                description=f["description"], example=f.get("example"),
+                default=f.get("default"), secret=bool(f.get("secret")) or f["type"] == "secret",
+                where=f.get("where"), choices=tuple(f.get("choices", ())), line=line("fields", i),
+            )
+            for i, f in enumerate(data["fields"])
+        ),
+        flow=tuple(
+            Step(title=s["title"], body=s["body"], code=_code(s.get("code"), line("flow", i, "code")),
+                 line=line("flow", i))
+            for i, s in enumerate(data["flow"])
+        ),
+        example=_code(data.get("example"), line("example")),
+        failures=tuple(
+            Failure(symptom=f["symptom"], cause=f["cause"], fix=f["fix"], line=line("failures", i))
+            for i, f in enumerate(data["failures"])
+        ),
+        validation=tuple(
+            Check(check=c["check"], how=c["how"], expect=c["expect"], line=line("validation", i))
+            for i, c in enumerate(data["validation"])
+        ),
+        readiness={k: tuple(v) for k, v in (data.get("readiness") or {}).items()},
+        related=tuple(
+            Related(title=r["title"], doc=r.get("doc"), connector=r.get("connector"), url=r.get("url"),
+                    line=line("related", i))
+            for i, r in enumerate(data.get("related", ()))
+        ),
+        versions=tuple(
+            Version(version=v["version"], date=v["date"], changes=tuple(v["changes"]), line=line("versions", i))
+            for i, v in enumerate(data["versions"])
+        ),
+        verified=Verified(**data["verified"]) if data.get("verified") else None,
+        path=display,
+        lines={k: marks.line((k,)) for k in data},
+    )
+
+
+def _semantic_problems(data: dict, marks: Marks, display: str, stem: str, catalog: Catalog) -> list[Problem]:
+    out: list[Problem] = []
+
+    def add(path: tuple, message: str, subtype: Subtype = Subtype.reference) -> None:
+        out.append(Problem(display, marks.line(path), message, subtype))
+
+    if data["id"] != stem:
+        add(("id",), f"id: '{data['id']}' does not match the file name '{stem}.yaml'", Subtype.schema)
+    if catalog.domains and data["domain"] not in catalog.domains:
+        add(("domain",), f"domain: unknown domain '{data['domain']}' (known: {', '.join(catalog.domains)})")
+    for i, key in enumerate(data["use_cases"]):
+        if catalog.use_cases and key not in catalog.use_cases:
+            add(("use_cases", i), f"use_cases[{i}]: unknown use case '{key}' (known: {', '.join(catalog.use_cases)})")
+    for i, f in enumerate(data["fields"]):
+        if f["type"] == "enum" and not f.get("choices"):
+            add(("fields", i, "type"), f"fields[{i}]: type enum needs a 'choices' list", Subtype.schema)
+        if f.get("choices") and "default" in f and f["default"] not in f["choices"]:
+            add(("fields", i, "default"), f"fields[{i}].default: {_shown(f['default'])} is not one of its choices", Subtype.schema)
+    for i, r in enumerate(data.get("related", ())):
+        given = [k for k in ("doc", "connector", "url") if k in r]
+        if len(given) != 1:
+            add(("related", i), f"related[{i}]: give exactly one of doc, connector or url (got {', '.join(given) or 'none'})", Subtype.schema)
+    dates = [v["date"] for v in data["versions"]]
+    if dates != sorted(dates, reverse=True):
+        add(("versions",), "versions: list the newest version first", Subtype.schema)
+    return out
+
+
+def _load_taxonomy(root: Path, rel: Path, catalog: Catalog) -> dict[str, Taxonomy]:
+    display = rel.as_posix()
+    data, marks, problems = read_yaml(root / rel, display)
+    catalog.problems.extend(problems)
+    if problems:
+        return {}
+    out: dict[str, Taxonomy] = {}
+    if not isinstance(data, list):
+        catalog.problems.append(Problem(display, 1, f"expected a list of entries, got {_shown(data)}"))
+        return out
+    for i, entry in enumerate(data):
+        line = marks.line((i,))
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("key", "title", "description")):
+            catalog.problems.append(Problem(display, line, f"[{i}]: needs key, title and description as text"))
+            continue
+        unknown = set(entry) - {"key", "title", "description", "icon"}
+        if unknown:
+            catalog.problems.append(Problem(display, marks.line((i, sorted(unknown)[0])), f"[{i}].{sorted(unknown)[0]}: unknown key"))
+        if entry["key"] in out:
+            catalog.problems.append(Problem(display, line, f"[{i}]: duplicate key '{entry['key']}'", Subtype.duplicate))
+            continue
+        out[entry["key"]] = Taxonomy(entry["key"], entry["title"], entry["description"], line, entry.get("icon"))
+    return out
+
+
+def _load_readiness(root: Path, catalog: Catalog) -> None:
+    display = READINESS_PATH.as_posix()
+    if not (root / READINESS_PATH).exists():
+        catalog.readiness = {k: () for k in READINESS_KEYS}
+        return
+    data, marks, problems = read_yaml(root / READINESS_PATH, display)
+    catalog.problems.extend(problems)
+    data = data if isinstance(data, dict) else {}
+    for key in data:
+        if key not in READINESS_KEYS:
+            catalog.problems.append(Problem(display, marks.line((key,)), f"{key}: unknown key (allowed: {', '.join(READINESS_KEYS)})"))
+    for key in READINESS_KEYS:
+        items = data.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            catalog.problems.append(Problem(display, marks.line((key,)), f"{key}: expected a list of text items"))
+            items = []
+        catalog.readiness[key] = tuple(items)
+
+
+def load_catalog(root: str | os.PathLike) -> Catalog:
+    """Read every data file below ``root``; collect every problem, raise none."""
+    root = Path(root)
+    catalog = Catalog(root=root)
+    catalog.domains = _load_taxonomy(root, DOMAINS_PATH, catalog)
+    catalog.use_cases = _load_taxonomy(root, USE_CASES_PATH, catalog)
+    _load_readiness(root, catalog)
+    schema_path = SCHEMA_FILE
+    files = sorted((root / CONNECTOR_DIR).glob("*.yaml"))
+    catalog.files = [root / DOMAINS_PATH, root / USE_CASES_PATH, *files]
+    for extra in sorted((root / CONNECTOR_DIR).glob("*.yml")):
+        catalog.problems.append(Problem(
+            extra.relative_to(root).as_posix(), 1, "connector files end in .yaml, not .yml; rename it", Subtype.page
+        ))
+    seen: dict[str, str] = {}
+    for path in files:
+        display = path.relative_to(root).as_posix()
+        stem = path.stem
+        data, marks, problems = read_yaml(path, display)
+        if not problems:
+            problems = schema_problems(data, marks, display, schema_path)
+        if not problems:
+            problems = _semantic_problems(data, marks, display, stem, catalog)
+            if data["id"] in seen:
+                problems.append(Problem(display, marks.line(("id",)),
+                                        f"id: duplicate id '{data['id']}' (also in {seen[data['id']]})", Subtype.duplicate))
+        if problems:
+            catalog.problems.extend(problems)
+            catalog.broken[stem] = display
+            continue
+        seen[data["id"]] = display
+        catalog.connectors[data["id"]] = _build_connector(data, marks, display)
+    # cross-connector references
+    for c in catalog.connectors.values():
+        for i, r in enumerate(c.related):
+            if r.connector and r.connector not in catalog.connectors and r.connector not in catalog.broken:
+                catalog.problems.append(Problem(c.path, r.line, f"related[{i}].connector: unknown connector '{r.connector}'", Subtype.reference))
+    return catalog

@@ -1,0 +1,125 @@
+"""Directives that place a connector's generated sections on a page."""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import state
+from .catalog import READINESS_PATH, Connector, Subtype
+from .domain import DOMAIN, target_id
+from .markup import WARNING_TYPE
+from .render import SECTIONS, Renderer, readiness_section
+
+logger = logging.getLogger(__name__)
+
+
+def note_targets(document: nodes.document, section: nodes.section) -> None:
+    """Make every generated section a label, so ``{ref}`mikrotik-fields``` works."""
+    for sec in section.findall(nodes.section):
+        document.note_explicit_target(sec, sec)
+
+
+class ConnectorDirective(SphinxDirective):
+    """Emit every standard section of one connector (argument: its id)."""
+
+    required_arguments = 1
+    optional_arguments = 0
+    has_content = False
+    sections: tuple[str, ...] = tuple(key for key, _ in SECTIONS)
+
+    def load(self) -> Connector | None:
+        catalog = state.catalog(self.env)
+        cid = self.arguments[0].strip()
+        for path in catalog.files[:2]:
+            self.env.note_dependency(str(path))
+        connector = catalog.connectors.get(cid)
+        if connector is not None:
+            self.env.note_dependency(str(catalog.root / connector.path))
+            return connector
+        if cid in catalog.broken:
+            # the data problems were reported with their file and line already
+            self.env.note_dependency(str(catalog.root / catalog.broken[cid]))
+            return None
+        logger.warning(
+            f"unknown connector id '{cid}': no data/connectors/{cid}.yaml",
+            location=self.get_location(), type=WARNING_TYPE, subtype=Subtype.reference.value,
+        )
+        return None
+
+    def register(self, connector: Connector) -> list[nodes.Node]:
+        """The target, index entries and domain record, once per page."""
+        registered = self.env.temp_data.setdefault("wg_registered", set())
+        if connector.id in registered:
+            return []
+        registered.add(connector.id)
+        domain = self.env.get_domain(DOMAIN)
+        other = domain.note_connector(connector.id, connector.name, self.env.docname)
+        if other:
+            logger.warning(
+                f"connector '{connector.id}' is already documented in {other}; "
+                "a connector has exactly one page",
+                location=self.get_location(), type=WARNING_TYPE, subtype=Subtype.duplicate.value,
+            )
+        ident = target_id(connector.id)
+        target = nodes.target("", "", ids=[ident])
+        self.state.document.note_explicit_target(target)
+        index = addnodes.index(entries=[
+            ("single", f"{connector.name} (connector)", ident, "", None),
+            ("single", f"{connector.vendor}; {connector.name}", ident, "", None),
+        ])
+        return [index, target]
+
+    def run(self) -> list[nodes.Node]:
+        connector = self.load()
+        if connector is None:
+            return [self.unavailable()]
+        out = self.register(connector)
+        renderer = Renderer(connector, state.catalog(self.env), self.state.document, self.env.docname)
+        if "readiness" in self.sections and state.catalog(self.env).readiness:
+            self.env.note_dependency(str(state.catalog(self.env).root / READINESS_PATH))
+        for key in self.sections:
+            section = renderer.render(key)
+            if section is not None:
+                note_targets(self.state.document, section)
+                out.append(section)
+        return out
+
+    def unavailable(self) -> nodes.Node:
+        text = f"The guide for '{self.arguments[0]}' could not be generated: its data has errors."
+        return nodes.admonition("", nodes.title("Guide unavailable", "Guide unavailable"),
+                                nodes.paragraph(text, text), classes=["warning", "wg-unavailable"])
+
+
+def section_directive(key: str) -> type[ConnectorDirective]:
+    return type(f"Connector_{key}_Directive", (ConnectorDirective,), {"sections": (key,)})
+
+
+class ReadinessChecklistDirective(ConnectorDirective):
+    """The readiness component; with a connector id, adds that connector's own items."""
+
+    required_arguments = 0
+    optional_arguments = 1
+    sections = ("readiness",)
+
+    def run(self) -> list[nodes.Node]:
+        if self.arguments:
+            return super().run()
+        catalog = state.catalog(self.env)
+        self.env.note_dependency(str(catalog.root / READINESS_PATH))
+        section = readiness_section(catalog, self.state.document, None, {}, self.get_location())
+        note_targets(self.state.document, section)
+        return [section]
+
+
+DIRECTIVES: dict[str, type[SphinxDirective]] = {
+    "connector": ConnectorDirective,
+    "readiness-checklist": ReadinessChecklistDirective,
+    **{
+        f"connector-{key}": section_directive(key)
+        for key, _ in SECTIONS
+        if key != "readiness"
+    },
+}

@@ -1,0 +1,115 @@
+"""The ``wg`` domain: which page documents which connector, the role and the index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Set
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+DOMAIN = "wg"
+
+
+def target_id(connector_id: str) -> str:
+    return f"connector-{connector_id}"
+
+
+class ConnectorRole(XRefRole):
+    """``{connector}`mikrotik``: a link showing the connector's name."""
+
+    def __init__(self) -> None:
+        super().__init__(warn_dangling=True)
+
+    def run(self):
+        # the plain ``connector`` role is registered outside the domain
+        self.name = f"{DOMAIN}:connector"
+        return super().run()
+
+
+class ConnectorDomain(Domain):
+    """Holds ``{connector id: (docname, name, anchor)}`` for every documented connector.
+
+    Data is kept per document so ``clear_doc`` and ``merge_domaindata`` keep
+    incremental and parallel builds right.
+    """
+
+    name = DOMAIN
+    label = "WISPGate connectors"
+    object_types = {"connector": ObjType("connector", "connector")}
+    roles = {"connector": ConnectorRole()}
+    initial_data: dict[str, Any] = {
+        "connectors": {},  # id -> (docname, display name, anchor)
+        "listings": {},  # docname -> set of listing kinds the page shows
+    }
+    dangling_warnings = {"connector": "unknown connector id '%(target)s'"}
+    data_version = 1
+
+    @property
+    def connectors(self) -> dict[str, tuple[str, str, str]]:
+        return self.data["connectors"]
+
+    @property
+    def listings(self) -> dict[str, set[str]]:
+        return self.data["listings"]
+
+    def note_connector(self, connector_id: str, name: str, docname: str) -> str | None:
+        """Record the page of a connector; return the other page if one has it already."""
+        known = self.connectors.get(connector_id)
+        if known and known[0] != docname:
+            return known[0]
+        self.connectors[connector_id] = (docname, name, target_id(connector_id))
+        return None
+
+    def note_listing(self, docname: str, kind: str) -> None:
+        self.listings.setdefault(docname, set()).add(kind)
+
+    def clear_doc(self, docname: str) -> None:
+        for cid, (doc, _, _) in list(self.connectors.items()):
+            if doc == docname:
+                del self.connectors[cid]
+        self.listings.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for cid, entry in otherdata["connectors"].items():
+            if entry[0] in docnames:
+                self.connectors[cid] = entry
+        for doc, kinds in otherdata["listings"].items():
+            if doc in docnames:
+                self.listings[doc] = set(kinds)
+
+    def resolve_xref(
+        self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
+        target: str, node: addnodes.pending_xref, contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        entry = self.connectors.get(target.strip())
+        if entry is None:
+            return None
+        docname, name, anchor = entry
+        if not node.get("refexplicit"):
+            contnode = nodes.inline(name, name, classes=["wg-connector-ref"])
+        return make_refnode(builder, fromdocname, docname, anchor, contnode, name)
+
+    def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode):
+        ref = self.resolve_xref(env, fromdocname, builder, "connector", target, node, contnode)
+        return [(f"{DOMAIN}:connector", ref)] if ref is not None else []
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for cid, (docname, name, anchor) in sorted(self.connectors.items()):
+            yield cid, name, "connector", docname, anchor, 1
+
+    def get_full_qualified_name(self, node: nodes.Element) -> str | None:
+        return node.get("reftarget")
+
+
+def documented(env: BuildEnvironment) -> dict[str, tuple[str, str, str]]:
+    return env.get_domain(DOMAIN).connectors  # type: ignore[attr-defined]
+
+
+def listing_docs(env: BuildEnvironment) -> Iterable[str]:
+    return env.get_domain(DOMAIN).listings  # type: ignore[attr-defined]

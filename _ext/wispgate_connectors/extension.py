@@ -1,0 +1,59 @@
+"""Wires the domain, role, directives and build events into Sphinx."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from . import __version__, state
+from .catalog import Subtype
+from .directives import DIRECTIVES
+from .domain import ConnectorDomain, ConnectorRole, documented
+from .markup import WARNING_TYPE
+
+logger = logging.getLogger(__name__)
+
+
+def report_data_problems(app: Sphinx) -> None:
+    catalog = state.load(app.srcdir)
+    for p in catalog.problems:
+        logger.warning(p.message, location=f"{p.file}:{p.line}", type=WARNING_TYPE, subtype=p.subtype.value)
+
+
+def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
+    """Checks that need every page read: each connector has one page, related docs exist."""
+    catalog = state.catalog(env)
+    pages = documented(env)
+    for cid, c in catalog.connectors.items():
+        if cid not in pages:
+            logger.warning(
+                f"connector '{cid}' has no page: add integrations/{cid}.md containing "
+                f"the connector directive for '{cid}'",
+                location=f"{c.path}:{c.line_of('id')}", type=WARNING_TYPE, subtype=Subtype.page.value,
+            )
+        for i, r in enumerate(c.related):
+            if r.doc and r.doc not in env.found_docs:
+                logger.warning(
+                    f"related[{i}].doc: no page '{r.doc}' in this site",
+                    location=f"{c.path}:{r.line}", type=WARNING_TYPE, subtype=Subtype.reference.value,
+                )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_design")
+    app.add_domain(ConnectorDomain)
+    app.add_role("connector", ConnectorRole())
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)
+    app.connect("builder-inited", report_data_problems)
+    app.connect("env-check-consistency", check_pages)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

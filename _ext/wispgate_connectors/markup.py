@@ -1,0 +1,134 @@
+"""Turn the MyST Markdown of a YAML string into inert docutils nodes.
+
+Connector data is text, never code: raw HTML is shown as text, directives
+(``{raw}``, ``{include}``...) are refused, roles are limited to a list of
+harmless ones, and only http(s)/mailto links and internal links pass.
+Each refusal is a warning that names the YAML file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docutils import nodes
+from myst_parser.config.main import MdParserConfig
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.mdit import create_md_parser
+from sphinx.util import logging
+
+from .catalog import Subtype
+
+logger = logging.getLogger(__name__)
+
+WARNING_TYPE = "wispgate"
+
+# Roles a YAML value may use: references and inline semantics only.
+ALLOWED_ROLES = frozenset({
+    "connector", "wg:connector", "doc", "ref", "term", "abbr", "kbd", "code", "command",
+    "file", "samp", "guilabel", "menuselection", "rfc", "sub", "sup", "dfn", "math",
+})
+SAFE_SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Text without any of these characters is plain text and needs no parser.
+_MARKUP = re.compile(r"[`*_\[\]<>{}\\!&#|~$\n]|^\s*[-+>=]|^\s*\d+[.)]\s")
+
+
+class _DataRenderer(SphinxRenderer):
+    location: str = ""
+
+    def _refuse(self, what: str, token) -> None:
+        logger.warning(
+            f"{what} is not allowed in connector data; it is shown as text",
+            location=self.location, type=WARNING_TYPE, subtype=Subtype.markup.value,
+        )
+
+    def render_html_inline(self, token) -> None:
+        self.current_node.append(nodes.Text(token.content))
+
+    def render_html_block(self, token) -> None:
+        self.current_node.append(nodes.literal_block(token.content, token.content, language="text"))
+
+    def render_fence(self, token) -> None:
+        info = (token.info or "").strip()
+        if info.startswith("{"):
+            self._refuse(f"directive '{info.split()[0]}'", token)
+            node = nodes.literal_block(token.content, token.content, language="text")
+            self.current_node.append(node)
+            return
+        super().render_fence(token)
+
+    def render_colon_fence(self, token) -> None:
+        self._refuse("a ':::' directive", token)
+        self.current_node.append(nodes.literal_block(token.content, token.content, language="text"))
+
+    def render_myst_role(self, token) -> None:
+        name = token.meta["name"]
+        if name not in ALLOWED_ROLES:
+            self._refuse(f"role '{{{name}}}'", token)
+            self.current_node.append(nodes.literal(token.content, token.content))
+            return
+        super().render_myst_role(token)
+
+    def render_image(self, token) -> None:
+        self._refuse("an image", token)
+        alt = token.attrGet("alt") or ""
+        self.current_node.append(nodes.Text(alt or token.attrGet("src") or ""))
+
+    def render_link(self, token) -> None:
+        href = str(token.attrGet("href") or "")
+        match = _SCHEME.match(href)
+        if match and match.group(1).lower() not in SAFE_SCHEMES:
+            self._refuse(f"a '{match.group(1)}:' link", token)
+            self.render_children(token)
+            return
+        super().render_link(token)
+
+    def create_warning(self, message, subtype, *, wtype=None, line=None, append_to=None):
+        logger.warning(message, location=self.location, type=WARNING_TYPE, subtype=Subtype.markup.value)
+        return None
+
+
+_parsers: dict[int, Any] = {}
+
+
+def _parser(config: MdParserConfig):
+    # one parser per process and config: building it costs more than most strings
+    md = _parsers.get(id(config))
+    if md is None:
+        md = create_md_parser(config, _DataRenderer)
+        _parsers.clear()
+        _parsers[id(config)] = md
+    return md
+
+
+def _render(text: str, document: nodes.document, location: str, inline: bool) -> list[nodes.Node]:
+    env = document.settings.env
+    md = _parser(env.myst_config)
+    holder = nodes.Element()
+    renderer: _DataRenderer = md.renderer
+    renderer.location = location
+    md_env: dict[str, Any] = {}
+    options = {**md.options, "document": document, "current_node": holder}
+    renderer.setup_render(options, md_env)
+    tokens = md.parseInline(text, md_env) if inline else md.parse(text + "\n", md_env)
+    renderer._render_tokens(tokens)
+    return list(holder.children)
+
+
+def inline(text: str, document: nodes.document, location: str) -> list[nodes.Node]:
+    """Nodes for a one-line value (a name, a symptom)."""
+    if not _MARKUP.search(text):
+        return [nodes.Text(text)]
+    return _render(text, document, location, inline=True)
+
+
+def block(text: str, document: nodes.document, location: str) -> list[nodes.Node]:
+    """Nodes for a value that may hold paragraphs, lists and code blocks."""
+    if not _MARKUP.search(text):
+        return [nodes.paragraph(text, text)]
+    return _render(text, document, location, inline=False)
+
+
+def paragraph(text: str, document: nodes.document, location: str, **attrs) -> nodes.paragraph:
+    return nodes.paragraph("", "", *inline(text, document, location), **attrs)

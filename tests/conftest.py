@@ -1,0 +1,59 @@
+"""Shared fixtures: sphinx.testing roots live in tests/roots/test-<name>."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+ROOTS = Path(__file__).resolve().parent / "roots"
+sys.path.insert(0, str(PROJECT / "_ext"))
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path):
+    """Copy a test root to a fresh folder, to edit its files before building."""
+
+    def copy(name: str = "basic") -> Path:
+        dest = tmp_path / name
+        shutil.copytree(ROOTS / f"test-{name}", dest)
+        return dest
+
+    return copy
+
+
+def warnings_of(app) -> list[str]:
+    """The build's warning lines, without colour codes."""
+    from sphinx.util.console import strip_colors
+
+    return [line for line in strip_colors(app.warning.getvalue()).splitlines() if line.strip()]
+
+
+def make_project_app(srcdir: Path, buildername: str = "html", **kwargs):
+    """A SphinxTestApp usable from fixtures of any scope."""
+    from io import StringIO
+
+    from sphinx.testing.util import SphinxTestApp
+
+    kwargs.setdefault("status", StringIO())
+    kwargs.setdefault("warning", StringIO())
+    return SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def basic_app(tmp_path_factory):
+    """The basic root built once for a module's read-only assertions."""
+    src = tmp_path_factory.mktemp("basic") / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    app = make_project_app(src, freshenv=True)
+    app.build()
+    yield app
+    app.cleanup()

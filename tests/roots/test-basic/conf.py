@@ -1,0 +1,4 @@
+extensions = ["wispgate_connectors"]
+exclude_patterns = ["_build", "data"]
+nitpicky = True
+project = "Test"
