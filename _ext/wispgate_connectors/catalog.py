@@ -239,12 +239,18 @@ class _DataError(Exception):
 
 
 _constructor = yaml.constructor.SafeConstructor()
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
 
 
 def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise _DataError(node.start_mark.line + 1, f"values are nested more than {MAX_DEPTH} levels deep")
     marks[path] = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _DataError(node.start_mark.line + 1, f"YAML tag '{shown}' is not allowed in connector data")
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -269,8 +275,6 @@ def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
     # Timestamps stay text: the schema checks dates as ISO strings.
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value
-    if node.tag in ("tag:yaml.org,2002:binary", "tag:yaml.org,2002:set", "tag:yaml.org,2002:omap"):
-        raise _DataError(node.start_mark.line + 1, f"YAML tag {node.tag.rsplit(':', 1)[-1]!r} is not allowed")
     try:
         return _constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:
@@ -321,10 +325,10 @@ def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         what = exc.problem or str(exc)
-        if "\t" in text.splitlines()[line - 1 if line - 1 < len(text.splitlines()) else -1] and "tab" not in what:
-            what += " (tabs cannot indent YAML; use spaces)"
-        elif "'\\t'" in what:
+        if "'\\t'" in what:
             what = "a tab character cannot be used for indentation in YAML; use spaces"
+        elif what.startswith("but ") and exc.context:
+            what = f"{exc.context}, {what}"
         return None, marks, [Problem(display, line, f"YAML syntax error: {what}", Subtype.syntax)]
     except yaml.YAMLError as exc:
         return None, marks, [Problem(display, 1, f"YAML error: {exc}", Subtype.syntax)]
