@@ -54,6 +54,8 @@ def basic_app(tmp_path_factory):
     src = tmp_path_factory.mktemp("basic") / "src"
     shutil.copytree(ROOTS / "test-basic", src)
     app = make_project_app(src, freshenv=True)
-    app.build()
-    yield app
-    app.cleanup()
+    try:
+        app.build()
+    finally:
+        app.cleanup()  # the built files and env stay readable
+    return app

@@ -31,6 +31,10 @@ class ConnectorRole(XRefRole):
         self.name = f"{DOMAIN}:connector"
         return super().run()
 
+    def process_link(self, env, refnode, has_explicit_title, title, target):
+        note_reference(env, env.docname, target.strip())
+        return title, target
+
 
 class ConnectorDomain(Domain):
     """Holds ``{connector id: (docname, name, anchor)}`` for every documented connector.
@@ -46,6 +50,9 @@ class ConnectorDomain(Domain):
     initial_data: dict[str, Any] = {
         "connectors": {},  # id -> (docname, display name, anchor)
         "listings": {},  # docname -> set of listing kinds the page shows
+        "refs": {},  # docname -> ids of the connectors it links to
+        "seen": {},  # id -> (docname, name) when pages were last written
+        "listing_digest": "",  # what listing pages showed when last read
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'"}
     data_version = 1
@@ -69,19 +76,39 @@ class ConnectorDomain(Domain):
     def note_listing(self, docname: str, kind: str) -> None:
         self.listings.setdefault(docname, set()).add(kind)
 
+    @property
+    def refs(self) -> dict[str, set[str]]:
+        return self.data["refs"]
+
     def clear_doc(self, docname: str) -> None:
         for cid, (doc, _, _) in list(self.connectors.items()):
             if doc == docname:
                 del self.connectors[cid]
         self.listings.pop(docname, None)
+        self.refs.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for cid, entry in otherdata["connectors"].items():
             if entry[0] in docnames:
                 self.connectors[cid] = entry
-        for doc, kinds in otherdata["listings"].items():
-            if doc in docnames:
-                self.listings[doc] = set(kinds)
+        for key in ("listings", "refs"):
+            for doc, values in otherdata[key].items():
+                if doc in docnames:
+                    self.data[key][doc] = set(values)
+
+    def docs_to_rewrite(self) -> list[str]:
+        """Pages that link to a connector whose name or page changed since the last write.
+
+        They need no re-read, only a re-write with the new link text (the stale-link
+        problem of sphinx-needs #354).
+        """
+        now = {cid: (doc, name) for cid, (doc, name, _) in self.connectors.items()}
+        before = self.data["seen"]
+        changed = {cid for cid in now.keys() | before.keys() if now.get(cid) != before.get(cid)}
+        self.data["seen"] = now
+        if not before or not changed:
+            return []
+        return sorted(doc for doc, ids in self.refs.items() if ids & changed)
 
     def resolve_xref(
         self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
@@ -105,6 +132,10 @@ class ConnectorDomain(Domain):
 
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
         return node.get("reftarget")
+
+
+def note_reference(env: BuildEnvironment, docname: str, connector_id: str) -> None:
+    env.get_domain(DOMAIN).refs.setdefault(docname, set()).add(connector_id)  # type: ignore[attr-defined]
 
 
 def documented(env: BuildEnvironment) -> dict[str, tuple[str, str, str]]:

@@ -42,6 +42,26 @@ def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
                 )
 
 
+def listing_pages_to_reread(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    """Catalog pages depend on every connector, but only on what they show of it.
+
+    Rather than a dependency on every YAML file (which would re-read them on any
+    edit), compare a digest of the shown fields with the one of the last read.
+    """
+    catalog = state.catalog(env)
+    domain = env.get_domain("wg")
+    digest = repr((sorted(catalog.domains.items()), sorted(catalog.use_cases.items()),
+                   [c.listing_digest() for c in catalog.sorted()]))
+    if domain.data["listing_digest"] == digest:
+        return []
+    domain.data["listing_digest"] = digest
+    return [doc for doc in domain.listings if doc not in removed and doc in env.found_docs]
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    return env.get_domain("wg").docs_to_rewrite()
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -51,6 +71,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_directive(name, directive)
     app.connect("builder-inited", report_data_problems)
     app.connect("env-check-consistency", check_pages)
+    app.connect("env-get-outdated", listing_pages_to_reread)
+    app.connect("env-get-updated", pages_to_rewrite)
     return {
         "version": __version__,
         "env_version": 1,

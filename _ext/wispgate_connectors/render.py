@@ -15,6 +15,7 @@ from sphinx_design.shared import create_component
 
 from . import markup
 from .catalog import Catalog, ConfigField, Connector
+from .domain import note_reference
 
 #: (key, title) of every generated section, in page order.  Anchors are
 #: ``<connector id>-<key>``: stable, and unique across the site.
@@ -292,6 +293,7 @@ class Renderer:
                 link: nodes.Node = nodes.reference(r.title, "", text, refuri=r.url)
             elif r.connector:
                 link = connector_link(r.connector, r.title, self.docname)
+                note_reference(self.document.settings.env, self.docname, r.connector)
             elif r.doc in self.document.settings.env.found_docs:
                 link = doc_link(r.doc, text, self.docname)
             else:  # reported once per build, with its line, by check_pages

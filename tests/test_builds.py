@@ -1,0 +1,140 @@
+"""Incremental, parallel and non-HTML builds, and MyST/rST parity."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from docutils import nodes
+
+from conftest import ROOTS, make_project_app, warnings_of
+
+REGRESSION = Path(__file__).parent / "regression"
+
+
+def build(src: Path, **kwargs):
+    """Build once; return (app, docnames re-read)."""
+    app = make_project_app(src, **kwargs)
+    read: list[str] = []
+    app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+    try:
+        app.build()
+    finally:
+        app.cleanup()  # unregisters nodes and directives before the next app
+    return app, sorted(read)
+
+
+@pytest.fixture
+def src(tmp_path) -> Path:
+    dest = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", dest)
+    return dest
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    # make the change visible to mtime checks on coarse file systems
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_yaml_edit_rereads_only_its_page(src):
+    app, first = build(src, freshenv=True)
+    assert "integrations/alpha" in first and warnings_of(app) == []
+    app, nothing = build(src)
+    assert nothing == []
+    edit(src / "data/connectors/alpha.yaml", "Alpha is used on towers.", "Alpha is used on masts.")
+    app, read = build(src)
+    assert read == ["integrations/alpha"]
+    assert "Alpha is used on masts." in (app.outdir / "integrations/alpha.html").read_text()
+
+
+def test_renamed_connector_updates_links_on_pages_not_reread(src):
+    build(src, freshenv=True)
+    edit(src / "data/connectors/alpha.yaml", "name: Alpha Router RADIUS", "name: Alpha Edge RADIUS")
+    app, read = build(src)
+    assert read == ["integrations/alpha"]
+    # pages that only link to alpha are re-written with the new name
+    for page in ("roles", "roles_rst", "concept"):
+        html = (app.outdir / f"{page}.html").read_text()
+        assert "Alpha Edge RADIUS" in html and "Alpha Router RADIUS" not in html, page
+
+
+def test_taxonomy_edit_rereads_connector_pages(src):
+    build(src, freshenv=True)
+    edit(src / "data/use-cases.yaml", "title: Subscriber Auth", "title: Subscriber Authentication")
+    app, read = build(src)
+    assert read == ["integrations/alpha", "integrations/beta"]
+    assert "Subscriber Authentication" in (app.outdir / "integrations/alpha.html").read_text()
+
+
+def test_readiness_edit_rereads_pages_that_show_it(src):
+    build(src, freshenv=True)
+    edit(src / "data/readiness.yaml", "Common post item.", "Changed post item.")
+    app, read = build(src)
+    assert read == ["concept", "integrations/alpha", "integrations/beta"]
+
+
+def html_files(outdir: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(outdir).as_posix(): p.read_bytes()
+        for p in sorted(outdir.rglob("*.html"))
+    }
+
+
+def test_parallel_build_equals_serial(tmp_path):
+    serial_src, parallel_src = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(ROOTS / "test-basic", serial_src)
+    shutil.copytree(ROOTS / "test-basic", parallel_src)
+    serial, _ = build(serial_src, freshenv=True)
+    parallel, _ = build(parallel_src, freshenv=True, parallel=2)
+    assert warnings_of(serial) == [] and warnings_of(parallel) == []
+    a, b = html_files(serial.outdir), html_files(parallel.outdir)
+    assert a.keys() == b.keys()
+    assert [name for name in a if a[name] != b[name]] == []
+    # the domain data merged from the workers is complete
+    assert sorted(parallel.env.get_domain("wg").connectors) == ["alpha", "beta"]
+
+
+def test_text_builder_degrades_sections(tmp_path, src):
+    app, _ = build(src, buildername="text", freshenv=True)
+    assert warnings_of(app) == []
+    text = (app.outdir / "integrations/alpha.txt").read_text()
+    for title in ("Overview", "Key configuration fields", "Implementation flow", "Common failure points", "Version notes"):
+        assert title in text
+    # tabs become titled blocks
+    assert "Required (2)" in text and "Optional (1)" in text
+    assert "NAS IP" in text and "Mode" in text
+    assert "1. Create the NAS" in text  # the text writer numbers every list
+
+
+def connector_sections(doctree: nodes.document) -> str:
+    """The generated part of a page, as a stable pseudo-XML string."""
+    out = []
+    for section in doctree.findall(nodes.section):
+        if "wg-section" in section["classes"] and section.parent is not None and "wg-section" not in section.parent.get("classes", []):
+            out.append(section.pformat())
+    return "".join(out)
+
+
+def test_myst_and_rst_pages_give_the_same_doctree(tmp_path):
+    md_src, rst_src = tmp_path / "md", tmp_path / "rst"
+    shutil.copytree(ROOTS / "test-basic", md_src)
+    shutil.copytree(ROOTS / "test-basic", rst_src)
+    (rst_src / "integrations/alpha.md").unlink()
+    (rst_src / "integrations/alpha.rst").write_text("Alpha Router RADIUS\n===================\n\n.. connector:: alpha\n")
+    md_app, _ = build(md_src, freshenv=True)
+    rst_app, _ = build(rst_src, freshenv=True)
+    assert warnings_of(rst_app) == []
+    md = connector_sections(md_app.env.get_doctree("integrations/alpha"))
+    rst = connector_sections(rst_app.env.get_doctree("integrations/alpha"))
+    assert md and md == rst
+    regression = REGRESSION / "alpha_sections.xml"
+    if os.environ.get("WG_REGEN") or not regression.exists():
+        regression.parent.mkdir(exist_ok=True)
+        regression.write_text(md, encoding="utf-8")
+    assert md == regression.read_text(encoding="utf-8"), "run with WG_REGEN=1 to accept a deliberate change"
