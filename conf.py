@@ -18,7 +18,7 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", ".venv", "README.md", "tests", "bench", "data", ".github", ".ci", "node_modules"]
+exclude_patterns = ["_build", ".*", "**/.*", "README.md", "tests", "bench", "data", "requirements", "node_modules", "test-artifacts"]
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 
