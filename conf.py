@@ -19,7 +19,6 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", ".*", "**/.*", "README.md", "tests", "bench", "data", "requirements", "node_modules", "test-artifacts"]
-templates_path = ["_templates"]
 html_static_path = ["_static"]
 
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline"]
@@ -37,3 +36,4 @@ html_theme_options = {
     "navigation_with_keys": True,
 }
 html_last_updated_fmt = None
+html_css_files = ["wispgate.css"]
