@@ -37,3 +37,4 @@ html_theme_options = {
 }
 html_last_updated_fmt = None
 html_css_files = ["wispgate.css"]
+html_js_files = [("wispgate.js", {"defer": "defer"})]

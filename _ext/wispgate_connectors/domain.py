@@ -54,8 +54,8 @@ class ConnectorDomain(Domain):
         "seen": {},  # id -> (docname, name) when pages were last written
         "listing_digest": "",  # what listing pages showed when last read
     }
-    dangling_warnings = {"connector": "unknown connector id '%(target)s'"}
-    data_version = 1
+    dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
+    data_version = 2
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:
@@ -114,6 +114,12 @@ class ConnectorDomain(Domain):
         self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
         target: str, node: addnodes.pending_xref, contnode: nodes.Element,
     ) -> nodes.reference | None:
+        if typ == "page":
+            # internal: a page link that keeps its content node (and its classes)
+            docname = target.lstrip("/")
+            if docname not in env.all_docs:
+                return None
+            return make_refnode(builder, fromdocname, docname, "", contnode)
         entry = self.connectors.get(target.strip())
         if entry is None:
             return None

@@ -13,6 +13,7 @@ from .catalog import Subtype
 from .directives import DIRECTIVES
 from .domain import ConnectorDomain, ConnectorRole, documented
 from .markup import WARNING_TYPE
+from .pages import setup_pages
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +71,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     app.connect("builder-inited", report_data_problems)
+    setup_pages(app)
     app.connect("env-check-consistency", check_pages)
     app.connect("env-get-outdated", listing_pages_to_reread)
     app.connect("env-get-updated", pages_to_rewrite)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

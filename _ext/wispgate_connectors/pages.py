@@ -1,0 +1,544 @@
+"""Catalog pages built from the data: landing blocks, domain and use-case pages,
+the comparison matrix, what's new, the troubleshooting index and catalog.json.
+
+Every directive here is a *listing*: it shows many connectors, so its page is
+recorded in the domain and re-read when what listings show changes (see
+``extension.listing_pages_to_reread``), not on every YAML edit.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective
+from sphinx_design.shared import PassthroughTextElement, create_component
+
+from . import markup, state
+from .catalog import SCHEMA_FILE, Catalog, Connector, Subtype
+from .domain import DOMAIN, documented
+from .render import SECTIONS, badge, complexity_badge, connector_link, tab_set
+
+logger = logging.getLogger(__name__)
+
+DOMAIN_DIR = "catalog/domains"
+USE_CASE_DIR = "catalog/use-cases"
+GENERATED_NOTE = "<!-- Generated from data/ at every build; edits here are overwritten. -->\n"
+
+
+def domain_doc(key: str) -> str:
+    return f"{DOMAIN_DIR}/{key}"
+
+
+def use_case_doc(key: str) -> str:
+    return f"{USE_CASE_DIR}/{key}"
+
+
+# --- generated source files -----------------------------------------------------
+
+
+def write_generated_pages(app: Sphinx) -> None:
+    """One page per domain and per use case, so a new taxonomy entry needs no edit.
+
+    Files are rewritten only when their text changes, so unchanged pages keep
+    their mtime and are not re-read.
+    """
+    catalog = state.catalog(app.env)
+    wanted: dict[Path, str] = {}
+    for kind, folder, entries in (
+        ("domain", DOMAIN_DIR, catalog.domains), ("use-case", USE_CASE_DIR, catalog.use_cases)
+    ):
+        for key, entry in entries.items():
+            wanted[Path(app.srcdir) / folder / f"{key}.md"] = (
+                f"{GENERATED_NOTE}# {entry.title}\n\n```{{catalog-{kind}}} {key}\n```\n"
+            )
+    for folder in (DOMAIN_DIR, USE_CASE_DIR):
+        base = Path(app.srcdir) / folder
+        if base.is_dir():
+            for stale in base.glob("*.md"):
+                if stale not in wanted:
+                    stale.unlink()
+    for path, text in wanted.items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+
+# --- node helpers ---------------------------------------------------------------------
+
+
+class wg_filter(nodes.General, nodes.Element):  # noqa: N801
+    """The landing filter form: HTML only, hidden until the script shows it."""
+
+
+def visit_filter_html(self, node: wg_filter) -> None:
+    def options(pairs) -> str:
+        return "".join(f'<option value="{self.attval(k)}">{self.encode(t)}</option>' for k, t in pairs)
+
+    target = self.attval(node["target"])
+    self.body.append(
+        f'<form class="wg-filter" data-target="{target}" role="search" hidden '
+        'aria-label="Filter connectors" onsubmit="return false">'
+        '<label class="wg-filter-search">Search '
+        '<input type="search" name="q" placeholder="Vendor, type or keyword" autocomplete="off"></label>'
+        f'<label>Domain <select name="domain"><option value="">All domains</option>{options(node["domains"])}</select></label>'
+        f'<label>Use case <select name="use-case"><option value="">All use cases</option>{options(node["use_cases"])}</select></label>'
+        '<label>Complexity <select name="complexity"><option value="">Any complexity</option>'
+        f'{options((c, c.capitalize()) for c in ("low", "medium", "high"))}</select></label>'
+        '<button type="reset">Clear</button>'
+        '<p class="wg-filter-count" aria-live="polite"></p>'
+        "</form>"
+    )
+    raise nodes.SkipNode
+
+
+def skip_node(self, node) -> None:
+    raise nodes.SkipNode
+
+
+def text_para(text: str, classes: tuple[str, ...] = ()) -> nodes.paragraph:
+    return nodes.paragraph(text, text, classes=list(classes))
+
+
+def hidden_toctree(docname: str, entries: list[str], caption: str | None = None, hidden: bool = True) -> nodes.compound:
+    toctree = addnodes.toctree()
+    toctree["parent"] = docname
+    toctree["entries"] = [(None, doc) for doc in entries]
+    toctree["includefiles"] = list(entries)
+    toctree["maxdepth"] = 1
+    toctree["caption"] = caption
+    toctree["glob"] = False
+    toctree["hidden"] = hidden
+    toctree["includehidden"] = False
+    toctree["numbered"] = 0
+    toctree["titlesonly"] = True
+    return nodes.compound("", toctree, classes=["toctree-wrapper"])
+
+
+STRETCHED = ("sd-stretched-link", "sd-hide-link-text")
+
+
+def stretched(ref: addnodes.pending_xref) -> addnodes.pending_xref:
+    """Make a reference cover its whole card once resolved (see :class:`LinkClasses`)."""
+    for child in ref.children:
+        if isinstance(child, nodes.Element):
+            child["link_classes"] = list(STRETCHED)
+    return ref
+
+
+class LinkClasses(SphinxPostTransform):
+    """Give resolved references the classes their content asked for.
+
+    Sphinx drops a pending_xref's classes when it resolves it; card links need
+    theirs to stretch over the card.
+    """
+
+    default_priority = 20
+
+    def run(self, **kwargs) -> None:
+        for ref in self.document.findall(nodes.reference):
+            for child in ref.children:
+                if isinstance(child, nodes.Element) and "link_classes" in child:
+                    ref["classes"].extend(c for c in child["link_classes"] if c not in ref["classes"])
+                    del child["link_classes"]
+
+
+class ListingDirective(SphinxDirective):
+    """Base for directives that list connectors."""
+
+    kind = "listing"
+
+    def setup_listing(self) -> Catalog:
+        self.env.get_domain(DOMAIN).note_listing(self.env.docname, self.kind)
+        return state.catalog(self.env)
+
+    def loc(self) -> str:
+        return self.get_location()
+
+    def inline(self, text: str, connector: Connector) -> list[nodes.Node]:
+        return markup.inline(text, self.state.document, f"{connector.path}:{connector.line_of('summary')}")
+
+    def doc_ref(self, docname: str, children: list[nodes.Node]) -> addnodes.pending_xref:
+        return addnodes.pending_xref(
+            "", *children, refdomain=DOMAIN, reftype="page", reftarget=docname,
+            refexplicit=True, refwarn=True, refdoc=self.env.docname,
+        )
+
+    def card(self, title: list[nodes.Node], body: list[nodes.Node], footer: list[nodes.Node],
+             link: nodes.Element, classes: tuple[str, ...] = ()) -> nodes.container:
+        """A sphinx-design card whose whole area links to ``link``."""
+        card = create_component(
+            "card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "sd-card-hover", "sd-w-100", *classes]
+        )
+        self.set_source_info(card)
+        card_body = create_component("card-body", ["sd-card-body"])
+        heading = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
+        heading += PassthroughTextElement("", "", *title)
+        card_body += heading
+        card_body.extend(body)
+        card += card_body
+        if footer:
+            card += create_component("card-footer", ["sd-card-footer"], children=[nodes.paragraph("", "", *footer)])
+        card += PassthroughTextElement("", "", link)
+        return card
+
+    def grid(self, items: list[nodes.Node], columns: str = "1 2 2 3", classes: tuple[str, ...] = ()) -> nodes.container:
+        from sphinx_design.grids import gutter_option, row_columns_option
+
+        container = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", *classes])
+        row = create_component("grid-row", ["sd-row", *row_columns_option(columns), *gutter_option("3")])
+        row.extend(items)
+        container += row
+        return container
+
+    def grid_item(self, child: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.container:
+        return create_component("grid-item", ["sd-col", "sd-d-flex-row", *classes], children=[child])
+
+    def connector_card(self, c: Connector, catalog: Catalog, compact: bool = False) -> nodes.container:
+        """A connector's card: name, vendor, summary, type, complexity, key prerequisite, use-case tags."""
+        link = stretched(connector_link(c.id, c.name, self.env.docname))
+        meta = nodes.paragraph("", "", badge(c.type, "info", outline=True, extra=("wg-type",)), nodes.Text(" "),
+                               complexity_badge(c.complexity), classes=["wg-card-meta"])
+        body: list[nodes.Node] = [text_para(c.vendor, ("wg-card-vendor",))]
+        body.append(nodes.paragraph("", "", *self.inline(c.summary, c), classes=["wg-card-summary"]))
+        body.append(meta)
+        if not compact:
+            n = len(c.prerequisites)
+            prereq = f"{n} prerequisite{'s' if n != 1 else ''}; first: "
+            body.append(nodes.paragraph("", "", nodes.Text(prereq), *self.inline(c.prerequisites[0], c), classes=["wg-card-prereq"]))
+        footer: list[nodes.Node] = []
+        for key in c.use_cases:
+            uc = catalog.use_cases.get(key)
+            footer += [badge(uc.title if uc else key, "primary", outline=True, extra=("wg-use-case",)), nodes.Text(" ")]
+        return self.card([nodes.Text(c.name)], body, footer[:-1], link, classes=("wg-card",))
+
+    def connector_grid(self, connectors: list[Connector], catalog: Catalog, compact: bool = False,
+                       classes: tuple[str, ...] = ()) -> nodes.container:
+        items = []
+        for c in connectors:
+            filters = (f"wg-d-{c.domain}", f"wg-c-{c.complexity}", *(f"wg-u-{u}" for u in c.use_cases))
+            items.append(self.grid_item(self.connector_card(c, catalog, compact), ("wg-card-item", *filters)))
+        if not items:
+            return text_para("No connectors yet.", ("wg-empty",))
+        return self.grid(items, classes=("wg-cards", *classes))
+
+
+# --- landing blocks -------------------------------------------------------------------
+
+
+class HeroDirective(ListingDirective):
+    """Live counts: connectors, integration domains, implementation sections per guide."""
+
+    def run(self) -> list[nodes.Node]:
+        catalog = self.setup_listing()
+        stats = [
+            (len(catalog.connectors), "Connectors", "wg-count-connectors"),
+            (len(catalog.domains), "Integration domains", "wg-count-domains"),
+            (len(SECTIONS), "Implementation sections per guide", "wg-count-sections"),
+        ]
+        items = []
+        for number, label, cls in stats:
+            box = create_component("wg-stat", ["wg-stat", cls])
+            box += nodes.paragraph("", "", nodes.strong(str(number), str(number), classes=["wg-stat-number"]),
+                                   nodes.Text(" "), nodes.inline(label, label, classes=["wg-stat-label"]))
+            items.append(box)
+        return [create_component("wg-hero", ["wg-hero"], children=items)]
+
+
+class DomainsDirective(ListingDirective):
+    """The integration domains as cards, each with its description and connector count."""
+
+    def run(self) -> list[nodes.Node]:
+        catalog = self.setup_listing()
+        items = []
+        for key, d in catalog.domains.items():
+            n = len(catalog.by_domain(key))
+            link = stretched(self.doc_ref(domain_doc(key), [nodes.inline(d.title, d.title)]))
+            count = f"{n} connector{'s' if n != 1 else ''}"
+            card = self.card([nodes.Text(d.title)], [text_para(d.description)],
+                             [badge(count, "secondary", extra=("wg-domain-count",))], link, classes=("wg-domain-card", f"wg-domain-{key}"))
+            items.append(self.grid_item(card))
+        return [self.grid(items, columns="1 2 2 4", classes=("wg-domains",))]
+
+
+class CardsDirective(ListingDirective):
+    """Connector cards: all, featured, or those of one domain or use case; optionally with the filter."""
+
+    option_spec = {
+        "featured": directives.flag,
+        "domain": directives.unchanged,
+        "use-case": directives.unchanged,
+        "filter": directives.flag,
+        "compact": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        catalog = self.setup_listing()
+        connectors = catalog.sorted()
+        if "featured" in self.options:
+            connectors = [c for c in connectors if c.featured]
+        for option, known, field in (("domain", catalog.domains, "domain"), ("use-case", catalog.use_cases, "use_cases")):
+            key = self.options.get(option)
+            if key is None:
+                continue
+            if key not in known:
+                logger.warning(f"unknown {option} '{key}'", location=self.loc(), type="wispgate", subtype=Subtype.reference.value)
+            connectors = [c for c in connectors if (c.domain == key if field == "domain" else key in c.use_cases)]
+        out: list[nodes.Node] = []
+        target = f"wg-cards-{self.env.new_serialno('wg-cards')}"
+        if "filter" in self.options:
+            form = wg_filter(target=target)
+            form["domains"] = [(k, d.title) for k, d in catalog.domains.items()]
+            form["use_cases"] = [(k, u.title) for k, u in catalog.use_cases.items()]
+            out.append(form)
+        grid = self.connector_grid(connectors, catalog, compact="compact" in self.options)
+        grid["ids"].append(target)
+        out.append(grid)
+        return out
+
+
+class UseCasesDirective(ListingDirective):
+    """Connectors grouped by use case, one tab per use case."""
+
+    def run(self) -> list[nodes.Node]:
+        catalog = self.setup_listing()
+        tabs = []
+        for key, uc in catalog.use_cases.items():
+            members = catalog.by_use_case(key)
+            intro = nodes.paragraph("", "", nodes.Text(uc.description + " "),
+                                    self.doc_ref(use_case_doc(key), [nodes.inline("Use-case page", "Use-case page")]))
+            tabs.append((f"{uc.title} ({len(members)})", [intro, self.connector_grid(members, catalog, compact=True)]))
+        return [tab_set(tabs, classes=("wg-use-case-tabs",))]
+
+
+# --- catalog pages ----------------------------------------------------------------------
+
+
+class DomainPageDirective(ListingDirective):
+    """A domain page: description, its connectors as cards, and their place in the navigation."""
+
+    required_arguments = 1
+    taxonomy = "domains"
+
+    def members(self, catalog: Catalog, key: str) -> list[Connector]:
+        return catalog.by_domain(key)
+
+    def run(self) -> list[nodes.Node]:
+        catalog = self.setup_listing()
+        key = self.arguments[0]
+        entry = getattr(catalog, self.taxonomy).get(key)
+        if entry is None:
+            logger.warning(f"unknown {self.taxonomy[:-1].replace('_', ' ')} '{key}'", location=self.loc(),
+                           type="wispgate", subtype=Subtype.reference.value)
+            return []
+        members = self.members(catalog, key)
+        pages = documented(self.env)
+        out: list[nodes.Node] = [text_para(entry.description, ("wg-lead",))]
+        n = len(members)
+        out.append(text_para(f"{n} connector{'s' if n != 1 else ''}.", ("wg-page-count",)))
+        out.append(self.connector_grid(members, catalog))
+        if self.taxonomy == "domains":
+            docs = [pages.get(c.id, (c.docname,))[0] for c in members]
+            docs = [d for d in docs if d in self.env.found_docs]
+            if docs:
+                out.append(hidden_toctree(self.env.docname, docs))
+        return out
+
+
+class UseCasePageDirective(DomainPageDirective):
+    taxonomy = "use_cases"
+
+    def members(self, catalog: Catalog, key: str) -> list[Connector]:
+        return catalog.by_use_case(key)
+
+
+class NavigationDirective(ListingDirective):
+    """The site's catalog toctrees, in data order: domains, then use cases."""
+
+    option_spec = {"caption": directives.unchanged}
+    required_arguments = 1  # domains | use-cases
+
+    def run(self) -> list[nodes.Node]:
+        catalog = self.setup_listing()
+        which = self.arguments[0]
+        if which == "domains":
+            docs = [domain_doc(k) for k in catalog.domains]
+        elif which == "use-cases":
+            docs = [use_case_doc(k) for k in catalog.use_cases]
+        else:
+            logger.warning(f"catalog-toctree takes 'domains' or 'use-cases', not '{which}'", location=self.loc(),
+                           type="wispgate", subtype=Subtype.reference.value)
+            return []
+        return [hidden_toctree(self.env.docname, docs, caption=self.options.get("caption"), hidden=True)]
+
+
+class MatrixDirective(ListingDirective):
+    """Connectors against use cases, with type and complexity: one sortable table per domain."""
+
+    def run(self) -> list[nodes.Node]:
+        catalog = self.setup_listing()
+        out: list[nodes.Node] = []
+        cases = list(catalog.use_cases.items())
+        for key, d in catalog.domains.items():
+            members = catalog.by_domain(key)
+            if not members:
+                continue
+            headers = ["Connector", "Type", "Complexity", *(u.title for _, u in cases)]
+            table = nodes.table(classes=["wg-matrix", "wg-sortable"])
+            group = nodes.tgroup(cols=len(headers))
+            table += group
+            for i in range(len(headers)):
+                group += nodes.colspec(colwidth=3 if i == 0 else 1)
+            head = nodes.thead()
+            head += nodes.row("", *(nodes.entry("", text_para(h)) for h in headers))
+            group += head
+            body = nodes.tbody()
+            for c in members:
+                cells = [
+                    nodes.entry("", nodes.paragraph("", "", connector_link(c.id, c.name, self.env.docname))),
+                    nodes.entry("", text_para(c.type)),
+                    nodes.entry("", nodes.paragraph("", "", complexity_badge(c.complexity)), classes=[f"wg-sort-{c.complexity}"]),
+                ]
+                for ukey, _ in cases:
+                    mark = "✓" if ukey in c.use_cases else "–"
+                    cells.append(nodes.entry("", text_para(mark, ("wg-yes",) if mark == "✓" else ("wg-no",))))
+                body += nodes.row("", *cells)
+            group += body
+            title = nodes.title(d.title, "", self.doc_ref(domain_doc(key), [nodes.Text(d.title)]))
+            table.insert(0, title)
+            out.append(table)
+        return out
+
+
+class WhatsNewDirective(ListingDirective):
+    """Every connector's version notes merged, newest first."""
+
+    def run(self) -> list[nodes.Node]:
+        catalog = self.setup_listing()
+        entries = sorted(
+            ((v.date, c.name.lower(), c, v) for c in catalog.connectors.values() for v in c.versions),
+            key=lambda e: (e[0], e[1]), reverse=True,
+        )
+        lst = nodes.definition_list(classes=["wg-whats-new"])
+        for date, _, c, v in entries:
+            term = nodes.term("", "", nodes.Text(f"{date} · "), connector_link(c.id, c.name, self.env.docname),
+                              nodes.Text(f" {v.version}"))
+            items = nodes.bullet_list()
+            for change in v.changes:
+                items += nodes.list_item("", nodes.paragraph("", "", *markup.inline(change, self.state.document, f"{c.path}:{v.line}")))
+            lst += nodes.definition_list_item("", term, nodes.definition("", items))
+        return [lst]
+
+
+class TroubleshootingIndexDirective(ListingDirective):
+    """Every failure point of every connector, by symptom, linking to its guide."""
+
+    def run(self) -> list[nodes.Node]:
+        catalog = self.setup_listing()
+        out: list[nodes.Node] = []
+        for key, d in catalog.domains.items():
+            members = catalog.by_domain(key)
+            if not members:
+                continue
+            rows = sorted(((f.symptom.lower(), f, c) for c in members for f in c.failures), key=lambda r: r[0])
+            sec_id = f"troubleshooting-{key}"
+            section = nodes.section("", nodes.title(d.title, d.title), ids=[sec_id], names=[sec_id])
+            lst = nodes.definition_list(classes=["wg-trouble-index"])
+            for _, f, c in rows:
+                loc = f"{c.path}:{f.line}"
+                term = nodes.term("", "", *markup.inline(f.symptom, self.state.document, loc))
+                where = addnodes.pending_xref(
+                    "", nodes.inline(c.name, c.name), refdomain="std", reftype="ref",
+                    reftarget=f"{c.id}-troubleshooting", refexplicit=True, refwarn=True, refdoc=self.env.docname,
+                )
+                definition = nodes.definition(
+                    "", nodes.paragraph("", "", nodes.strong("Connector: ", "Connector: "), where),
+                    nodes.paragraph("", "", nodes.strong("Cause: ", "Cause: "), *markup.inline(f.cause, self.state.document, loc)),
+                )
+                lst += nodes.definition_list_item("", term, definition)
+            section += lst
+            self.state.document.note_explicit_target(section, section)
+            out.append(section)
+        return out
+
+
+DIRECTIVES = {
+    "catalog-hero": HeroDirective,
+    "catalog-domains": DomainsDirective,
+    "catalog-cards": CardsDirective,
+    "catalog-use-cases": UseCasesDirective,
+    "catalog-domain": DomainPageDirective,
+    "catalog-use-case": UseCasePageDirective,
+    "catalog-toctree": NavigationDirective,
+    "catalog-matrix": MatrixDirective,
+    "catalog-whats-new": WhatsNewDirective,
+    "catalog-troubleshooting": TroubleshootingIndexDirective,
+}
+
+
+# --- catalog.json ---------------------------------------------------------------------
+
+CATALOG_SCHEMA = SCHEMA_FILE.with_name("catalog.schema.json")
+
+
+def export_catalog(app: Sphinx, exception: Exception | None) -> None:
+    """Write catalog.json (and the schemas it follows) at the root of every HTML build."""
+    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+        return
+    catalog = state.catalog(app.env)
+    pages = documented(app.env)
+    connectors = []
+    for c in catalog.sorted():
+        docname = pages.get(c.id, (c.docname,))[0]
+        connectors.append({
+            "id": c.id, "name": c.name, "vendor": c.vendor, "domain": c.domain, "type": c.type,
+            "complexity": c.complexity, "complexity_note": c.complexity_note, "featured": c.featured,
+            "summary": c.summary, "use_cases": list(c.use_cases),
+            "url": app.builder.get_target_uri(docname),
+            "prerequisites": list(c.prerequisites),
+            "fields": [
+                {k: v for k, v in {
+                    "name": f.name, "required": f.required, "type": f.type, "description": f.description,
+                    "secret": f.secret, "default": f.default, "example": None if f.secret else f.example,
+                    "choices": list(f.choices) or None, "where": f.where,
+                }.items() if v is not None}
+                for f in c.fields
+            ],
+            "sections": {key: f"{app.builder.get_target_uri(docname)}#{c.id}-{key}" for key, _ in SECTIONS},
+            "versions": [{"version": v.version, "date": v.date, "changes": list(v.changes)} for v in c.versions],
+            "verified": {"date": c.verified.date, "against": c.verified.against} if c.verified else None,
+        })
+    data = {
+        "$schema": "schema/catalog.schema.json",
+        "version": 1,
+        "project": app.config.project,
+        "domains": [{"key": k, "title": d.title, "description": d.description,
+                     "url": app.builder.get_target_uri(domain_doc(k))} for k, d in catalog.domains.items()],
+        "use_cases": [{"key": k, "title": u.title, "description": u.description,
+                       "url": app.builder.get_target_uri(use_case_doc(k))} for k, u in catalog.use_cases.items()],
+        "connectors": connectors,
+    }
+    out = Path(app.outdir)
+    (out / "catalog.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "schema").mkdir(exist_ok=True)
+    for schema in (CATALOG_SCHEMA, SCHEMA_FILE):
+        shutil.copyfile(schema, out / "schema" / schema.name)
+
+
+def setup_pages(app: Sphinx) -> None:
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)
+    app.add_node(
+        wg_filter, html=(visit_filter_html, None), text=(skip_node, None), latex=(skip_node, None),
+        man=(skip_node, None), texinfo=(skip_node, None),
+    )
+    app.add_post_transform(LinkClasses)
+    app.connect("builder-inited", write_generated_pages)
+    app.connect("build-finished", export_catalog)
