@@ -12,6 +12,11 @@ from docutils import nodes
 from conftest import ROOTS, make_project_app, warnings_of
 
 REGRESSION = Path(__file__).parent / "regression"
+#: pages of the basic root that list connectors
+LISTINGS = [
+    "catalog", "catalog/domains/network-aaa", "catalog/domains/payments-finance",
+    "catalog/use-cases/billing-automation", "catalog/use-cases/subscriber-auth", "index",
+]
 
 
 def build(src: Path, **kwargs):
@@ -42,6 +47,23 @@ def edit(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
+def test_card_field_edit_rereads_listing_pages(src):
+    build(src, freshenv=True)
+    edit(src / "data/connectors/beta.yaml", "summary: Beta summary.", "summary: Beta takes cards.")
+    app, read = build(src)
+    assert read == sorted(["integrations/beta", *LISTINGS])
+    assert "Beta takes cards." in (app.outdir / "index.html").read_text()
+    # a failure point shows only on the guide and the troubleshooting index
+    edit(src / "data/connectors/beta.yaml", "cause: Wrong key.", "cause: A revoked key.")
+    app, read = build(src)
+    assert read == ["catalog", "integrations/beta"]
+    assert "A revoked key." in (app.outdir / "catalog.html").read_text()
+    # an edit no listing shows re-reads only the guide
+    edit(src / "data/connectors/beta.yaml", "fix: Paste the right key.", "fix: Paste the current key.")
+    app, read = build(src)
+    assert read == ["integrations/beta"]
+
+
 def test_yaml_edit_rereads_only_its_page(src):
     app, first = build(src, freshenv=True)
     assert "integrations/alpha" in first and warnings_of(app) == []
@@ -57,7 +79,8 @@ def test_renamed_connector_updates_links_on_pages_not_reread(src):
     build(src, freshenv=True)
     edit(src / "data/connectors/alpha.yaml", "name: Alpha Router RADIUS", "name: Alpha Edge RADIUS")
     app, read = build(src)
-    assert read == ["integrations/alpha"]
+    # the name shows on cards, so listing pages are re-read too
+    assert read == sorted(["integrations/alpha", *LISTINGS])
     # pages that only link to alpha are re-written with the new name
     for page in ("roles", "roles_rst", "concept"):
         html = (app.outdir / f"{page}.html").read_text()
@@ -68,7 +91,7 @@ def test_taxonomy_edit_rereads_connector_pages(src):
     build(src, freshenv=True)
     edit(src / "data/use-cases.yaml", "title: Subscriber Auth", "title: Subscriber Authentication")
     app, read = build(src)
-    assert read == ["integrations/alpha", "integrations/beta"]
+    assert read == sorted(["integrations/alpha", "integrations/beta", *LISTINGS])
     assert "Subscriber Authentication" in (app.outdir / "integrations/alpha.html").read_text()
 
 

@@ -170,15 +170,18 @@ class Connector:
     def optional_fields(self) -> tuple[ConfigField, ...]:
         return tuple(f for f in self.fields if not f.required)
 
-    def listing_digest(self) -> str:
-        """What catalog pages show of this connector; they re-read when it changes."""
-        shown = (
-            self.id, self.name, self.vendor, self.domain, self.type,
-            self.complexity, self.summary, self.use_cases, self.featured,
-            self.prerequisites[:1], len(self.prerequisites),
-            tuple((v.version, v.date, v.changes) for v in self.versions),
-            tuple((f.name, f.required, f.type, f.secret) for f in self.fields),
-        )
+    def listing_digest(self, kind: str = "cards") -> str:
+        """What a kind of catalog page shows of this connector; it is re-read when this changes."""
+        shown: tuple = (self.id, self.name, self.domain)
+        if kind == "cards":
+            shown += (
+                self.vendor, self.type, self.complexity, self.summary, self.use_cases, self.featured,
+                self.prerequisites[:1], len(self.prerequisites),
+            )
+        elif kind == "versions":
+            shown += tuple((v.version, v.date, v.changes) for v in self.versions)
+        elif kind == "failures":
+            shown += tuple((f.symptom, f.cause) for f in self.failures)
         return repr(shown)
 
 

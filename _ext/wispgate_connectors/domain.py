@@ -52,10 +52,10 @@ class ConnectorDomain(Domain):
         "listings": {},  # docname -> set of listing kinds the page shows
         "refs": {},  # docname -> ids of the connectors it links to
         "seen": {},  # id -> (docname, name) when pages were last written
-        "listing_digest": "",  # what listing pages showed when last read
+        "listing_digest": {},  # listing kind -> what its pages showed when last read
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 2
+    data_version = 3
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:

@@ -13,7 +13,7 @@ from .catalog import Subtype
 from .directives import DIRECTIVES
 from .domain import ConnectorDomain, ConnectorRole, documented
 from .markup import WARNING_TYPE
-from .pages import setup_pages
+from .pages import LISTING_KINDS, setup_pages
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +47,20 @@ def listing_pages_to_reread(app: Sphinx, env: BuildEnvironment, added, changed, 
     """Catalog pages depend on every connector, but only on what they show of it.
 
     Rather than a dependency on every YAML file (which would re-read them on any
-    edit), compare a digest of the shown fields with the one of the last read.
+    edit), compare a digest per kind of listing with the one of the last read.
     """
     catalog = state.catalog(env)
     domain = env.get_domain("wg")
-    digest = repr((sorted(catalog.domains.items()), sorted(catalog.use_cases.items()),
-                   [c.listing_digest() for c in catalog.sorted()]))
-    if domain.data["listing_digest"] == digest:
-        return []
-    domain.data["listing_digest"] = digest
-    return [doc for doc in domain.listings if doc not in removed and doc in env.found_docs]
+    taxonomies = repr((sorted(catalog.domains.items()), sorted(catalog.use_cases.items())))
+    digests = {
+        kind: taxonomies + repr([c.listing_digest(kind) for c in catalog.sorted()])
+        for kind in LISTING_KINDS
+    }
+    before = domain.data["listing_digest"] or {}
+    domain.data["listing_digest"] = digests
+    stale = {kind for kind, digest in digests.items() if before.get(kind) != digest}
+    return sorted(doc for doc, kinds in domain.listings.items()
+                  if kinds & stale and doc not in removed and doc in env.found_docs)
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:

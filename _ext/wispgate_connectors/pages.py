@@ -150,10 +150,14 @@ class LinkClasses(SphinxPostTransform):
                     del child["link_classes"]
 
 
+#: what a listing shows of each connector: see ``Connector.listing_digest``
+LISTING_KINDS = ("cards", "versions", "failures")
+
+
 class ListingDirective(SphinxDirective):
     """Base for directives that list connectors."""
 
-    kind = "listing"
+    kind = "cards"
 
     def setup_listing(self) -> Catalog:
         self.env.get_domain(DOMAIN).note_listing(self.env.docname, self.kind)
@@ -420,6 +424,7 @@ class MatrixDirective(ListingDirective):
 class WhatsNewDirective(ListingDirective):
     """Every connector's version notes merged, newest first."""
 
+    kind = "versions"
     def run(self) -> list[nodes.Node]:
         catalog = self.setup_listing()
         entries = sorted(
@@ -440,6 +445,7 @@ class WhatsNewDirective(ListingDirective):
 class TroubleshootingIndexDirective(ListingDirective):
     """Every failure point of every connector, by symptom, linking to its guide."""
 
+    kind = "failures"
     def run(self) -> list[nodes.Node]:
         catalog = self.setup_listing()
         out: list[nodes.Node] = []
