@@ -429,8 +429,9 @@ class WhatsNewDirective(ListingDirective):
         catalog = self.setup_listing()
         entries = sorted(
             ((v.date, c.name.lower(), c, v) for c in catalog.connectors.values() for v in c.versions),
-            key=lambda e: (e[0], e[1]), reverse=True,
+            key=lambda e: e[1],
         )
+        entries.sort(key=lambda e: e[0], reverse=True)  # stable: newest first, then by name
         lst = nodes.definition_list(classes=["wg-whats-new"])
         for date, _, c, v in entries:
             term = nodes.term("", "", nodes.Text(f"{date} · "), connector_link(c.id, c.name, self.env.docname),

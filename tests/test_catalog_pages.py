@@ -1,0 +1,176 @@
+"""Landing page, catalog pages and catalog.json, built from the data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import PROJECT, ROOTS, make_project_app, warnings_of
+
+
+def page(app, docname: str) -> BeautifulSoup:
+    return BeautifulSoup((app.outdir / f"{docname}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def words(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+GAMMA = (ROOTS / "test-basic/data/connectors/beta.yaml").read_text().replace("id: beta", "id: gamma").replace(
+    "name: Beta Payments", "name: Gamma Alerts").replace("domain: payments-finance", "domain: network-aaa").replace(
+    "use_cases: [billing-automation]", "use_cases: [subscriber-auth]").replace("complexity: low", "complexity: high")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The basic root plus a connector added only as data and a page: it must appear everywhere."""
+    src = tmp_path_factory.mktemp("catalog") / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    (src / "data/connectors/gamma.yaml").write_text(GAMMA)
+    (src / "integrations/gamma.md").write_text("# Gamma Alerts\n\n```{connector} gamma\n```\n")
+    app = make_project_app(src, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert warnings_of(app) == []
+    return app
+
+
+def card_names(container) -> list[str]:
+    return [c.select_one(".sd-card-title").get_text(strip=True) for c in container.select(".wg-card")]
+
+
+def test_hero_counts_equal_the_data(site):
+    hero = page(site, "index").select_one(".wg-hero")
+    assert hero.select_one(".wg-count-connectors .wg-stat-number").get_text() == "3"
+    assert hero.select_one(".wg-count-domains .wg-stat-number").get_text() == "2"
+    assert hero.select_one(".wg-count-sections .wg-stat-number").get_text() == "10"
+
+
+def test_domain_cards_with_counts_and_links(site):
+    cards = page(site, "index").select(".wg-domain-card")
+    got = [(c.select_one(".sd-card-title").get_text(strip=True), c.select_one(".wg-domain-count").get_text(),
+            c.select_one("a.sd-stretched-link")["href"]) for c in cards]
+    assert got == [
+        ("Network & AAA", "2 connectors", "catalog/domains/network-aaa.html"),
+        ("Payments & Finance", "1 connector", "catalog/domains/payments-finance.html"),
+    ]
+    assert "Routers and RADIUS." in words(cards[0])
+
+
+def test_featured_cards_first_and_linked(site):
+    grids = page(site, "index").select(".wg-cards")
+    featured = grids[0]
+    assert card_names(featured) == ["Alpha Router RADIUS"]
+    link = featured.select_one("a.sd-stretched-link")
+    assert link["href"] == "integrations/alpha.html#connector-alpha"
+
+
+def test_card_shows_guide_metadata(site):
+    card = page(site, "index").select(".wg-cards")[0].select_one(".wg-card")
+    assert card.select_one(".wg-type").get_text() == "RADIUS NAS"
+    assert card.select_one(".wg-complexity").get_text() == "Medium complexity"
+    assert "2 prerequisites; first: Reachable on UDP 1812." in words(card.select_one(".wg-card-prereq"))
+    assert [b.get_text() for b in card.select(".wg-use-case")] == ["Subscriber Auth", "Billing Automation"]
+    assert card.select_one(".wg-card-vendor").get_text() == "AlphaNet"
+
+
+def test_use_case_tabs_list_exactly_their_connectors(site):
+    tabs = page(site, "index").select_one(".wg-use-case-tabs")
+    labels = [label.get_text(strip=True) for label in tabs.select("label")]
+    assert labels == ["Subscriber Auth (2)", "Billing Automation (2)"]
+    panels = tabs.select(".sd-tab-content")
+    assert card_names(panels[0]) == ["Alpha Router RADIUS", "Gamma Alerts"]
+    assert card_names(panels[1]) == ["Alpha Router RADIUS", "Beta Payments"]
+
+
+def test_all_cards_carry_filter_classes_and_the_form_is_hidden_without_script(site):
+    index = page(site, "index")
+    form = index.select_one("form.wg-filter")
+    assert form.has_attr("hidden")
+    grid = index.find(id=form["data-target"])
+    items = grid.select(".wg-card-item")
+    assert len(items) == 3
+    gamma = [i for i in items if "Gamma Alerts" in i.get_text()][0]
+    assert {"wg-d-network-aaa", "wg-c-high", "wg-u-subscriber-auth"} <= set(gamma["class"])
+    assert [o["value"] for o in form.select("select[name=domain] option")] == ["", "network-aaa", "payments-finance"]
+    assert [o["value"] for o in form.select("select[name=use-case] option")] == ["", "subscriber-auth", "billing-automation"]
+
+
+@pytest.mark.parametrize("docname,title,members", [
+    ("catalog/domains/network-aaa", "Network & AAA", ["Alpha Router RADIUS", "Gamma Alerts"]),
+    ("catalog/domains/payments-finance", "Payments & Finance", ["Beta Payments"]),
+    ("catalog/use-cases/subscriber-auth", "Subscriber Auth", ["Alpha Router RADIUS", "Gamma Alerts"]),
+    ("catalog/use-cases/billing-automation", "Billing Automation", ["Alpha Router RADIUS", "Beta Payments"]),
+])
+def test_generated_domain_and_use_case_pages(site, docname, title, members):
+    doc = page(site, docname)
+    assert doc.find("h1").get_text().rstrip("¶").strip() == title
+    assert card_names(doc) == members
+
+
+def test_navigation_groups_connectors_under_their_domain(site):
+    nav = page(site, "catalog/domains/network-aaa").select_one(".sidebar-tree")
+    domain_item = [li for li in nav.select("li") if li.find("a", recursive=False) and
+                   li.find("a", recursive=False).get_text(strip=True) == "Network & AAA"][0]
+    children = [a.get_text(strip=True) for a in domain_item.find("ul").find_all("a")]
+    assert children == ["Alpha Router RADIUS", "Gamma Alerts"]
+    captions = [c.get_text(strip=True) for c in nav.select(".caption")]
+    assert "Integration domains" in captions and "Use cases" in captions
+
+
+def test_matrix_grouped_by_domain(site):
+    tables = page(site, "catalog").select("table.wg-matrix")
+    assert [t.find("caption").get_text(" ", strip=True).rstrip("¶").strip() for t in tables] == ["Network & AAA", "Payments & Finance"]
+    rows = [[words(td) for td in tr.select("td")] for tr in tables[0].select("tbody tr")]
+    assert rows == [
+        ["Alpha Router RADIUS", "RADIUS NAS", "Medium complexity", "✓", "✓"],
+        ["Gamma Alerts", "Payment gateway", "High complexity", "✓", "–"],
+    ]
+    assert [words(th) for th in tables[0].select("thead th")] == ["Connector", "Type", "Complexity", "Subscriber Auth", "Billing Automation"]
+
+
+def test_whats_new_newest_first_with_links(site):
+    entries = page(site, "catalog").select(".wg-whats-new > dt")
+    got = [words(dt) for dt in entries]
+    assert got == [
+        "2026-11-01 · Alpha Router RADIUS 1.1",
+        "2026-02-01 · Beta Payments 1.0",
+        "2026-02-01 · Gamma Alerts 1.0",
+        "2026-01-01 · Alpha Router RADIUS 1.0",
+    ]
+    assert entries[0].find("a")["href"] == "integrations/alpha.html#connector-alpha"
+
+
+def test_troubleshooting_index_gathers_every_failure(site):
+    doc = page(site, "catalog")
+    items = doc.select(".wg-trouble-index > dt")
+    assert len(items) == 3
+    first = doc.find(id="troubleshooting-network-aaa")
+    link = first.find("a", href="integrations/alpha.html#alpha-troubleshooting")
+    assert link is not None and "Firewall drops UDP 1812." in words(first)
+
+
+def test_catalog_json_validates_and_lists_every_connector(site):
+    data = json.loads((site.outdir / "catalog.json").read_text())
+    schema = json.loads((site.outdir / "schema/catalog.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
+    assert [c["id"] for c in data["connectors"]] == ["alpha", "beta", "gamma"]
+    alpha = data["connectors"][0]
+    assert alpha["url"] == "integrations/alpha.html"
+    assert alpha["sections"]["fields"] == "integrations/alpha.html#alpha-fields"
+    assert (site.outdir / alpha["url"]).exists()
+    secret = [f for f in alpha["fields"] if f["name"] == "Shared secret"][0]
+    assert secret["secret"] is True and "example" not in secret
+    assert (site.outdir / "schema/connector.schema.json").exists()
+
+
+def test_project_catalog_json_schema_is_valid_schema():
+    schema = json.loads((PROJECT / "data/schema/catalog.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator.check_schema(json.loads((PROJECT / "data/schema/connector.schema.json").read_text()))
