@@ -12,7 +12,7 @@ PORT       ?= 8000
 EXT        := PYTHONPATH=_ext
 
 .DEFAULT_GOAL := help
-.PHONY: help html dirhtml epub text linkcheck livehtml check test clean lock venv test-env
+.PHONY: help html dirhtml epub text linkcheck livehtml check test clean lock venv test-env browser-deps
 
 help:
 	@echo "make html       build the site into $(BUILDDIR)/html (warnings are errors)"
@@ -34,8 +34,20 @@ $(VENV)/.test-installed: requirements/test.lock $(VENV)/.docs-installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/test.lock
 	touch $@
 
+# axe-core for the accessibility scan, pinned by package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# The browser tests drive Debian's chromium (Playwright's own download does not work offline).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	} || echo "chromium could not be installed: browser tests will be skipped (and fail under CI)"
+
 venv: $(VENV)/.docs-installed
-test-env: $(VENV)/.test-installed
+test-env: $(VENV)/.test-installed node_modules/.installed browser-deps
 
 html: venv
 	$(BIN)/sphinx-build -b html -j $(JOBS) $(SPHINXOPTS) . $(BUILDDIR)/html

@@ -26,8 +26,8 @@ myst_heading_anchors = 3
 
 nitpicky = True
 highlight_language = "text"
-pygments_style = "friendly"
-pygments_dark_style = "monokai"
+pygments_style = "a11y-light"
+pygments_dark_style = "a11y-dark"
 
 html_theme = "furo"
 html_title = "WISPGate Integration Guide"

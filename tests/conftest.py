@@ -59,3 +59,43 @@ def basic_app(tmp_path_factory):
     finally:
         app.cleanup()  # the built files and env stay readable
     return app
+
+
+def run_sphinx(outdir: Path, *args: str, builder: str = "html", srcdir: Path = PROJECT):
+    """sphinx-build in a subprocess, as the Makefile runs it."""
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", builder,
+         "-d", str(outdir.parent / f".doctrees-{outdir.name}"), *args, str(srcdir), str(outdir)],
+        capture_output=True, text=True, cwd=srcdir,
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The real site, built once per test session with warnings as errors."""
+    out = tmp_path_factory.mktemp("site") / "html"
+    result = run_sphinx(out)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return out
+
+
+@pytest.fixture(scope="session")
+def served_site(site):
+    """The built site over HTTP on a free loopback port."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -9,26 +9,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PROJECT
+from conftest import PROJECT, run_sphinx
 
 pytestmark = pytest.mark.slow
 
 
 def sphinx(outdir: Path, *args: str, builder: str = "html") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", builder,
-         "-d", str(outdir / ".doctrees"), *args, str(PROJECT), str(outdir)],
-        capture_output=True, text=True, cwd=PROJECT,
-    )
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "html"
-    result = sphinx(out)
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    return out
+    return run_sphinx(outdir, *args, builder=builder)
 
 
 def test_site_builds_with_zero_warnings(site):

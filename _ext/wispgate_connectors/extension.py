@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -13,6 +15,7 @@ from .catalog import Subtype
 from .directives import DIRECTIVES
 from .domain import ConnectorDomain, ConnectorRole, documented
 from .markup import WARNING_TYPE
+from .navigation import setup_navigation
 from .pages import LISTING_KINDS, setup_pages
 
 logger = logging.getLogger(__name__)
@@ -67,6 +70,18 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return env.get_domain("wg").docs_to_rewrite()
 
 
+def code_version() -> int:
+    """Changes whenever the extension's code does, so Sphinx then re-reads every page.
+
+    Generated sections live in pickled doctrees; an edited renderer must not leave
+    old output behind (what ``make livehtml`` relies on when _ext/ changes).
+    """
+    digest = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return int(digest.hexdigest()[:8], 16)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
@@ -76,12 +91,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_directive(name, directive)
     app.connect("builder-inited", report_data_problems)
     setup_pages(app)
+    setup_navigation(app)
     app.connect("env-check-consistency", check_pages)
     app.connect("env-get-outdated", listing_pages_to_reread)
     app.connect("env-get-updated", pages_to_rewrite)
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": code_version(),
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -1,0 +1,172 @@
+"""End-to-end tests in headless Chromium (Debian's package, driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = PROJECT / "test-artifacts"
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs Debian's chromium for the browser tests; `make test` installs it")
+    pytest.skip("Debian's chromium is not installed (`make test` installs it)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], errors
+
+
+def visible_cards(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "form.wg-filter ~ .wg-cards .wg-card-item:not([hidden]) .sd-card-title",
+        "els => els.map(e => e.textContent.trim())",
+    )
+
+
+def test_filter_narrows_and_clears(page, served_site):
+    page.goto(f"{served_site}/index.html")
+    form = page.locator("form.wg-filter")
+    assert form.is_visible()
+    everything = visible_cards(page)
+    assert len(everything) >= 20
+    page.select_option("form.wg-filter select[name=domain]", "payments-finance")
+    payments = visible_cards(page)
+    assert 0 < len(payments) < len(everything)
+    assert "Stripe Payments & Webhooks" in payments or any("Stripe" in n for n in payments)
+    assert not any("MikroTik" in n for n in payments)
+    assert "of" in page.locator(".wg-filter-count").inner_text()
+    assert "domain=payments-finance" in page.url
+    page.select_option("form.wg-filter select[name=complexity]", "high")
+    assert len(visible_cards(page)) <= len(payments)
+    page.click("form.wg-filter button[type=reset]")
+    page.wait_for_function("document.querySelectorAll('.wg-card-item[hidden]').length === 0")
+    assert visible_cards(page) == everything
+    page.fill("form.wg-filter input[name=q]", "mikrotik")
+    assert [n for n in visible_cards(page)] == ["MikroTik RADIUS & Service Enforcement"]
+
+
+def test_filter_state_comes_from_the_address(page, served_site):
+    page.goto(f"{served_site}/index.html?use-case=field-communication")
+    assert page.locator("form.wg-filter select[name=use-case]").input_value() == "field-communication"
+    names = visible_cards(page)
+    assert names and not any("MikroTik" in n for n in names)
+
+
+def test_without_scripts_every_card_shows_and_the_form_stays_hidden(browser, served_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{served_site}/index.html")
+    assert not page.locator("form.wg-filter").is_visible()
+    total = page.locator("form.wg-filter ~ .wg-cards .wg-card-item").count()
+    assert total >= 20 and page.locator("form.wg-filter ~ .wg-cards .wg-card-item:visible").count() == total
+    context.close()
+
+
+def test_field_tabs_switch(page, served_site):
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    fields = page.locator("#mikrotik-fields")
+    required, optional = fields.locator(".sd-tab-content").nth(0), fields.locator(".sd-tab-content").nth(1)
+    assert required.is_visible() and not optional.is_visible()
+    fields.locator("label.sd-tab-label", has_text="Optional").click()
+    assert optional.is_visible() and not required.is_visible()
+    assert "Suspended rate limit" in optional.inner_text()
+
+
+def test_card_click_opens_its_guide(page, served_site):
+    page.goto(f"{served_site}/index.html")
+    card = page.locator(".wg-card", has_text="MikroTik RADIUS").first
+    card.scroll_into_view_if_needed()
+    box = card.bounding_box()
+    # a reader clicks anywhere on the card: the stretched link covers it
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/integrations/mikrotik.html*")
+    assert page.locator("h1").inner_text().startswith("MikroTik RADIUS")
+
+
+def test_theme_toggle_switches_dark_and_light(page, served_site):
+    page.goto(f"{served_site}/index.html")
+    themes = []
+    for _ in range(3):
+        page.locator(".theme-toggle:visible").first.click()
+        themes.append(page.evaluate("document.body.dataset.theme"))
+    assert {"dark", "light"} <= set(themes)
+    page.evaluate("document.body.dataset.theme = 'dark'")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+
+
+@pytest.mark.parametrize("path", ["index.html", "integrations/mikrotik.html", "catalog/matrix.html"])
+def test_phone_width_has_no_horizontal_scroll(browser, served_site, path):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{served_site}/{path}")
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    context.close()
+    assert scroll <= client, f"{path}: page is {scroll}px wide in a {client}px viewport"
+
+
+def test_matrix_sorts_by_complexity(page, served_site):
+    page.goto(f"{served_site}/catalog/matrix.html")
+    table = page.locator("table.wg-matrix").first
+    table.locator("thead th", has_text="Complexity").click()
+    ranks = [t.split()[0] for t in table.locator("tbody tr td:nth-child(3)").all_inner_texts()]
+    order = {"Low": 1, "Medium": 2, "High": 3}
+    assert [order[r] for r in ranks] == sorted(order[r] for r in ranks)
+
+
+@pytest.mark.parametrize("path", ["index.html", "integrations/mikrotik.html"])
+def test_accessibility_scan_has_no_serious_violations(page, served_site, path):
+    assert AXE.exists(), "axe-core is missing: `make test` runs npm ci"
+    page.goto(f"{served_site}/{path}")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("path,name,width", [
+    ("index.html", "landing-desktop", 1280), ("index.html", "landing-phone", 390),
+    ("integrations/mikrotik.html", "guide-desktop", 1280), ("integrations/mikrotik.html", "guide-phone", 390),
+])
+def test_screenshots_saved_as_artifacts(browser, served_site, path, name, width):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{served_site}/{path}")
+    target = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    context.close()
+    assert target.stat().st_size > 10_000
