@@ -5,6 +5,8 @@ PYTHON     ?= python3
 VENV       ?= .venv
 BIN        := $(VENV)/bin
 SPHINXOPTS ?= -W --keep-going -n
+# doctrees outside the output, so no builder ships them
+SPHINXBUILD = $(BIN)/sphinx-build $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/$@
 JOBS       ?= auto
 BUILDDIR   ?= _build
 HOST       ?= 127.0.0.1
@@ -50,23 +52,24 @@ venv: $(VENV)/.docs-installed
 test-env: $(VENV)/.test-installed node_modules/.installed browser-deps
 
 html: venv
-	$(BIN)/sphinx-build -b html -j $(JOBS) $(SPHINXOPTS) . $(BUILDDIR)/html
+	$(SPHINXBUILD) -b html -j $(JOBS) . $(BUILDDIR)/html
 
 dirhtml: venv
-	$(BIN)/sphinx-build -b dirhtml -j $(JOBS) $(SPHINXOPTS) . $(BUILDDIR)/dirhtml
+	$(SPHINXBUILD) -b dirhtml -j $(JOBS) . $(BUILDDIR)/dirhtml
 
 epub: venv
-	$(BIN)/sphinx-build -b epub $(SPHINXOPTS) . $(BUILDDIR)/epub
+	$(SPHINXBUILD) -b epub . $(BUILDDIR)/epub
 
 text: venv
-	$(BIN)/sphinx-build -b text $(SPHINXOPTS) . $(BUILDDIR)/text
+	$(SPHINXBUILD) -b text . $(BUILDDIR)/text
 
 linkcheck: venv
-	$(BIN)/sphinx-build -b linkcheck $(SPHINXOPTS) . $(BUILDDIR)/linkcheck
+	$(SPHINXBUILD) -b linkcheck . $(BUILDDIR)/linkcheck
 
 livehtml: venv
 	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch data --watch _ext \
-		--ignore "*/__pycache__/*" -b html $(SPHINXOPTS) . $(BUILDDIR)/livehtml
+		--ignore "*/__pycache__/*" --ignore "*/catalog/domains/*" --ignore "*/catalog/use-cases/*" \
+		-b html $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/livehtml . $(BUILDDIR)/livehtml
 
 check: venv
 	$(EXT) $(BIN)/python -m wispgate_connectors check

@@ -172,6 +172,10 @@ def test_connector_without_page(tmp_path):
         "data/connectors/beta.yaml:2: WARNING: connector 'beta' has no page: add integrations/beta.md "
         "containing the connector directive for 'beta' [wispgate.page]" in warnings
     )
+    # reported once, at the data: cards, the matrix and related links do not repeat it;
+    # only hand-written roles naming beta do, since those pages link to a guide that is missing
+    others = [w for w in warnings if "beta.yaml:2" not in w]
+    assert others and all(re.search(r"roles(_rst)?\.(md|rst):\d+: WARNING: unknown connector id 'beta'", w) for w in others), others
 
 
 def test_connector_on_two_pages(tmp_path):

@@ -166,6 +166,16 @@ class ListingDirective(SphinxDirective):
     def loc(self) -> str:
         return self.get_location()
 
+    def connector_ref(self, c: Connector, name: str | None = None) -> nodes.Node:
+        """A link to a connector's guide; plain text while its page does not exist yet.
+
+        The missing page is reported once, at the YAML file; cards need not repeat it.
+        """
+        name = name or c.name
+        if c.docname not in self.env.found_docs:
+            return nodes.inline(name, name)
+        return connector_link(c.id, name, self.env.docname)
+
     def inline(self, text: str, connector: Connector) -> list[nodes.Node]:
         return markup.inline(text, self.state.document, f"{connector.path}:{connector.line_of('summary')}")
 
@@ -207,7 +217,9 @@ class ListingDirective(SphinxDirective):
 
     def connector_card(self, c: Connector, catalog: Catalog, compact: bool = False) -> nodes.container:
         """A connector's card: name, vendor, summary, type, complexity, key prerequisite, use-case tags."""
-        link = stretched(connector_link(c.id, c.name, self.env.docname))
+        link = self.connector_ref(c)
+        if isinstance(link, addnodes.pending_xref):
+            stretched(link)
         meta = nodes.paragraph("", "", badge(c.type, "info", outline=True, extra=("wg-type",)), nodes.Text(" "),
                                complexity_badge(c.complexity), classes=["wg-card-meta"])
         body: list[nodes.Node] = [text_para(c.vendor, ("wg-card-vendor",))]
@@ -406,7 +418,7 @@ class MatrixDirective(ListingDirective):
             body = nodes.tbody()
             for c in members:
                 cells = [
-                    nodes.entry("", nodes.paragraph("", "", connector_link(c.id, c.name, self.env.docname))),
+                    nodes.entry("", nodes.paragraph("", "", self.connector_ref(c))),
                     nodes.entry("", text_para(c.type)),
                     nodes.entry("", nodes.paragraph("", "", complexity_badge(c.complexity)), classes=[f"wg-sort-{c.complexity}"]),
                 ]
@@ -434,7 +446,7 @@ class WhatsNewDirective(ListingDirective):
         entries.sort(key=lambda e: e[0], reverse=True)  # stable: newest first, then by name
         lst = nodes.definition_list(classes=["wg-whats-new"])
         for date, _, c, v in entries:
-            term = nodes.term("", "", nodes.Text(f"{date} · "), connector_link(c.id, c.name, self.env.docname),
+            term = nodes.term("", "", nodes.Text(f"{date} · "), self.connector_ref(c),
                               nodes.Text(f" {v.version}"))
             items = nodes.bullet_list()
             for change in v.changes:
@@ -461,10 +473,12 @@ class TroubleshootingIndexDirective(ListingDirective):
             for _, f, c in rows:
                 loc = f"{c.path}:{f.line}"
                 term = nodes.term("", "", *markup.inline(f.symptom, self.state.document, loc))
-                where = addnodes.pending_xref(
-                    "", nodes.inline(c.name, c.name), refdomain="std", reftype="ref",
-                    reftarget=f"{c.id}-troubleshooting", refexplicit=True, refwarn=True, refdoc=self.env.docname,
-                )
+                where = self.connector_ref(c)
+                if isinstance(where, addnodes.pending_xref):
+                    where = addnodes.pending_xref(
+                        "", nodes.inline(c.name, c.name), refdomain="std", reftype="ref",
+                        reftarget=f"{c.id}-troubleshooting", refexplicit=True, refwarn=True, refdoc=self.env.docname,
+                    )
                 definition = nodes.definition(
                     "", nodes.paragraph("", "", nodes.strong("Connector: ", "Connector: "), where),
                     nodes.paragraph("", "", nodes.strong("Cause: ", "Cause: "), *markup.inline(f.cause, self.state.document, loc)),
@@ -546,6 +560,9 @@ def setup_pages(app: Sphinx) -> None:
         wg_filter, html=(visit_filter_html, None), text=(skip_node, None), latex=(skip_node, None),
         man=(skip_node, None), texinfo=(skip_node, None),
     )
+    from .degrade import DegradeForOffline
+
     app.add_post_transform(LinkClasses)
+    app.add_post_transform(DegradeForOffline)
     app.connect("builder-inited", write_generated_pages)
     app.connect("build-finished", export_catalog)

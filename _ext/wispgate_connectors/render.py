@@ -291,10 +291,11 @@ class Renderer:
             text = nodes.inline(r.title, r.title)
             if r.url:
                 link: nodes.Node = nodes.reference(r.title, "", text, refuri=r.url)
-            elif r.connector:
+            elif r.connector in self.catalog.connectors and \
+                    self.catalog.connectors[r.connector].docname in self.document.settings.env.found_docs:
                 link = connector_link(r.connector, r.title, self.docname)
                 note_reference(self.document.settings.env, self.docname, r.connector)
-            elif r.doc in self.document.settings.env.found_docs:
+            elif r.doc and r.doc in self.document.settings.env.found_docs:
                 link = doc_link(r.doc, text, self.docname)
             else:  # reported once per build, with its line, by check_pages
                 link = text
