@@ -44,7 +44,8 @@ class DegradeForOffline(SphinxPostTransform):
     default_priority = 199
 
     def is_supported(self) -> bool:
-        return self.app.builder.format != "html" or self.app.builder.name.startswith("epub")
+        builder = self.env._builder_cls
+        return builder.format != "html" or builder.name.startswith("epub")
 
     def run(self, **kwargs) -> None:
         for form in list(self.document.findall(wg_filter)):
