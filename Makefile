@@ -14,12 +14,13 @@ PORT       ?= 8000
 EXT        := PYTHONPATH=_ext
 
 .DEFAULT_GOAL := help
-.PHONY: help html dirhtml epub text linkcheck livehtml check test clean lock venv test-env browser-deps
+.PHONY: new help html dirhtml epub text linkcheck livehtml check test clean lock venv test-env browser-deps
 
 help:
 	@echo "make html       build the site into $(BUILDDIR)/html (warnings are errors)"
 	@echo "make test       run the whole test suite"
 	@echo "make check      validate data/ against the schema in well under a second"
+	@echo "make new ID=x DOMAIN=y   scaffold data/connectors/x.yaml and integrations/x.md"
 	@echo "make livehtml   live preview on http://$(HOST):$(PORT), rebuilding on edits to pages, data/ and _ext/"
 	@echo "make linkcheck  check every external link"
 	@echo "make epub       offline copy for field technicians"
@@ -72,7 +73,12 @@ livehtml: venv
 		-b html $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/livehtml . $(BUILDDIR)/livehtml
 
 check: venv
-	$(EXT) $(BIN)/python -m wispgate_connectors check
+	@$(EXT) $(BIN)/python -m wispgate_connectors check
+
+# make new ID=acme-billing DOMAIN=payments-finance [VENDOR="Acme"]
+new: venv
+	@test -n "$(ID)" -a -n "$(DOMAIN)" || { echo "usage: make new ID=<id> DOMAIN=<domain key> [VENDOR=<name>]"; exit 2; }
+	@$(EXT) $(BIN)/python -m wispgate_connectors new "$(ID)" --domain "$(DOMAIN)" $(if $(VENDOR),--vendor "$(VENDOR)")
 
 test: test-env
 	$(BIN)/python -m pytest

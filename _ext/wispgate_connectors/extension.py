@@ -16,6 +16,8 @@ from .directives import DIRECTIVES
 from .domain import ConnectorDomain, ConnectorRole, documented
 from .markup import WARNING_TYPE
 from .navigation import setup_navigation
+from .schema_doc import ConnectorSchemaDirective
+from .secrets import scan_project
 from .pages import LISTING_KINDS, setup_pages
 
 logger = logging.getLogger(__name__)
@@ -23,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def report_data_problems(app: Sphinx) -> None:
     catalog = state.load(app.srcdir)
-    for p in catalog.problems:
+    for p in catalog.problems + scan_project(Path(app.srcdir), catalog):
         logger.warning(p.message, location=f"{p.file}:{p.line}", type=WARNING_TYPE, subtype=p.subtype.value)
 
 
@@ -89,6 +91,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("connector", ConnectorRole())
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
+    app.add_directive("connector-schema", ConnectorSchemaDirective)
     app.connect("builder-inited", report_data_problems)
     setup_pages(app)
     setup_navigation(app)

@@ -1,0 +1,113 @@
+"""``connector-schema``: the data contract, key by key, generated from the JSON Schema.
+
+The writers' page cannot drift from what the loader enforces: both read
+data/schema/connector.schema.json.
+"""
+
+from __future__ import annotations
+
+import json
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from .catalog import SCHEMA_FILE
+
+#: how a shared definition reads to a writer
+DEF_WORDS = {
+    "key": "slug (lowercase letters, digits, hyphens)",
+    "line": "one line of text (MyST inline markup)",
+    "text": "text (MyST inline markup)",
+    "block": "text (MyST Markdown, paragraphs, lists and code blocks allowed)",
+    "date": "ISO date, quoted: \"2026-11-20\"",
+    "scalar": "text, number or true/false",
+    "code": "mapping: language, text",
+    "field": "mapping (see Fields below)",
+    "step": "mapping (see Flow steps below)",
+    "failure": "mapping (see Failure points below)",
+    "check": "mapping (see Validation checks below)",
+    "related": "mapping (see Related resources below)",
+    "version": "mapping (see Version notes below)",
+}
+
+NESTED = [
+    ("field", "Fields (`fields[]`)"),
+    ("step", "Flow steps (`flow[]`)"),
+    ("failure", "Failure points (`failures[]`)"),
+    ("check", "Validation checks (`validation[]`)"),
+    ("related", "Related resources (`related[]`)"),
+    ("version", "Version notes (`versions[]`)"),
+    ("code", "Code blocks (`example`, `flow[].code`)"),
+]
+
+
+def describe(prop: dict) -> str:
+    if "$ref" in prop:
+        return DEF_WORDS.get(prop["$ref"].rsplit("/", 1)[-1], prop["$ref"].rsplit("/", 1)[-1])
+    if "enum" in prop:
+        return "one of " + ", ".join(str(v) for v in prop["enum"])
+    kind = prop.get("type")
+    if kind == "array":
+        items = prop.get("items", {})
+        least = prop.get("minItems")
+        return f"list of {describe(items)}" + (f", at least {least}" if least else "")
+    if kind == "object":
+        keys = list(prop.get("properties", {}))
+        return "mapping: " + ", ".join(keys) if keys else "mapping"
+    if kind == "boolean":
+        return "true or false"
+    if kind == "string" and "pattern" in prop and prop["pattern"].startswith("^https?"):
+        return "http(s) address"
+    if kind == "string" and "pattern" in prop and "/" in prop["pattern"]:
+        return "page name, e.g. concepts/subscriber-model"
+    return str(kind or "value")
+
+
+def table(schema_part: dict) -> nodes.table:
+    required = set(schema_part.get("required", ()))
+    rows = []
+    for key, prop in schema_part.get("properties", {}).items():
+        meaning = prop.get("description", "")
+        rows.append((key, "yes" if key in required else "no", describe(prop), meaning))
+    headers = ("Key", "Required", "Value", "Meaning")
+    tbl = nodes.table(classes=["wg-schema-table"])
+    group = nodes.tgroup(cols=4)
+    tbl += group
+    for width in (2, 1, 3, 5):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += nodes.row("", *(nodes.entry("", nodes.paragraph(h, h)) for h in headers))
+    group += head
+    body = nodes.tbody()
+    for key, req, value, meaning in rows:
+        body += nodes.row(
+            "",
+            nodes.entry("", nodes.paragraph("", "", nodes.literal(key, key))),
+            nodes.entry("", nodes.paragraph(req, req)),
+            nodes.entry("", nodes.paragraph(value, value)),
+            nodes.entry("", nodes.paragraph(meaning, meaning)),
+        )
+    group += body
+    return tbl
+
+
+class ConnectorSchemaDirective(SphinxDirective):
+    """Tables of every key of a connector file, from the published schema."""
+
+    def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(str(SCHEMA_FILE))
+        schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+        out: list[nodes.Node] = [table(schema)]
+        for name, title in NESTED:
+            part = schema["$defs"][name]
+            ident = f"schema-{name}"
+            section = nodes.section("", ids=[ident], names=[ident])
+            title_text = title.replace("`", "")
+            section += nodes.title(title_text, title_text)
+            if name == "field":
+                kinds = ", ".join(schema["$defs"]["field"]["properties"]["type"]["enum"])
+                section += nodes.paragraph("", f"Field types: {kinds}.")
+            section += table(part)
+            self.state.document.note_implicit_target(section, section)
+            out.append(section)
+        return out
