@@ -298,6 +298,26 @@ class _NoAliasComposer(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_CLoader = getattr(yaml, "CSafeLoader", None)
+
+
+def _fast_compose(text: str) -> Node | None:
+    """Compose with libyaml when the file is ordinary; None sends it to the slow path.
+
+    Anchors and aliases are refused, so a document with any goes the slow way,
+    where the refusal is reported with its line.
+    """
+    if _CLoader is None or not text.strip():
+        return None
+    try:
+        for event in yaml.parse(text, Loader=_CLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None
+        return yaml.compose(text, Loader=_CLoader)
+    except yaml.YAMLError:
+        return None
+
+
 def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
     """Read one YAML file; return (data, marks, problems).  Never raises on bad input."""
     marks = Marks()
@@ -316,6 +336,14 @@ def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
         return None, marks, [Problem(
             display, line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", Subtype.syntax
         )]
+    node = _fast_compose(text)
+    if node is not None:
+        try:
+            return _to_python(node, (), marks), marks, []
+        except _DataError as exc:
+            return None, marks, [Problem(display, exc.line, exc.message, Subtype.syntax)]
+    # the pure-Python loader gives the clearest message for anything unusual
+    marks = Marks()
     loader = _NoAliasComposer(text)
     try:
         node = loader.get_single_node()
