@@ -17,7 +17,7 @@ from .catalog import Catalog, Problem, Subtype
 
 #: (name, pattern): credentials with a recognisable shape.
 KNOWN = [
-    ("a Stripe live secret key", re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{8,}")),
+    ("a live secret key (Stripe, Paystack)", re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{8,}")),
     ("a Stripe webhook signing secret", re.compile(r"\bwhsec_[0-9A-Za-z]{16,}")),
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("a private key", re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----")),
@@ -27,7 +27,7 @@ KNOWN = [
     ("a Twilio Account SID or API key", re.compile(r"\b(?:AC|SK)[0-9a-f]{32}\b")),
     ("a JSON Web Token", re.compile(r"\beyJ[0-9A-Za-z_-]{10,}\.eyJ[0-9A-Za-z_-]{10,}\.[0-9A-Za-z_-]{10,}")),
     ("a Meta/Facebook access token", re.compile(r"\bEAA[A-Za-z0-9]{60,}")),
-    ("a Paystack or Flutterwave live secret key", re.compile(r"\b(?:sk_live|FLWSECK)[-_][0-9A-Za-z-]{16,}")),
+    ("a Flutterwave secret key", re.compile(r"\bFLWSECK(?:_TEST)?-[0-9A-Za-z]{16,}")),
 ]
 
 # Long, random-looking tokens: mixed letters and digits, high entropy.
