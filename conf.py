@@ -53,8 +53,7 @@ html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL") or os.environ.get(
 html_theme = "furo"
 html_title = "WISPGate Integration Guide"
 html_static_path = ["_static"]
-html_css_files = ["wispgate.css"]
-html_js_files = [("wispgate.js", {"defer": "defer"})]
+html_favicon = "_static/favicon.svg"
 html_theme_options = {
     "sidebar_hide_name": False,
     "navigation_with_keys": True,

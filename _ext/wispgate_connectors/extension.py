@@ -15,7 +15,7 @@ from .catalog import Subtype
 from .directives import DIRECTIVES
 from .domain import ConnectorDomain, ConnectorRole, documented
 from .markup import WARNING_TYPE
-from .navigation import setup_navigation
+from .navigation import add_static_path, setup_navigation
 from .schema_doc import ConnectorSchemaDirective
 from .secrets import scan_project
 from .pages import LISTING_KINDS, setup_pages
@@ -95,6 +95,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", report_data_problems)
     setup_pages(app)
     setup_navigation(app)
+    app.connect("builder-inited", add_static_path)
+    app.add_css_file("wispgate.css")
+    app.add_js_file("wispgate.js", defer="defer")
     app.connect("env-check-consistency", check_pages)
     app.connect("env-get-outdated", listing_pages_to_reread)
     app.connect("env-get-updated", pages_to_rewrite)

@@ -109,8 +109,11 @@ def _render(text: str, document: nodes.document, location: str, inline: bool) ->
     renderer: _DataRenderer = md.renderer
     renderer.location = location
     md_env: dict[str, Any] = {}
-    options = {**md.options, "document": document, "current_node": holder}
-    renderer.setup_render(options, md_env)
+    if renderer.__dict__.get("document") is not document:
+        # once per page: setup_render builds a throw-away docutils document each call
+        renderer.setup_render({**md.options, "document": document}, md_env)
+    renderer.md_env = md_env
+    renderer.current_node = holder
     tokens = md.parseInline(text, md_env) if inline else md.parse(text + "\n", md_env)
     renderer._render_tokens(tokens)
     return list(holder.children)

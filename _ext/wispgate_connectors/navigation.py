@@ -1,18 +1,210 @@
-"""The left navigation: connectors grouped under their domain (by the generated
-domain pages' toctrees), with accessible caption headings."""
+"""A left navigation that costs the same on every page, whatever the catalog's size.
+
+Furo asks Sphinx for the whole global toctree on every page and re-parses it
+with BeautifulSoup, so the write phase grows with the square of the page count
+and every page carries every link (furo #674, #748, #939).  Here the tree is
+computed once per build from the environment; each page gets the top levels,
+the path to the current page and a short window of its siblings.  The full
+lists are in one ``_static/wg-nav.json`` that ``wispgate-nav.js`` loads once
+(and the browser caches) to fill in every group, so readers keep the
+expandable tree; without scripts each group links to its catalog page, which
+lists all of its connectors.
+"""
 
 from __future__ import annotations
 
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+#: siblings shown around the current page before the "all N" link
+WINDOW = 7
+NAV_JSON = "_static/wg-nav.json"
 
 
-def accessible_captions(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    # Sphinx marks toctree captions role="heading" without the aria-level that role requires.
-    tree = context.get("furo_navigation_tree")
-    if tree and 'role="heading">' in tree:
-        context["furo_navigation_tree"] = tree.replace('role="heading">', 'role="heading" aria-level="2">')
+@dataclass
+class Entry:
+    doc: str
+    title: str
+    children: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    caption: str | None
+    entries: list[Entry]
+
+
+@dataclass
+class Tree:
+    groups: list[Group]
+    parent: dict[str, str]  # child doc -> parent doc (second level only)
+    index: dict[str, tuple[int, int]]  # child doc -> (position, count) under its parent
+
+
+def _title(env: BuildEnvironment, doc: str, explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    title = env.titles.get(doc)
+    return title.astext() if title is not None else doc
+
+
+def _entries(env: BuildEnvironment, toctree: addnodes.toctree) -> list[tuple[str | None, str]]:
+    return [(t, ref) for t, ref in toctree["entries"] if ref in env.all_docs]
+
+
+def build_tree(env: BuildEnvironment) -> Tree:
+    """Two levels from the root document's toctrees: groups of pages, and their children."""
+    root = env.config.root_doc
+    groups: list[Group] = []
+    parent: dict[str, str] = {}
+    index: dict[str, tuple[int, int]] = {}
+    toc = env.tocs.get(root)
+    if toc is None:
+        return Tree(groups, parent, index)
+    for toctree in toc.findall(addnodes.toctree):
+        entries = []
+        for explicit, doc in _entries(env, toctree):
+            entry = Entry(doc, _title(env, doc, explicit))
+            children = []
+            for child_toc in (env.tocs.get(doc) or nodes.Element()).findall(addnodes.toctree):
+                children.extend(Entry(c, _title(env, c, t)) for t, c in _entries(env, child_toc))
+            for i, child in enumerate(children):
+                parent.setdefault(child.doc, doc)
+                index.setdefault(child.doc, (i, len(children)))
+            entry.children = children
+            entries.append(entry)
+        groups.append(Group(toctree.get("caption"), entries))
+    return Tree(groups, parent, index)
+
+
+class Navigation:
+    """The per-build tree and the per-page HTML made from it."""
+
+    def __init__(self, app: Sphinx):
+        self.app = app
+        self.tree = build_tree(app.env)
+
+    def uri(self, pagename: str, doc: str) -> str:
+        return html.escape(self.app.builder.get_relative_uri(pagename, doc), quote=True)
+
+    def link(self, pagename: str, entry: Entry, current: bool) -> str:
+        classes = "current reference internal" if current else "reference internal"
+        href = "#" if entry.doc == pagename else self.uri(pagename, entry.doc)
+        return f'<a class="{classes}" href="{href}">{html.escape(entry.title)}</a>'
+
+    def children_html(self, pagename: str, entry: Entry, expanded: bool) -> str:
+        kids = entry.children
+        if not kids:
+            return ""
+        if expanded and pagename in self.tree.index and self.tree.parent.get(pagename) == entry.doc:
+            pos = self.tree.index[pagename][0]
+        else:
+            pos = 0
+        start = max(0, min(pos - WINDOW // 2, len(kids) - WINDOW))
+        shown = kids[start:start + WINDOW]
+        items = []
+        for kid in shown:
+            cls = "toctree-l2 current" if kid.doc == pagename else "toctree-l2"
+            items.append(f'<li class="{cls}">{self.link(pagename, kid, kid.doc == pagename)}</li>')
+        if len(shown) < len(kids):
+            label = f"All {len(kids)} in {entry.title}"
+            items.append(f'<li class="toctree-l2 wg-nav-all"><a class="reference internal" '
+                         f'href="{self.uri(pagename, entry.doc)}">{html.escape(label)}</a></li>')
+        target = html.escape(self.app.builder.get_target_uri(entry.doc), quote=True)
+        return f'<ul data-wg-nav="{target}">' + "".join(items) + "</ul>"
+
+    def page_html(self, pagename: str) -> str:
+        """What Sphinx's toctree() would give furo, made from the cached tree."""
+        owner = self.tree.parent.get(pagename)
+        out = []
+        for group in self.tree.groups:
+            if group.caption:
+                out.append(f'<p class="caption" role="heading" aria-level="2"><span class="caption-text">'
+                           f"{html.escape(group.caption)}</span></p>")
+            in_group = any(e.doc in (pagename, owner) for e in group.entries)
+            out.append('<ul class="current">' if in_group else "<ul>")
+            for entry in group.entries:
+                current = entry.doc in (pagename, owner)
+                cls = "toctree-l1 current" if current else "toctree-l1"
+                out.append(f'<li class="{cls}">{self.link(pagename, entry, current)}'
+                           f"{self.children_html(pagename, entry, current)}</li>")
+            out.append("</ul>")
+        return "".join(out)
+
+    def json_data(self) -> dict:
+        uri = self.app.builder.get_target_uri
+        return {
+            "version": 1,
+            "groups": [
+                {
+                    "caption": g.caption,
+                    "entries": [
+                        {"title": e.title, "url": uri(e.doc), "children": [
+                            {"title": c.title, "url": uri(c.doc)} for c in e.children]}
+                        for e in g.entries
+                    ],
+                }
+                for g in self.tree.groups
+            ],
+        }
+
+
+_NAV_KEY = "_wg_navigation"
+
+
+def navigation(app: Sphinx) -> Navigation:
+    nav = getattr(app.builder, _NAV_KEY, None)
+    if nav is None:
+        nav = Navigation(app)
+        setattr(app.builder, _NAV_KEY, nav)
+    return nav
+
+
+def reset(app: Sphinx, env: BuildEnvironment) -> None:
+    # the tree is rebuilt once per build, after all pages are read
+    if hasattr(app.builder, _NAV_KEY):
+        delattr(app.builder, _NAV_KEY)
+
+
+def replace_toctree(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Runs before furo: hand it the cached navigation instead of the global toctree."""
+    if "toctree" not in context or app.builder.name.startswith("epub"):
+        return
+    nav = navigation(app)
+    page = nav.page_html(pagename)
+
+    def toctree(**kwargs) -> str:
+        return page
+
+    context["toctree"] = toctree
+
+
+def write_nav_json(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+        return
+    target = Path(app.outdir) / NAV_JSON
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(navigation(app).json_data(), separators=(",", ":"), ensure_ascii=False),
+                      encoding="utf-8")
 
 
 def setup_navigation(app: Sphinx) -> None:
-    # after furo (priority 500) has put its navigation tree in the context
-    app.connect("html-page-context", accessible_captions, priority=900)
+    app.connect("env-updated", reset)
+    # before furo's own handler (priority 500), which calls context["toctree"]
+    app.connect("html-page-context", replace_toctree, priority=400)
+    app.connect("build-finished", write_nav_json)
+    app.add_js_file("wispgate-nav.js", defer="defer")
+
+
+def add_static_path(app: Sphinx) -> None:
+    """The extension ships its own styles and scripts, so any project using it looks right."""
+    static = str(Path(__file__).parent / "static")
+    if static not in app.config.html_static_path:
+        app.config.html_static_path.append(static)
