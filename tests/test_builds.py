@@ -164,3 +164,18 @@ def test_myst_and_rst_pages_give_the_same_doctree(tmp_path):
         regression.parent.mkdir(exist_ok=True)
         regression.write_text(md, encoding="utf-8")
     assert md == regression.read_text(encoding="utf-8"), "run with WG_REGEN=1 to accept a deliberate change"
+
+
+def test_catalog_cache_survives_corruption_and_follows_edits(src):
+    from wispgate_connectors.state import CACHE_FILE
+
+    app, _ = build(src, freshenv=True)
+    cache = Path(app.doctreedir) / CACHE_FILE
+    assert cache.exists()
+    cache.write_bytes(b"not a pickle")  # e.g. a build killed while writing an older version
+    edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: extreme")
+    app, _ = build(src)
+    assert any("beta.yaml:7: WARNING: complexity: expected one of low, medium, high" in w for w in warnings_of(app))
+    edit(src / "data/connectors/beta.yaml", "complexity: extreme", "complexity: low")
+    app, read = build(src)
+    assert warnings_of(app) == [] and "integrations/beta" in read

@@ -625,39 +625,62 @@ def _load_readiness(root: Path, catalog: Catalog) -> None:
         catalog.readiness[key] = tuple(items)
 
 
-def load_catalog(root: str | os.PathLike) -> Catalog:
-    """Read every data file below ``root``; collect every problem, raise none."""
+def _load_connector(path: Path, display: str, catalog: Catalog) -> tuple[Connector | None, list[Problem]]:
+    """One connector file: its object, or None and the reasons; plus non-fatal problems."""
+    data, marks, problems = read_yaml(path, display)
+    if not problems:
+        problems = schema_problems(data, marks, display, SCHEMA_FILE)
+    if not problems:
+        problems = _semantic_problems(data, marks, display, path.stem, catalog)
+    if problems:
+        return None, problems
+    return _build_connector(data, marks, display), _todo_problems(data, (), marks, display)
+
+
+def load_catalog(root: str | os.PathLike, cache: dict | None = None) -> Catalog:
+    """Read every data file below ``root``; collect every problem, raise none.
+
+    ``cache`` (path -> (stamp, result)) lets a long-running caller skip files that
+    did not change: a build re-validates only the edited YAML.  It is updated in place.
+    """
     root = Path(root)
     catalog = Catalog(root=root)
     catalog.domains = _load_taxonomy(root, DOMAINS_PATH, catalog)
     catalog.use_cases = _load_taxonomy(root, USE_CASES_PATH, catalog)
     _load_readiness(root, catalog)
-    schema_path = SCHEMA_FILE
     files = sorted((root / CONNECTOR_DIR).glob("*.yaml"))
     catalog.files = [root / DOMAINS_PATH, root / USE_CASES_PATH, *files]
     for extra in sorted((root / CONNECTOR_DIR).glob("*.yml")):
         catalog.problems.append(Problem(
             extra.relative_to(root).as_posix(), 1, "connector files end in .yaml, not .yml; rename it", Subtype.page
         ))
+    # results depend on the file, the taxonomies and the schema
+    context = (tuple(catalog.domains), tuple(catalog.use_cases), SCHEMA_FILE.stat().st_mtime_ns)
     seen: dict[str, str] = {}
     for path in files:
         display = path.relative_to(root).as_posix()
-        stem = path.stem
-        data, marks, problems = read_yaml(path, display)
-        if not problems:
-            problems = schema_problems(data, marks, display, schema_path)
-        if not problems:
-            problems = _semantic_problems(data, marks, display, stem, catalog)
-            if data["id"] in seen:
-                problems.append(Problem(display, marks.line(("id",)),
-                                        f"id: duplicate id '{data['id']}' (also in {seen[data['id']]})", Subtype.duplicate))
-        if problems:
-            catalog.problems.extend(problems)
-            catalog.broken[stem] = display
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, context)
+        hit = cache.get(display) if cache is not None else None
+        if hit is not None and hit[0] == stamp:
+            connector, problems = hit[1]
+        else:
+            connector, problems = _load_connector(path, display, catalog)
+            if cache is not None:
+                cache[display] = (stamp, (connector, problems))
+        catalog.problems.extend(problems)
+        if connector is None:
+            catalog.broken[path.stem] = display
             continue
-        seen[data["id"]] = display
-        catalog.connectors[data["id"]] = _build_connector(data, marks, display)
-        catalog.problems.extend(_todo_problems(data, (), marks, display))
+        if connector.id in seen:
+            catalog.problems.append(Problem(display, connector.line_of("id"),
+                                            f"id: duplicate id '{connector.id}' (also in {seen[connector.id]})", Subtype.duplicate))
+            continue
+        seen[connector.id] = display
+        catalog.connectors[connector.id] = connector
+    if cache is not None:
+        for gone in set(cache) - {f.relative_to(root).as_posix() for f in files}:
+            del cache[gone]
     # cross-connector references
     for c in catalog.connectors.values():
         for i, r in enumerate(c.related):

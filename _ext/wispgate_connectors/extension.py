@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import __version__, state
+from . import __version__, code_version, state
 from .catalog import Subtype
 from .directives import DIRECTIVES
 from .domain import ConnectorDomain, ConnectorRole, documented
 from .markup import WARNING_TYPE
 from .navigation import add_static_path, setup_navigation
 from .schema_doc import ConnectorSchemaDirective
-from .secrets import scan_project
 from .pages import LISTING_KINDS, setup_pages
 
 logger = logging.getLogger(__name__)
 
 
 def report_data_problems(app: Sphinx) -> None:
-    catalog = state.load(app.srcdir)
-    for p in catalog.problems + scan_project(Path(app.srcdir), catalog):
+    catalog, secrets = state.load(app.srcdir, app.doctreedir)
+    for p in catalog.problems + secrets:
         logger.warning(p.message, location=f"{p.file}:{p.line}", type=WARNING_TYPE, subtype=p.subtype.value)
 
 
@@ -70,18 +67,6 @@ def listing_pages_to_reread(app: Sphinx, env: BuildEnvironment, added, changed, 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return env.get_domain("wg").docs_to_rewrite()
-
-
-def code_version() -> int:
-    """Changes whenever the extension's code does, so Sphinx then re-reads every page.
-
-    Generated sections live in pickled doctrees; an edited renderer must not leave
-    old output behind (what ``make livehtml`` relies on when _ext/ changes).
-    """
-    digest = hashlib.sha1()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return int(digest.hexdigest()[:8], 16)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -92,16 +92,26 @@ def files_to_scan(root: Path) -> Iterable[Path]:
         yield from sorted(root.glob(pattern))
 
 
-def scan_project(root: Path, catalog: Catalog) -> list[Problem]:
+def scan_project(root: Path, catalog: Catalog, cache: dict | None = None) -> list[Problem]:
+    """Scan data and pages; ``cache`` (path -> (stamp, problems)) skips unchanged files."""
     out = secret_examples(catalog)
     seen = set()
     for path in files_to_scan(root):
         if path in seen or path.name == "README.md":
             continue
         seen.add(path)
+        display = path.relative_to(root).as_posix()
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        hit = cache.get(display) if cache is not None else None
+        if hit is not None and hit[0] == stamp:
+            out.extend(hit[1])
+            continue
         try:
-            text = path.read_text(encoding="utf-8")
+            found = scan_text(path.read_text(encoding="utf-8"), display)
         except (OSError, UnicodeDecodeError):
-            continue  # unreadable data files are reported by the catalog loader
-        out.extend(scan_text(text, path.relative_to(root).as_posix()))
+            found = []  # unreadable data files are reported by the catalog loader
+        if cache is not None:
+            cache[display] = (stamp, found)
+        out.extend(found)
     return out

@@ -1,27 +1,55 @@
 """The catalog of the current build, loaded once per build in the main process.
 
-Parallel readers are forked after ``builder-inited``, so they inherit it.
+Parallel readers are forked after ``builder-inited``, so they inherit it.  Parsed
+connectors and secret-scan results are kept between builds in the doctree folder,
+keyed by file stamps, so an incremental build re-reads only the YAML that changed.
 """
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 from sphinx.environment import BuildEnvironment
 
-from .catalog import Catalog, load_catalog
+from . import code_version
+from .catalog import Catalog, Problem, load_catalog
+from .secrets import scan_project
 
+CACHE_FILE = "wispgate-catalog.pickle"
 _catalogs: dict[Path, Catalog] = {}
 
 
-def load(srcdir: Path) -> Catalog:
-    catalog = load_catalog(srcdir)
+def _read_cache(path: Path) -> dict:
+    try:
+        with path.open("rb") as f:
+            cache = pickle.load(f)
+        return cache if cache.get("version") == code_version() else {}
+    except Exception:  # a missing, partial or old cache is simply rebuilt
+        return {}
+
+
+def load(srcdir: Path, cache_dir: Path | None = None) -> tuple[Catalog, list[Problem]]:
+    """The catalog and the secret-scan problems, reusing what did not change."""
+    path = Path(cache_dir) / CACHE_FILE if cache_dir else None
+    cache = _read_cache(path) if path else {}
+    connectors = cache.setdefault("connectors", {})
+    scans = cache.setdefault("secrets", {})
+    cache["version"] = code_version()
+    catalog = load_catalog(srcdir, connectors)
+    secrets = scan_project(Path(srcdir), catalog, scans)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)  # atomic: a killed build never leaves half a cache
     _catalogs[Path(srcdir)] = catalog
-    return catalog
+    return catalog, secrets
 
 
 def catalog(env: BuildEnvironment) -> Catalog:
     found = _catalogs.get(Path(env.srcdir))
     if found is None:  # a worker started some other way: load it here
-        found = load(Path(env.srcdir))
+        found = load(Path(env.srcdir))[0]
     return found
