@@ -321,16 +321,25 @@ class CardsDirective(ListingDirective):
 
 
 class UseCasesDirective(ListingDirective):
-    """Connectors grouped by use case, one tab per use case."""
+    """Connectors grouped by use case, one tab per use case.
+
+    Featured connectors come first; past ``:limit:`` cards a tab links to the
+    use-case page, so the landing page stays light as the catalog grows.
+    """
+
+    option_spec = {"limit": directives.positive_int}
 
     def run(self) -> list[nodes.Node]:
         catalog = self.setup_listing()
+        limit = self.options.get("limit", 12)
         tabs = []
         for key, uc in catalog.use_cases.items():
-            members = catalog.by_use_case(key)
+            members = sorted(catalog.by_use_case(key), key=lambda c: not c.featured)
+            label = f"All {len(members)} {uc.title} connectors" if len(members) > limit else "Use-case page"
             intro = nodes.paragraph("", "", nodes.Text(uc.description + " "),
-                                    self.doc_ref(use_case_doc(key), [nodes.inline("Use-case page", "Use-case page")]))
-            tabs.append((f"{uc.title} ({len(members)})", [intro, self.connector_grid(members, catalog, compact=True)]))
+                                    self.doc_ref(use_case_doc(key), [nodes.inline(label, label)]))
+            tabs.append((f"{uc.title} ({len(members)})",
+                         [intro, self.connector_grid(members[:limit], catalog, compact=True)]))
         return [tab_set(tabs, classes=("wg-use-case-tabs",))]
 
 
