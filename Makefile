@@ -44,7 +44,7 @@ node_modules/.installed: package-lock.json
 
 # The browser tests drive Debian's chromium (Playwright's own download does not work offline).
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@test -n "$(WG_CHROMIUM)" || command -v chromium >/dev/null 2>&1 || { \
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	} || echo "chromium could not be installed: browser tests will be skipped (and fail under CI)"

@@ -1,0 +1,150 @@
+"""`make livehtml`: sphinx-autobuild serves the site and picks up edits to data/.
+
+Runs the real sphinx-autobuild from the venv, with the Makefile's options, against a
+copy of tests/roots/test-basic (never the real project), edits a connector's YAML in
+the copy and waits for the served page to change.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, ROOTS
+
+AUTOBUILD = PROJECT / ".venv" / "bin" / "sphinx-autobuild"
+OLD = "Alpha is used on towers."
+NEW = "Alpha now runs on every rooftop relay."
+START_DEADLINE = 60.0
+UPDATE_DEADLINE = 20.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def stop(proc: subprocess.Popen) -> bool:
+    """Terminate the whole process group (autobuild and any sphinx build it runs).
+
+    True when SIGTERM was enough, False when something had to be killed."""
+    clean = True
+    if proc.poll() is None or group_alive(proc.pid):
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        clean = False
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+    deadline = time.monotonic() + 10
+    while group_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if group_alive(proc.pid):
+        clean = False
+        os.killpg(proc.pid, signal.SIGKILL)
+    return clean
+
+
+@pytest.mark.slow
+def test_livehtml_rebuilds_on_yaml_edit(tmp_path):
+    assert AUTOBUILD.is_file(), "sphinx-autobuild is missing from .venv"
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    yaml_file = src / "data" / "connectors" / "alpha.yaml"
+    assert f"where: {OLD}\n" in yaml_file.read_text(encoding="utf-8")
+
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "_ext"),
+           "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+    log_path = tmp_path / "autobuild.log"
+
+    # The port is free when chosen but could be taken before uvicorn binds it:
+    # start again on a new port if the server says so.
+    for attempt in range(3):
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/integrations/alpha.html"
+        log = log_path.open("w")
+        proc = subprocess.Popen(
+            [str(AUTOBUILD), "--host", "127.0.0.1", "--port", str(port),
+             "--watch", "data", "--watch", str(PROJECT / "_ext"),
+             "--ignore", "*/__pycache__/*", "--ignore", "*/catalog/domains/*",
+             "--ignore", "*/catalog/use-cases/*",
+             "-b", "html", "-W", "--keep-going", "-n",
+             "-d", str(tmp_path / "doctrees"), ".", str(tmp_path / "html")],
+            cwd=src, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + START_DEADLINE
+            page = None
+            while time.monotonic() < deadline and proc.poll() is None:
+                page = fetch(url)
+                if page is not None:
+                    break
+                time.sleep(0.25)
+            if page is None:
+                output = log_path.read_text(errors="replace")
+                if proc.poll() is not None and "address already in use" in output and attempt < 2:
+                    continue
+                pytest.fail(f"live preview did not serve {url} within {START_DEADLINE:.0f} s:\n{output}")
+
+            assert OLD in page
+            assert NEW not in page
+
+            text = yaml_file.read_text(encoding="utf-8")
+            edited = time.monotonic()
+            yaml_file.write_text(text.replace(f"where: {OLD}", f"where: {NEW}"), encoding="utf-8")
+
+            deadline = edited + UPDATE_DEADLINE
+            while time.monotonic() < deadline:
+                page = fetch(url) or ""
+                if NEW in page:
+                    break
+                assert proc.poll() is None, log_path.read_text(errors="replace")
+                time.sleep(0.2)
+            latency = time.monotonic() - edited
+            print(f"\nlive preview showed the YAML edit after {latency:.2f} s")
+            assert NEW in page, (
+                f"edit not served within {UPDATE_DEADLINE:.0f} s:\n" + log_path.read_text(errors="replace"))
+            assert OLD not in page
+            assert proc.poll() is None, "the server stopped after the rebuild"
+        finally:
+            stopped_cleanly = stop(proc)
+            log.close()
+
+        assert stopped_cleanly, "sphinx-autobuild needed SIGKILL:\n" + log_path.read_text(errors="replace")
+        assert proc.returncode is not None, "sphinx-autobuild did not exit"
+        assert not group_alive(proc.pid), "processes of the live preview outlived it"
+        assert fetch(url) is None, "the port still serves after the server stopped"
+        break
