@@ -40,6 +40,9 @@ myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline"]
 myst_heading_anchors = 3
 
 nitpicky = True
+# Straight quotes: readers copy error strings and values from prose into searches and
+# terminals, and curly quotes break both (it also saves a pass over every page).
+smartquotes = False
 highlight_language = "text"
 # accessible-pygments styles meet WCAG AA contrast on both themes
 pygments_style = "a11y-light"
