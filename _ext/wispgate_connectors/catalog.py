@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 import enum
 import json
+import math
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -247,6 +249,17 @@ _PLAIN_TAGS = frozenset(
 )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(text: str, line: int) -> None:
+    """YAML's "\\ud83d" escapes give lone surrogates, which no page or catalog.json can hold."""
+    found = _SURROGATE.search(text)
+    if found:
+        raise _DataError(line, f"the escape '\\u{ord(found.group()):04x}' is half of a UTF-16 surrogate pair; "
+                               "write the character itself or an 8-digit '\\U' escape")
+
+
 def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise _DataError(node.start_mark.line + 1, f"values are nested more than {MAX_DEPTH} levels deep")
@@ -263,9 +276,10 @@ def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise _DataError(line, "merge keys ('<<') are not allowed in connector data")
             key = key_node.value
+            _check_text(key, line)
             if key in out:
                 raise _DataError(
-                    line, f"duplicate key '{key}' (first given on line {marks[path + (key,)]})"
+                    line, f"duplicate key {key!r} (first given on line {marks[path + (key,)]})"
                 )
             marks[path + (key,)] = line
             out[key] = _to_python(value_node, path + (key,), marks, depth + 1)
@@ -279,13 +293,25 @@ def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value
     try:
-        return _constructor.construct_object(node, deep=True)
-    except yaml.YAMLError as exc:
-        raise _DataError(node.start_mark.line + 1, f"cannot read value: {exc}") from None
+        value = _constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:  # one line: the build prints it as a warning
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _DataError(node.start_mark.line + 1, f"cannot read value: {what}") from None
+    except (ValueError, KeyError):  # an explicit '!!int abc', '!!bool maybe'
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _DataError(node.start_mark.line + 1, f"cannot read {node.value!r} as {shown}") from None
+    if isinstance(value, str):
+        _check_text(value, node.start_mark.line + 1)
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON (catalog.json) has no NaN or infinity
+        raise _DataError(node.start_mark.line + 1, f"{node.value!r} is not a finite number; quote it if it is text")
+    return value
 
 
 class _NoAliasComposer(yaml.SafeLoader):
     """A loader that refuses anchors and aliases instead of expanding them."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         event = self.peek_event()
@@ -295,7 +321,14 @@ class _NoAliasComposer(yaml.SafeLoader):
                 "YAML anchors and aliases ('&name', '*name') are not allowed in connector data; "
                 "write the value out",
             )
-        return super().compose_node(parent, index)
+        # the composer recurses once per level: stop where _to_python would, not at RecursionError
+        if self._depth > MAX_DEPTH:
+            raise _DataError(event.start_mark.line + 1, f"values are nested more than {MAX_DEPTH} levels deep")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _CLoader = getattr(yaml, "CSafeLoader", None)
@@ -344,7 +377,14 @@ def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
             return None, marks, [Problem(display, exc.line, exc.message, Subtype.syntax)]
     # the pure-Python loader gives the clearest message for anything unusual
     marks = Marks()
-    loader = _NoAliasComposer(text)
+    try:
+        loader = _NoAliasComposer(text)  # checks every character first
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        return None, marks, [Problem(
+            display, line, f"YAML syntax error: the character U+{exc.character:04X} is not allowed in YAML",
+            Subtype.syntax,
+        )]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -362,7 +402,7 @@ def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
             what = f"{exc.context}, {what}"
         return None, marks, [Problem(display, line, f"YAML syntax error: {what}", Subtype.syntax)]
     except yaml.YAMLError as exc:
-        return None, marks, [Problem(display, 1, f"YAML error: {exc}", Subtype.syntax)]
+        return None, marks, [Problem(display, 1, f"YAML error: {str(exc).splitlines()[0]}", Subtype.syntax)]
     finally:
         loader.dispose()
     return data, marks, []
@@ -377,13 +417,34 @@ def _validator(schema_path: str):
 
     schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
+    cls = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern})
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _ecma_pattern(validator, pattern: str, instance, schema):
+    """Schema patterns are ECMA-262 regexes, where '$' matches only at the very end.
+
+    Python's '$' also matches before a final newline, which let an id like
+    "mikrotik\\n" or a two-line name through, while editors reject them.
+    """
+    import jsonschema
+
+    if not validator.is_type(instance, "string"):
+        return
+    python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    if not re.search(python, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _key_str(key: str) -> str:
+    """A key as messages show it: bare when it is a plain word, quoted (one line) otherwise."""
+    return key if re.fullmatch(r"[\w-]+", key) else repr(key)
 
 
 def _path_str(path) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{_key_str(part)}" if out else _key_str(part))
     return out or "(top level)"
 
 
@@ -581,6 +642,9 @@ def _todo_problems(value: Any, path: tuple, marks: Marks, display: str) -> list[
     return []
 
 
+_KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
 def _load_taxonomy(root: Path, rel: Path, catalog: Catalog) -> dict[str, Taxonomy]:
     display = rel.as_posix()
     data, marks, problems = read_yaml(root / rel, display)
@@ -598,7 +662,14 @@ def _load_taxonomy(root: Path, rel: Path, catalog: Catalog) -> dict[str, Taxonom
             continue
         unknown = set(entry) - {"key", "title", "description", "icon"}
         if unknown:
-            catalog.problems.append(Problem(display, marks.line((i, sorted(unknown)[0])), f"[{i}].{sorted(unknown)[0]}: unknown key"))
+            catalog.problems.append(Problem(display, marks.line((i, sorted(unknown)[0])), f"[{i}].{_key_str(sorted(unknown)[0])}: unknown key"))
+        if not _KEY.fullmatch(entry["key"]):
+            # keys name generated pages (catalog/domains/<key>.md): no '/', '..' or spaces
+            catalog.problems.append(Problem(
+                display, marks.line((i, "key")),
+                f"[{i}].key: {_shown(entry['key'])} must use only lowercase letters, digits and single hyphens",
+            ))
+            continue
         if entry["key"] in out:
             catalog.problems.append(Problem(display, line, f"[{i}]: duplicate key '{entry['key']}'", Subtype.duplicate))
             continue
@@ -616,7 +687,7 @@ def _load_readiness(root: Path, catalog: Catalog) -> None:
     data = data if isinstance(data, dict) else {}
     for key in data:
         if key not in READINESS_KEYS:
-            catalog.problems.append(Problem(display, marks.line((key,)), f"{key}: unknown key (allowed: {', '.join(READINESS_KEYS)})"))
+            catalog.problems.append(Problem(display, marks.line((key,)), f"{_key_str(key)}: unknown key (allowed: {', '.join(READINESS_KEYS)})"))
     for key in READINESS_KEYS:
         items = data.get(key, [])
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):

@@ -9,6 +9,7 @@ Each refusal is a warning that names the YAML file and line.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -84,6 +85,19 @@ class _DataRenderer(SphinxRenderer):
             return
         super().render_link(token)
 
+    def render_link_unknown(self, token) -> None:
+        # MyST turns a path to a file that is not a page into a download: Sphinx would
+        # copy that file (``../../../etc/passwd``, ``../conf.py``) into _downloads/
+        env = self.sphinx_env
+        target = self.md.normalizeLinkText(str(token.attrGet("href") or "")).split("#", 1)[0]
+        if target:
+            _, path = env.relfn2path(target, env.docname)
+            if Path(path).is_file() and not env.path2doc(path):
+                self._refuse(f"a link to '{target}', a file that is not a page,", token)
+                self.render_children(token)
+                return
+        super().render_link_unknown(token)
+
     def create_warning(self, message, subtype, *, wtype=None, line=None, append_to=None):
         logger.warning(message, location=self.location, type=WARNING_TYPE, subtype=Subtype.markup.value)
         return None
@@ -116,6 +130,13 @@ def _render(text: str, document: nodes.document, location: str, inline: bool) ->
     renderer.current_node = holder
     tokens = md.parseInline(text, md_env) if inline else md.parse(text + "\n", md_env)
     renderer._render_tokens(tokens)
+    # Nodes carry the YAML file and line, not the page's, so that later warnings
+    # (a missing reference target, a bad highlight) point at the data.
+    path, _, line = location.rpartition(":")
+    if path and line.isdigit():
+        source = str(Path(env.srcdir, path))
+        for node in holder.findall(nodes.Element):
+            node.source, node.line = source, int(line)
     return list(holder.children)
 
 
