@@ -17,6 +17,9 @@ from sphinx.cmd.build import build_main
 marks: dict[str, float] = {}
 read_docs: list[str] = []
 written: list[str] = []
+#: per-document read time: from source-read to doctree-read (parse and transforms)
+doc_started: dict[str, float] = {}
+doc_read: dict[str, float] = {}
 
 
 def setup_probe(app: Sphinx) -> None:
@@ -27,6 +30,14 @@ def setup_probe(app: Sphinx) -> None:
     def updated(app, env):
         marks.setdefault("read_end", time.perf_counter())
 
+    def source_read(app, docname, source):
+        doc_started[docname] = time.perf_counter()
+
+    def doctree_read(app, doctree):
+        docname = app.env.docname
+        if docname in doc_started:
+            doc_read[docname] = time.perf_counter() - doc_started[docname]
+
     def page(app, pagename, *args):
         written.append(pagename)
 
@@ -34,6 +45,8 @@ def setup_probe(app: Sphinx) -> None:
         marks.setdefault("end", time.perf_counter())
 
     app.connect("env-before-read-docs", before_read)
+    app.connect("source-read", source_read)
+    app.connect("doctree-read", doctree_read, priority=999)
     app.connect("env-updated", updated)
     app.connect("html-page-context", page)
     app.connect("build-finished", finished)
@@ -59,4 +72,7 @@ if __name__ == "__main__":
         "write": marks.get("end", end) - marks.get("read_end", start) if "read_end" in marks else 0.0,
         "peak_rss_mb": rss / 1024, "docs_read": len(read_docs), "docs_written": len(written),
         "read_list": sorted(read_docs)[:20],
+        # connector guides only (integrations/*), so listing pages do not count
+        "guide_read": sum(t for d, t in doc_read.items() if d.startswith("integrations/")),
+        "guides_timed": sum(1 for d in doc_read if d.startswith("integrations/")),
     }))

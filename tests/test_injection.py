@@ -316,9 +316,6 @@ def test_taxonomy_key_cannot_write_outside_the_catalog_folder(tmp_path):
     assert sorted(p.name for p in (root / "catalog" / "domains").iterdir()) == ["network-aaa.md"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pages.write_generated_pages writes the taxonomy title unescaped into the MyST source of "
-    "catalog/domains/<key>.md, so HTML in a title of data/domains.yaml is live on that page"))
 def test_taxonomy_title_is_text_on_its_generated_page(tmp_path):
     root = tmp_path / "src"
     shutil.copytree(ROOTS / "test-basic", root)

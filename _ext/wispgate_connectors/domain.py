@@ -53,9 +53,10 @@ class ConnectorDomain(Domain):
         "refs": {},  # docname -> ids of the connectors it links to
         "seen": {},  # id -> (docname, name) when pages were last written
         "listing_digest": {},  # listing kind -> what its pages showed when last read
+        "navigation": {},  # builder name -> {docname: digest of its left navigation and prev/next}
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 3
+    data_version = 4
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:

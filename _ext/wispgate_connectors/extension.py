@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -13,7 +15,7 @@ from .catalog import Subtype
 from .directives import DIRECTIVES
 from .domain import ConnectorDomain, ConnectorRole, documented
 from .markup import WARNING_TYPE
-from .navigation import add_static_path, setup_navigation
+from .navigation import add_static_path, pages_with_new_navigation, setup_navigation, uses_navigation
 from .schema_doc import ConnectorSchemaDirective
 from .pages import LISTING_KINDS, setup_pages
 
@@ -65,8 +67,56 @@ def listing_pages_to_reread(app: Sphinx, env: BuildEnvironment, added, changed, 
                   if kinds & stale and doc not in removed and doc in env.found_docs)
 
 
+def _writing_mark(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / f"wispgate-writing-{app.builder.name}"
+
+
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    return env.get_domain("wg").docs_to_rewrite()
+    """Pages to write again without re-reading them.
+
+    Their links to renamed connectors, their navigation, or everything when the
+    last build was killed while writing: Sphinx saves the environment before it
+    writes, so it would otherwise skip the pages that never got written in full
+    and keep a search index and sitemap of the ones that did.
+    """
+    docs = set(env.get_domain("wg").docs_to_rewrite())
+    docs.update(pages_with_new_navigation(app, env))
+    mark = _writing_mark(app)
+    if mark.exists():
+        docs.update(env.found_docs)
+    else:
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.touch()
+    return sorted(docs)
+
+
+def build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None:
+        _writing_mark(app).unlink(missing_ok=True)
+
+
+def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    """sphinx-sitemap lists only the pages written by this build: add the others.
+
+    Its queue is filled in write order, which differs between serial and ``-j``
+    builds, so the links are also sorted for reproducible output.
+    """
+    links = getattr(app, "sitemap_links", None)
+    if exception is not None or links is None or not uses_navigation(app):
+        return
+    from sphinx_sitemap import add_html_link
+
+    for doc in sorted(app.env.found_docs):
+        add_html_link(app, doc, None, None, None)
+    unique = {}
+    while True:
+        try:
+            link, lastmod = links.get_nowait()
+        except queue.Empty:
+            break
+        unique[link] = lastmod
+    for link in sorted(unique):
+        links.put((link, unique[link]))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -86,6 +136,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", check_pages)
     app.connect("env-get-outdated", listing_pages_to_reread)
     app.connect("env-get-updated", pages_to_rewrite)
+    # before sphinx-sitemap writes its file (priority 500)
+    app.connect("build-finished", complete_sitemap, priority=400)
+    app.connect("build-finished", build_finished)
     return {
         "version": __version__,
         "env_version": code_version(),

@@ -13,6 +13,7 @@ lists all of its connectors.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from dataclasses import dataclass, field
@@ -186,8 +187,40 @@ def replace_toctree(app: Sphinx, pagename: str, templatename: str, context: dict
     context["toctree"] = toctree
 
 
+def uses_navigation(app: Sphinx) -> bool:
+    return app.builder.format == "html" and not app.builder.name.startswith("epub")
+
+
+def pages_with_new_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages whose left navigation or prev/next links differ from when they were written.
+
+    Sphinx re-writes only the pages it re-reads, so without this a renamed, added or
+    removed guide would linger in the navigation of every other page.
+    """
+    if not uses_navigation(app):
+        return []
+    nav = navigation(app)
+    relations = env.collect_relations()
+
+    def title(doc: str | None) -> str:
+        return _title(env, doc, None) if doc else ""
+
+    now = {}
+    for doc in sorted(env.found_docs):
+        related = relations.get(doc) or [None, None, None]
+        text = nav.page_html(doc) + "\0" + "\0".join(f"{d}\1{title(d)}" for d in related)
+        now[doc] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    store = env.get_domain("wg").data.setdefault("navigation", {})
+    before = store.get(app.builder.name)
+    store[app.builder.name] = now
+    if before is None:
+        # unknown history: what is on disk may have been written from other data
+        return sorted(now)
+    return sorted(doc for doc, digest in now.items() if before.get(doc) != digest)
+
+
 def write_nav_json(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+    if exception is not None or not uses_navigation(app):
         return
     target = Path(app.outdir) / NAV_JSON
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ recorded in the domain and re-read when what listings show changes (see
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def write_generated_pages(app: Sphinx) -> None:
     ):
         for key, entry in entries.items():
             wanted[Path(app.srcdir) / folder / f"{key}.md"] = (
-                f"{GENERATED_NOTE}# {entry.title}\n\n```{{catalog-{kind}}} {key}\n```\n"
+                f"{GENERATED_NOTE}# {myst_escape(entry.title)}\n\n```{{catalog-{kind}}} {key}\n```\n"
             )
     for folder in (DOMAIN_DIR, USE_CASE_DIR):
         base = Path(app.srcdir) / folder
@@ -69,6 +70,14 @@ def write_generated_pages(app: Sphinx) -> None:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+
+
+def myst_escape(text: str) -> str:
+    """Make data text literal in MyST: CommonMark lets a backslash escape any ASCII punctuation."""
+    return _PUNCTUATION.sub(r"\\\g<0>", " ".join(text.split()))
+
+
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 
 
 # --- node helpers ---------------------------------------------------------------------
