@@ -75,4 +75,5 @@ if __name__ == "__main__":
         # connector guides only (integrations/*), so listing pages do not count
         "guide_read": sum(t for d, t in doc_read.items() if d.startswith("integrations/")),
         "guides_timed": sum(1 for d in doc_read if d.startswith("integrations/")),
+        "slowest_reads": [[d, round(t, 3)] for d, t in sorted(doc_read.items(), key=lambda i: -i[1])[:8]],
     }))

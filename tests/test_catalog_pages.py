@@ -124,6 +124,34 @@ def test_navigation_groups_connectors_under_their_domain(site):
     assert "Integration domains" in captions and "Use cases" in captions
 
 
+def _shape(markup: str) -> list:
+    """Tags, their attributes (classes as a set) and text, in document order."""
+    out = []
+    for el in BeautifulSoup(markup, "html.parser").find_all(True):
+        attrs = {k: (frozenset(v) if k == "class" else v) for k, v in el.attrs.items()}
+        out.append((el.name, attrs, el.find(string=True, recursive=False)))
+    return out
+
+
+def test_navigation_markup_is_what_furo_would_make(site):
+    """Each page's left tree is written in furo's shape directly (no BeautifulSoup pass):
+    it must equal what furo's own get_navigation_tree makes of the plain tree."""
+    from furo.navigation import get_navigation_tree
+    from wispgate_connectors.navigation import Navigation
+
+    app = make_project_app(site.srcdir)
+    try:
+        nav = Navigation(app)
+        for doc in sorted(app.env.found_docs):
+            assert _shape(nav.page_html(doc, furo=True)) == _shape(get_navigation_tree(nav.page_html(doc))), doc
+    finally:
+        app.cleanup()
+    built = page(site, "integrations/gamma").select_one(".sidebar-tree")
+    current = built.select("li.current-page")
+    assert [li.find("a").get_text(strip=True) for li in current] == ["Gamma Alerts"]
+    assert built.select_one("li.has-children.current > input.toctree-checkbox[checked]") is not None
+
+
 def test_matrix_grouped_by_domain(site):
     tables = page(site, "catalog").select("table.wg-matrix")
     assert [t.find("caption").get_text(" ", strip=True).rstrip("¶").strip() for t in tables] == ["Network & AAA", "Payments & Finance"]

@@ -100,7 +100,7 @@ class Navigation:
         href = "#" if entry.doc == pagename else self.uri(pagename, entry.doc)
         return f'<a class="{classes}" href="{href}">{html.escape(entry.title)}</a>'
 
-    def children_html(self, pagename: str, entry: Entry, expanded: bool) -> str:
+    def children_html(self, pagename: str, entry: Entry, expanded: bool, furo: bool = False) -> str:
         kids = entry.children
         if not kids:
             return ""
@@ -112,7 +112,9 @@ class Navigation:
         shown = kids[start:start + WINDOW]
         items = []
         for kid in shown:
-            cls = "toctree-l2 current" if kid.doc == pagename else "toctree-l2"
+            cls = "toctree-l2"
+            if kid.doc == pagename:
+                cls += " current\0" if furo else " current"
             items.append(f'<li class="{cls}">{self.link(pagename, kid, kid.doc == pagename)}</li>')
         if len(shown) < len(kids):
             label = f"All {len(kids)} in {entry.title}"
@@ -121,10 +123,16 @@ class Navigation:
         target = html.escape(self.app.builder.get_target_uri(entry.doc), quote=True)
         return f'<ul data-wg-nav="{target}">' + "".join(items) + "</ul>"
 
-    def page_html(self, pagename: str) -> str:
-        """What Sphinx's toctree() would give furo, made from the cached tree."""
+    def page_html(self, pagename: str, furo: bool = False) -> str:
+        """What Sphinx's toctree() would give furo, made from the cached tree.
+
+        With ``furo``, already in the shape furo's ``get_navigation_tree`` makes of
+        it (a checkbox and label per expandable item, ``current-page`` on the
+        deepest current item), which spares a BeautifulSoup parse per page.
+        """
         owner = self.tree.parent.get(pagename)
         out = []
+        boxes = 0
         for group in self.tree.groups:
             if group.caption:
                 out.append(f'<p class="caption" role="heading" aria-level="2"><span class="caption-text">'
@@ -133,11 +141,29 @@ class Navigation:
             out.append('<ul class="current">' if in_group else "<ul>")
             for entry in group.entries:
                 current = entry.doc in (pagename, owner)
+                children = self.children_html(pagename, entry, current, furo)
                 cls = "toctree-l1 current" if current else "toctree-l1"
-                out.append(f'<li class="{cls}">{self.link(pagename, entry, current)}'
-                           f"{self.children_html(pagename, entry, current)}</li>")
+                toggle = ""
+                if furo:
+                    if current:
+                        cls += "\0"
+                    if children:
+                        boxes += 1
+                        cls += " has-children"
+                        box = f"toctree-checkbox-{boxes}"
+                        name = html.escape(f"Toggle navigation of {entry.title}", quote=True)
+                        checked = ' checked=""' if current else ""
+                        toggle = (f'<input aria-label="{name}"{checked} class="toctree-checkbox" id="{box}" '
+                                  f'name="{box}" role="switch" type="checkbox"/><label for="{box}">'
+                                  '<span class="icon"><svg><use href="#svg-arrow-right"></use></svg></span></label>')
+                out.append(f'<li class="{cls}">{self.link(pagename, entry, current)}{toggle}{children}</li>')
             out.append("</ul>")
-        return "".join(out)
+        text = "".join(out)
+        if furo:
+            # furo marks the last current item in document order as the page itself
+            head, mark, tail = text.rpartition("\0")
+            text = head.replace("\0", "") + (" current-page" if mark else "") + tail
+        return text
 
     def json_data(self) -> dict:
         uri = self.app.builder.get_target_uri
@@ -175,16 +201,26 @@ def reset(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def replace_toctree(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Runs before furo: hand it the cached navigation instead of the global toctree."""
+    """Runs before furo: hand it the cached navigation instead of the global toctree.
+
+    Furo would turn that into its own markup with BeautifulSoup; it gets nothing to
+    parse here and ``furo_tree`` below puts the ready-made markup in its place.
+    """
     if "toctree" not in context or app.builder.name.startswith("epub"):
         return
     nav = navigation(app)
+    context["toctree"] = lambda **kwargs: ""
+    context["_wg_nav"] = nav
+
+
+def furo_tree(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    nav = context.pop("_wg_nav", None)
+    if nav is None:
+        return
     page = nav.page_html(pagename)
-
-    def toctree(**kwargs) -> str:
-        return page
-
-    context["toctree"] = toctree
+    context["toctree"] = lambda **kwargs: page
+    if "furo_navigation_tree" in context:
+        context["furo_navigation_tree"] = nav.page_html(pagename, furo=True)
 
 
 def uses_navigation(app: Sphinx) -> bool:
@@ -232,6 +268,7 @@ def setup_navigation(app: Sphinx) -> None:
     app.connect("env-updated", reset)
     # before furo's own handler (priority 500), which calls context["toctree"]
     app.connect("html-page-context", replace_toctree, priority=400)
+    app.connect("html-page-context", furo_tree, priority=600)
     app.connect("build-finished", write_nav_json)
     app.add_js_file("wispgate-nav.js", defer="defer")
 
