@@ -72,6 +72,7 @@ if __name__ == "__main__":
         "write": marks.get("end", end) - marks.get("read_end", start) if "read_end" in marks else 0.0,
         "peak_rss_mb": rss / 1024, "docs_read": len(read_docs), "docs_written": len(written),
         "read_list": sorted(read_docs)[:20],
+        "written_list": sorted(written)[:20],
         # connector guides only (integrations/*), so listing pages do not count
         "guide_read": sum(t for d, t in doc_read.items() if d.startswith("integrations/")),
         "guides_timed": sum(1 for d in doc_read if d.startswith("integrations/")),

@@ -120,20 +120,29 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         links.put((link, unique[link]))
 
 
-def settle_memory(app: Sphinx, *args) -> None:
+def settle_memory(app: Sphinx, env: BuildEnvironment, *args) -> None:
     """Keep the garbage collector off the long-lived catalog and environment.
 
     A build holds hundreds of thousands of nodes for its whole life, and CPython's
     default thresholds re-scan them over and over: a fifth of a 300-guide build
     went to the collector (bench/README.md).  Collect once, freeze what survived,
     and collect young objects less often; ``release_memory`` undoes it all, so a
-    process running several builds (tests, live preview) frees each one.
+    process running several builds (tests, live preview) frees each one.  A build
+    that reads a handful of pages gains nothing and skips it.
     """
+    if args:  # env-before-read-docs: remember how much this build reads
+        app._wg_reads = len(args[0])
+    if getattr(app, "_wg_reads", 0) < BIG_READ:
+        return
     if not hasattr(app, "_wg_gc_threshold"):
         app._wg_gc_threshold = gc.get_threshold()
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+#: pages read from which tuning the collector pays off
+BIG_READ = 50
 
 
 def release_memory(app: Sphinx, exception: Exception | None) -> None:

@@ -91,6 +91,14 @@ class Navigation:
     def __init__(self, app: Sphinx):
         self.app = app
         self.tree = build_tree(app.env)
+        self._furo: dict[str, str] = {}
+
+    def furo_html(self, pagename: str) -> str:
+        # made once per page and build: the change check and the writer both need it
+        markup = self._furo.get(pagename)
+        if markup is None:
+            markup = self._furo[pagename] = self.page_html(pagename, furo=True)
+        return markup
 
     def uri(self, pagename: str, doc: str) -> str:
         return html.escape(self.app.builder.get_relative_uri(pagename, doc), quote=True)
@@ -217,10 +225,9 @@ def furo_tree(app: Sphinx, pagename: str, templatename: str, context: dict, doct
     nav = context.pop("_wg_nav", None)
     if nav is None:
         return
-    page = nav.page_html(pagename)
-    context["toctree"] = lambda **kwargs: page
+    context["toctree"] = lambda **kwargs: nav.page_html(pagename)
     if "furo_navigation_tree" in context:
-        context["furo_navigation_tree"] = nav.page_html(pagename, furo=True)
+        context["furo_navigation_tree"] = nav.furo_html(pagename)
 
 
 def uses_navigation(app: Sphinx) -> bool:
@@ -241,18 +248,25 @@ def pages_with_new_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
     def title(doc: str | None) -> str:
         return _title(env, doc, None) if doc else ""
 
-    now = {}
-    for doc in sorted(env.found_docs):
-        related = relations.get(doc) or [None, None, None]
-        text = nav.page_html(doc) + "\0" + "\0".join(f"{d}\1{title(d)}" for d in related)
-        now[doc] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    # cheap check first: most rebuilds change content, not the tree
+    shape = repr(([(g.caption, [(e.doc, e.title, [(c.doc, c.title) for c in e.children]) for e in g.entries])
+                   for g in nav.tree.groups], sorted((d, tuple(r), tuple(map(title, r[1:])))
+                                                      for d, r in relations.items())))
+    digest = hashlib.blake2b(shape.encode(), digest_size=16).hexdigest()
     store = env.get_domain("wg").data.setdefault("navigation", {})
     before = store.get(app.builder.name)
+    if before is not None and before.get("") == digest and before.keys() - {""} == env.found_docs:
+        return []
+    now = {"": digest}
+    for doc in sorted(env.found_docs):
+        related = relations.get(doc) or [None, None, None]
+        text = nav.furo_html(doc) + "\0" + "\0".join(f"{d}\1{title(d)}" for d in related)
+        now[doc] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
     store[app.builder.name] = now
     if before is None:
         # unknown history: what is on disk may have been written from other data
-        return sorted(now)
-    return sorted(doc for doc, digest in now.items() if before.get(doc) != digest)
+        return sorted(env.found_docs)
+    return sorted(doc for doc, digest in now.items() if doc and before.get(doc) != digest)
 
 
 def write_nav_json(app: Sphinx, exception: Exception | None) -> None:

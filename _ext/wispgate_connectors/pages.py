@@ -565,7 +565,7 @@ def export_catalog(app: Sphinx, exception: Exception | None) -> None:
         "connectors": connectors,
     }
     out = Path(app.outdir)
-    (out / "catalog.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "catalog.json").write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "schema").mkdir(exist_ok=True)
     for schema in (CATALOG_SCHEMA, SCHEMA_FILE):
         shutil.copyfile(schema, out / "schema" / schema.name)

@@ -35,10 +35,13 @@ def load(srcdir: Path, cache_dir: Path | None = None) -> tuple[Catalog, list[Pro
     cache = _read_cache(path) if path else {}
     connectors = cache.setdefault("connectors", {})
     scans = cache.setdefault("secrets", {})
+    fresh = cache.get("version") != code_version()
     cache["version"] = code_version()
+    before = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
     catalog = load_catalog(srcdir, connectors)
     secrets = scan_project(Path(srcdir), catalog, scans)
-    if path:
+    after = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
+    if path and (fresh or before != after):
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         with tmp.open("wb") as f:
