@@ -14,7 +14,7 @@ PORT       ?= 8000
 EXT        := PYTHONPATH=_ext
 
 .DEFAULT_GOAL := help
-.PHONY: new help html dirhtml epub text linkcheck livehtml check test clean lock venv test-env browser-deps
+.PHONY: bench new help html dirhtml epub text linkcheck livehtml check test clean lock venv test-env browser-deps
 
 help:
 	@echo "make html       build the site into $(BUILDDIR)/html (warnings are errors)"
@@ -26,6 +26,7 @@ help:
 	@echo "make epub       offline copy for field technicians"
 	@echo "make clean      remove build output"
 	@echo "make lock       re-pin requirements/*.lock from requirements/*.in"
+	@echo "make bench      build-time benchmark, N = 100, 300, 1000 (about 25 minutes; BENCHARGS=--sizes 100 300)"
 
 # Stamps re-run the install whenever a lock file changes.
 $(VENV)/.docs-installed: requirements/docs.lock
@@ -51,6 +52,9 @@ browser-deps:
 
 venv: $(VENV)/.docs-installed
 test-env: $(VENV)/.test-installed node_modules/.installed browser-deps
+
+bench: venv
+	$(BIN)/python bench/run.py $(BENCHARGS)
 
 html: venv
 	$(SPHINXBUILD) -b html -j $(JOBS) . $(BUILDDIR)/html
