@@ -64,16 +64,21 @@ def median_run(runs: list[dict]) -> dict:
     return chosen
 
 
-def measure(n: int, work: Path, baseline: bool, repeat: int, edits: int) -> dict:
-    row: dict = {"n": n}
-    ours = make_project(work / f"ours-{n}", n)
-    out = work / f"ours-{n}-html"
+def full_builds(src: Path, out: Path, repeat: int) -> dict:
+    """The median of ``repeat`` builds, each from scratch."""
     runs = []
     for _ in range(repeat):
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(out.parent / f"{out.name}-doctrees", ignore_errors=True)
-        runs.append(sphinx(ours, out))
-    row["serial"] = median_run(runs)
+        runs.append(sphinx(src, out))
+    return median_run(runs)
+
+
+def measure(n: int, work: Path, baseline: bool, repeat: int, edits: int) -> dict:
+    row: dict = {"n": n}
+    ours = make_project(work / f"ours-{n}", n)
+    out = work / f"ours-{n}-html"
+    row["serial"] = full_builds(ours, out, repeat)
     row["page_kb"] = (out / PAGE).stat().st_size / 1024
     row["output_mb"] = size_of(out) / 2**20
     row["parallel"] = sphinx(ours, work / f"ours-{n}-html-j", "-j", "auto")
@@ -89,12 +94,7 @@ def measure(n: int, work: Path, baseline: bool, repeat: int, edits: int) -> dict
     if baseline:
         base = make_baseline(work / f"base-{n}", n)
         bout = work / f"base-{n}-html"
-        runs = []
-        for _ in range(repeat):
-            shutil.rmtree(bout, ignore_errors=True)
-            shutil.rmtree(bout.parent / f"{bout.name}-doctrees", ignore_errors=True)
-            runs.append(sphinx(base, bout))
-        row["baseline"] = median_run(runs)
+        row["baseline"] = full_builds(base, bout, repeat)
         row["baseline_page_kb"] = (bout / PAGE).stat().st_size / 1024
     shutil.rmtree(work / f"ours-{n}-html-j", ignore_errors=True)
     return row

@@ -32,7 +32,7 @@ ALLOWED_ROLES = frozenset({
 SAFE_SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Text without any of these characters is plain text and needs no parser.
-_MARKUP = re.compile(r"[`*_\[\]<>{}\\!&#|~$\n]|^\s*[-+>=]|^\s*\d+[.)]\s")
+_MARKUP = re.compile(r"[`*_\[\]<>{}\\!&#|~$\n]|^\s*[-+>=]|^\s*\d+[.)](\s|$)")
 
 
 class _DataRenderer(SphinxRenderer):
@@ -140,18 +140,52 @@ def _render(text: str, document: nodes.document, location: str, inline: bool) ->
     return list(holder.children)
 
 
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def _plain(text: str, document: nodes.document, location: str) -> list[nodes.Node] | None:
+    """Text with at most simple `code` spans, without the parser; None for anything else.
+
+    Most values are like that, and parsing each one costs more than the rest of
+    its page's rendering.  What comes out is what MyST would make of it.
+    """
+    if "`" not in text:
+        return None if _MARKUP.search(text) else [nodes.Text(text)]
+    if "``" in text:  # a run of backticks opens a longer code span
+        return None
+    spans = _CODE_SPAN.findall(text)
+    if _MARKUP.search(_CODE_SPAN.sub("", text)) or any(s[0] == " " or s[-1] == " " for s in spans):
+        return None
+    out: list[nodes.Node] = []
+    for i, piece in enumerate(_CODE_SPAN.split(text)):
+        if i % 2:
+            out.append(_placed(nodes.literal(piece, piece), document, location))
+        elif piece:
+            out.append(nodes.Text(piece))
+    return out
+
+
 def inline(text: str, document: nodes.document, location: str) -> list[nodes.Node]:
     """Nodes for a one-line value (a name, a symptom)."""
-    if not _MARKUP.search(text):
-        return [nodes.Text(text)]
-    return _render(text, document, location, inline=True)
+    plain = _plain(text, document, location)
+    return plain if plain is not None else _render(text, document, location, inline=True)
 
 
 def block(text: str, document: nodes.document, location: str) -> list[nodes.Node]:
     """Nodes for a value that may hold paragraphs, lists and code blocks."""
-    if not _MARKUP.search(text):
-        return [nodes.paragraph(text, text)]
-    return _render(text, document, location, inline=False)
+    # a paragraph loses its outer spaces (and four leading ones make code): leave those to MyST
+    plain = _plain(text, document, location) if text == text.strip() else None
+    if plain is None:
+        return _render(text, document, location, inline=False)
+    return [_placed(nodes.paragraph(text, "", *plain), document, location)]
+
+
+def _placed(node: nodes.Element, document: nodes.document, location: str) -> nodes.Element:
+    """Point a node at the YAML file and line (see ``_render``)."""
+    path, _, line = location.rpartition(":")
+    if path and line.isdigit():
+        node.source, node.line = str(Path(document.settings.env.srcdir, path)), int(line)
+    return node
 
 
 def paragraph(text: str, document: nodes.document, location: str, **attrs) -> nodes.paragraph:

@@ -1,0 +1,102 @@
+"""The parser-free path for plain values gives exactly what MyST gives."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from docutils import nodes
+
+from conftest import ROOTS, make_project_app
+
+SAMPLES = [
+    "Plain words only",
+    "Set `radius` on the router",
+    "`sk_test_` keys and `whsec_` secrets",
+    "Ports `1812` and `1813`, then `/radius incoming`",
+    "`only code`",
+    "Ends with code `x`",
+    "A `code` then `more code` and text",
+    "Trailing space ",
+    " Leading space",
+    # these must take the parser's path; they are here to prove the result is the same either way
+    "Unmatched ` backtick",
+    "Double ``a`b`` span",
+    "Code with spaces `  a  `",
+    "Mixed *emphasis* and `code`",
+    "A [link](https://example.com) and `code`",
+    "Escaped \\`not code\\`",
+    "Less-than `<b>` inside code",
+    "<b>raw</b> outside code",
+    "`a` & `b`",
+]
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory):
+    from sphinx.util.docutils import new_document
+
+    src = tmp_path_factory.mktemp("markup") / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    app = make_project_app(src, freshenv=True)
+    app.build()
+    app.env.current_document.docname = "index"
+    doc = new_document("index.md")
+    doc.settings.env = app.env
+    yield doc
+    app.cleanup()
+
+
+def shape(children: list[nodes.Node]) -> list:
+    return [(type(n).__name__, n.astext(), getattr(n, "source", None), getattr(n, "line", None)) for n in children]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_plain_path_equals_myst(document, text):
+    from wispgate_connectors import markup
+
+    loc = "data/connectors/alpha.yaml:7"
+    assert shape(markup.inline(text, document, loc)) == shape(markup._render(text, document, loc, inline=True))
+    fast = markup.block(text, document, loc)
+    slow = markup._render(text, document, loc, inline=False)
+    assert shape(fast) == shape(slow)
+    assert [shape(p.children) for p in fast] == [shape(p.children) for p in slow]
+
+
+def test_plain_path_is_taken_for_simple_code(document):
+    from wispgate_connectors import markup
+
+    assert markup._plain("Set `radius` and `ports`", document, "x.yaml:1") is not None
+    for text in ("Mixed *emphasis* and `code`", "Code with spaces `  a  `", "Double ``a`b`` span"):
+        assert markup._plain(text, document, "x.yaml:1") is None
+
+
+ALPHABET = "ab1 `*_[]<>\\&-#!.:/"
+
+
+def test_plain_path_equals_myst_on_random_text(document):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from wispgate_connectors import markup
+
+    words = st.text(alphabet="ab1 .,:/-'", min_size=1, max_size=8)
+    code = st.text(alphabet=ALPHABET.replace("`", ""), min_size=1, max_size=6).map(lambda s: f"`{s}`")
+    values = st.one_of(st.text(alphabet=ALPHABET, min_size=1, max_size=30),
+                       st.lists(st.one_of(words, code), min_size=1, max_size=6).map("".join))
+    fast_hits = []
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(values)
+    def check(text):
+        loc = "data/connectors/alpha.yaml:3"
+        if markup._plain(text, document, loc) is None:
+            return
+        fast_hits.append(text)
+        assert shape(markup.inline(text, document, loc)) == shape(markup._render(text, document, loc, inline=True))
+        fast, slow = markup.block(text, document, loc), markup._render(text, document, loc, inline=False)
+        assert shape(fast) == shape(slow)
+        assert [shape(p.children) for p in fast] == [shape(p.children) for p in slow]
+
+    check()
+    assert len(fast_hits) > 50  # the comparison ran where it matters
