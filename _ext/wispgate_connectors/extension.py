@@ -107,15 +107,27 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         return
     from sphinx_sitemap import add_html_link
 
-    for doc in sorted(app.env.found_docs):
-        add_html_link(app, doc, None, None, None)
     unique = {}
-    while True:
+    while True:  # what the written pages put in
         try:
             link, lastmod = links.get_nowait()
         except queue.Empty:
             break
         unique[link] = lastmod
+
+    class Collect(list):
+        put = list.append
+
+    # every page, through sphinx-sitemap's own rules, into a local list (the queue is a
+    # separate process: one round trip per page)
+    app.sitemap_links = local = Collect()
+    try:
+        for doc in sorted(app.env.found_docs):
+            add_html_link(app, doc, None, None, None)
+    finally:
+        app.sitemap_links = links
+    for link, lastmod in local:
+        unique.setdefault(link, lastmod)
     for link in sorted(unique):
         links.put((link, unique[link]))
 
