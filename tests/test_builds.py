@@ -52,8 +52,17 @@ def test_card_field_edit_rereads_listing_pages(src):
     build(src, freshenv=True)
     edit(src / "data/connectors/beta.yaml", "summary: Beta summary.", "summary: Beta takes cards.")
     app, read = build(src)
-    assert read == sorted(["integrations/beta", *LISTINGS])
+    # only the listings that show beta's cards: not the other domain's or use case's page,
+    # nor the matrix (catalog), which shows no summary
+    assert read == ["catalog/domains/payments-finance", "catalog/use-cases/billing-automation",
+                    "index", "integrations/beta"]
     assert "Beta takes cards." in (app.outdir / "index.html").read_text()
+    assert "Beta takes cards." in (app.outdir / "catalog/domains/payments-finance.html").read_text()
+    # the complexity shows on cards and in the matrix
+    edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: medium")
+    app, read = build(src)
+    assert read == ["catalog", "catalog/domains/payments-finance", "catalog/use-cases/billing-automation",
+                    "index", "integrations/beta"]
     # a failure point shows only on the guide and the troubleshooting index
     edit(src / "data/connectors/beta.yaml", "cause: Wrong key.", "cause: A revoked key.")
     app, read = build(src)
@@ -80,8 +89,8 @@ def test_renamed_connector_updates_links_on_pages_not_reread(src):
     build(src, freshenv=True)
     edit(src / "data/connectors/alpha.yaml", "name: Alpha Router RADIUS", "name: Alpha Edge RADIUS")
     app, read = build(src)
-    # the name shows on cards, so listing pages are re-read too
-    assert read == sorted(["integrations/alpha", *LISTINGS])
+    # the name shows on cards, so listing pages that show alpha are re-read too
+    assert read == sorted(["integrations/alpha", *(p for p in LISTINGS if p != "catalog/domains/payments-finance")])
     # pages that only link to alpha are re-written with the new name
     for page in ("roles", "roles_rst", "concept"):
         html = (app.outdir / f"{page}.html").read_text()
@@ -179,3 +188,17 @@ def test_catalog_cache_survives_corruption_and_follows_edits(src):
     edit(src / "data/connectors/beta.yaml", "complexity: extreme", "complexity: low")
     app, read = build(src)
     assert warnings_of(app) == [] and "integrations/beta" in read
+
+
+def test_moving_a_connector_rereads_both_domain_pages(src):
+    build(src, freshenv=True)
+    edit(src / "data/connectors/beta.yaml", "domain: payments-finance", "domain: network-aaa")
+    app, read = build(src)
+    assert {"catalog/domains/network-aaa", "catalog/domains/payments-finance"} <= set(read)
+    names = {
+        page: [t.get_text(strip=True) for t in BeautifulSoup((app.outdir / f"{page}.html").read_text(), "html.parser")
+               .select("article .wg-card .sd-card-title")]
+        for page in ("catalog/domains/network-aaa", "catalog/domains/payments-finance")
+    }
+    assert "Beta Payments" in names["catalog/domains/network-aaa"]
+    assert "Beta Payments" not in names["catalog/domains/payments-finance"]

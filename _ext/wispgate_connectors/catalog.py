@@ -173,9 +173,14 @@ class Connector:
         return tuple(f for f in self.fields if not f.required)
 
     def listing_digest(self, kind: str = "cards") -> str:
-        """What a kind of catalog page shows of this connector; it is re-read when this changes."""
+        """What a kind of catalog page shows of this connector; it is re-read when this changes.
+
+        ``ids`` (counts, navigation) shows only the id, name and domain.
+        """
         shown: tuple = (self.id, self.name, self.domain)
-        if kind == "cards":
+        if kind == "matrix":
+            shown += (self.type, self.complexity, self.use_cases)
+        elif kind == "cards":
             shown += (
                 self.vendor, self.type, self.complexity, self.summary, self.use_cases, self.featured,
                 self.prerequisites[:1], len(self.prerequisites),
@@ -221,6 +226,20 @@ class Catalog:
 
     def featured(self) -> list[Connector]:
         return [c for c in self.sorted() if c.featured]
+
+    def scoped(self, scope: str | None) -> list[Connector]:
+        """The connectors a listing of this scope shows: all (None), or filtered by
+        comma-separated ``featured``, ``domain:<key>`` and ``use-case:<key>``."""
+        members = self.sorted()
+        for part in (scope or "").split(","):
+            kind, _, key = part.partition(":")
+            if kind == "featured":
+                members = [c for c in members if c.featured]
+            elif kind == "domain":
+                members = [c for c in members if c.domain == key]
+            elif kind == "use-case":
+                members = [c for c in members if key in c.use_cases]
+        return members
 
 
 # --- YAML with line marks ----------------------------------------------------

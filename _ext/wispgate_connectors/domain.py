@@ -49,21 +49,21 @@ class ConnectorDomain(Domain):
     roles = {"connector": ConnectorRole()}
     initial_data: dict[str, Any] = {
         "connectors": {},  # id -> (docname, display name, anchor)
-        "listings": {},  # docname -> set of listing kinds the page shows
+        "listings": {},  # docname -> set of (listing kind, scope) the page shows
         "refs": {},  # docname -> ids of the connectors it links to
         "seen": {},  # id -> (docname, name) when pages were last written
-        "listing_digest": {},  # listing kind -> what its pages showed when last read
+        "listing_digest": {},  # (listing kind, scope) -> what its pages showed when last read
         "navigation": {},  # builder name -> {docname: digest of its left navigation and prev/next}
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 4
+    data_version = 5
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:
         return self.data["connectors"]
 
     @property
-    def listings(self) -> dict[str, set[str]]:
+    def listings(self) -> dict[str, set[tuple[str, str | None]]]:
         return self.data["listings"]
 
     def note_connector(self, connector_id: str, name: str, docname: str) -> str | None:
@@ -74,8 +74,8 @@ class ConnectorDomain(Domain):
         self.connectors[connector_id] = (docname, name, target_id(connector_id))
         return None
 
-    def note_listing(self, docname: str, kind: str) -> None:
-        self.listings.setdefault(docname, set()).add(kind)
+    def note_listing(self, docname: str, kind: str, scope: str | None = None) -> None:
+        self.listings.setdefault(docname, set()).add((kind, scope))
 
     @property
     def refs(self) -> dict[str, set[str]]:

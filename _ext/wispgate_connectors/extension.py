@@ -18,7 +18,7 @@ from .domain import ConnectorDomain, ConnectorRole, documented
 from .markup import WARNING_TYPE
 from .navigation import add_static_path, pages_with_new_navigation, setup_navigation, uses_navigation
 from .schema_doc import ConnectorSchemaDirective
-from .pages import LISTING_KINDS, setup_pages
+from .pages import setup_pages
 
 logger = logging.getLogger(__name__)
 
@@ -48,24 +48,36 @@ def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
                 )
 
 
+def _listing_digests(env: BuildEnvironment, keys) -> dict[tuple[str, str | None], str]:
+    catalog = state.catalog(env)
+    taxonomies = repr((sorted(catalog.domains.items()), sorted(catalog.use_cases.items())))
+    return {
+        (kind, scope): taxonomies + repr([c.listing_digest(kind) for c in catalog.scoped(scope)])
+        for kind, scope in keys
+    }
+
+
 def listing_pages_to_reread(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
-    """Catalog pages depend on every connector, but only on what they show of it.
+    """Catalog pages depend on many connectors, but only on what they show of them.
 
     Rather than a dependency on every YAML file (which would re-read them on any
-    edit), compare a digest per kind of listing with the one of the last read.
+    edit), compare a digest per kind and scope of listing (the cards of one domain,
+    the versions of all) with the one of the last read.
     """
-    catalog = state.catalog(env)
     domain = env.get_domain("wg")
-    taxonomies = repr((sorted(catalog.domains.items()), sorted(catalog.use_cases.items())))
-    digests = {
-        kind: taxonomies + repr([c.listing_digest(kind) for c in catalog.sorted()])
-        for kind in LISTING_KINDS
-    }
     before = domain.data["listing_digest"] or {}
-    domain.data["listing_digest"] = digests
-    stale = {kind for kind, digest in digests.items() if before.get(kind) != digest}
-    return sorted(doc for doc, kinds in domain.listings.items()
-                  if kinds & stale and doc not in removed and doc in env.found_docs)
+    keys = set().union(*domain.listings.values()) if domain.listings else set()
+    now = _listing_digests(env, keys)
+    stale = {key for key, digest in now.items() if before.get(key) != digest}
+    return sorted(doc for doc, shown in domain.listings.items()
+                  if shown & stale and doc not in removed and doc in env.found_docs)
+
+
+def remember_listings(app: Sphinx, env: BuildEnvironment) -> None:
+    """After reading: what each listing shows now, for the next build to compare."""
+    domain = env.get_domain("wg")
+    keys = set().union(*domain.listings.values()) if domain.listings else set()
+    domain.data["listing_digest"] = _listing_digests(env, keys)
 
 
 def _writing_mark(app: Sphinx) -> Path:
@@ -183,6 +195,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("wispgate.js", defer="defer")
     app.connect("env-check-consistency", check_pages)
     app.connect("env-get-outdated", listing_pages_to_reread)
+    app.connect("env-updated", remember_listings)
     app.connect("env-get-updated", pages_to_rewrite)
     # before sphinx-sitemap writes its file (priority 500)
     app.connect("build-finished", complete_sitemap, priority=400)

@@ -160,7 +160,7 @@ class LinkClasses(SphinxPostTransform):
 
 
 #: what a listing shows of each connector: see ``Connector.listing_digest``
-LISTING_KINDS = ("cards", "versions", "failures")
+LISTING_KINDS = ("ids", "cards", "matrix", "versions", "failures")
 
 
 class ListingDirective(SphinxDirective):
@@ -168,8 +168,12 @@ class ListingDirective(SphinxDirective):
 
     kind = "cards"
 
+    def scope(self) -> str | None:
+        """Which connectors this listing shows (see ``Catalog.scoped``); None for all."""
+        return None
+
     def setup_listing(self) -> Catalog:
-        self.env.get_domain(DOMAIN).note_listing(self.env.docname, self.kind)
+        self.env.get_domain(DOMAIN).note_listing(self.env.docname, self.kind, self.scope())
         return state.catalog(self.env)
 
     def loc(self) -> str:
@@ -261,6 +265,8 @@ class ListingDirective(SphinxDirective):
 class HeroDirective(ListingDirective):
     """Live counts: connectors, integration domains, implementation sections per guide."""
 
+    kind = "ids"
+
     def run(self) -> list[nodes.Node]:
         catalog = self.setup_listing()
         stats = [
@@ -279,6 +285,8 @@ class HeroDirective(ListingDirective):
 
 class DomainsDirective(ListingDirective):
     """The integration domains as cards, each with its description and connector count."""
+
+    kind = "ids"
 
     def run(self) -> list[nodes.Node]:
         catalog = self.setup_listing()
@@ -303,6 +311,11 @@ class CardsDirective(ListingDirective):
         "filter": directives.flag,
         "compact": directives.flag,
     }
+
+    def scope(self) -> str | None:
+        parts = ["featured"] if "featured" in self.options else []
+        parts += [f"{o}:{self.options[o]}" for o in ("domain", "use-case") if o in self.options]
+        return ",".join(parts) or None
 
     def run(self) -> list[nodes.Node]:
         catalog = self.setup_listing()
@@ -364,6 +377,9 @@ class DomainPageDirective(ListingDirective):
     def members(self, catalog: Catalog, key: str) -> list[Connector]:
         return catalog.by_domain(key)
 
+    def scope(self) -> str | None:
+        return f"{'domain' if self.taxonomy == 'domains' else 'use-case'}:{self.arguments[0]}"
+
     def run(self) -> list[nodes.Node]:
         catalog = self.setup_listing()
         key = self.arguments[0]
@@ -396,6 +412,8 @@ class UseCasePageDirective(DomainPageDirective):
 class NavigationDirective(ListingDirective):
     """The site's catalog toctrees, in data order: domains, then use cases."""
 
+    kind = "ids"
+
     option_spec = {"caption": directives.unchanged}
     required_arguments = 1  # domains | use-cases
 
@@ -415,6 +433,8 @@ class NavigationDirective(ListingDirective):
 
 class MatrixDirective(ListingDirective):
     """Connectors against use cases, with type and complexity: one sortable table per domain."""
+
+    kind = "matrix"
 
     def run(self) -> list[nodes.Node]:
         catalog = self.setup_listing()
