@@ -32,6 +32,8 @@ PAGE = "integrations/synthetic-0001.html"
 
 
 def sphinx(src: Path, out: Path, *args: str) -> dict:
+    # flush what earlier builds wrote, so their disk writes do not land in this one's time
+    os.sync()
     env = {**os.environ, "PYTHONPATH": str(src / "_ext")}
     cmd = [sys.executable, str(TIMED), "-q", "-b", "html", "-d", str(out.parent / f"{out.name}-doctrees"),
            *args, str(src), str(out)]
@@ -145,7 +147,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--repeat", type=int, default=1, help="full builds per N (the median is kept)")
-    parser.add_argument("--edits", type=int, default=3, help="incremental rebuilds per kind of edit (median)")
+    parser.add_argument("--edits", type=int, default=5, help="incremental rebuilds per kind of edit (median)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results.json")
     args = parser.parse_args()
     started = time.time()
