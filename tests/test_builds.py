@@ -22,14 +22,22 @@ LISTINGS = [
 
 def build(src: Path, **kwargs):
     """Build once; return (app, docnames re-read)."""
+    app, read, _ = build_and_write(src, **kwargs)
+    return app, read
+
+
+def build_and_write(src: Path, **kwargs):
+    """Build once; return (app, docnames re-read, pages of the project written)."""
     app = make_project_app(src, **kwargs)
     read: list[str] = []
+    written: list[str] = []
     app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+    app.connect("html-page-context", lambda app, page, *args: written.append(page))
     try:
         app.build()
     finally:
         app.cleanup()  # unregisters nodes and directives before the next app
-    return app, sorted(read)
+    return app, sorted(read), sorted(w for w in written if w in app.env.found_docs)
 
 
 @pytest.fixture
@@ -48,21 +56,33 @@ def edit(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
-def test_card_field_edit_rereads_listing_pages(src):
+def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
     build(src, freshenv=True)
     edit(src / "data/connectors/beta.yaml", "summary: Beta summary.", "summary: Beta takes cards.")
-    app, read = build(src)
-    # only the listings that show beta's cards: not the other domain's or use case's page,
-    # nor the matrix (catalog), which shows no summary
-    assert read == ["catalog/domains/payments-finance", "catalog/use-cases/billing-automation",
-                    "index", "integrations/beta"]
+    app, read, written = build_and_write(src)
+    # cards are built while writing: the listings that show beta's cards are re-written,
+    # not re-read; not the other domain's or use case's page, nor the matrix (catalog)
+    assert read == ["integrations/beta"]
+    assert written == ["catalog/domains/payments-finance", "catalog/use-cases/billing-automation",
+                       "index", "integrations/beta"]
     assert "Beta takes cards." in (app.outdir / "index.html").read_text()
     assert "Beta takes cards." in (app.outdir / "catalog/domains/payments-finance.html").read_text()
-    # the complexity shows on cards and in the matrix
+    assert "Beta summary." not in (app.outdir / "catalog/use-cases/billing-automation.html").read_text()
+    # the complexity shows on cards and in the matrix, which is read
     edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: medium")
-    app, read = build(src)
-    assert read == ["catalog", "catalog/domains/payments-finance", "catalog/use-cases/billing-automation",
-                    "index", "integrations/beta"]
+    app, read, written = build_and_write(src)
+    assert read == ["catalog", "integrations/beta"]
+    assert written == ["catalog", "catalog/domains/payments-finance", "catalog/use-cases/billing-automation",
+                       "index", "integrations/beta"]
+    soup = BeautifulSoup((app.outdir / "index.html").read_text(), "html.parser")
+    beta = [card for card in soup.select(".wg-card") if "Beta" in card.select_one(".sd-card-title").get_text()]
+    assert beta and all("Medium complexity" in card.get_text(" ") for card in beta)
+    # featured is not a field cards show, but it changes which cards a listing holds
+    edit(src / "data/connectors/beta.yaml", "complexity: medium", "complexity: medium\nfeatured: true")
+    app, read, written = build_and_write(src)
+    assert read == ["integrations/beta"] and "index" in written
+    featured = BeautifulSoup((app.outdir / "index.html").read_text(), "html.parser").select(".wg-cards")[0]
+    assert "Beta" in featured.get_text(" ")
     # a failure point shows only on the guide and the troubleshooting index
     edit(src / "data/connectors/beta.yaml", "cause: Wrong key.", "cause: A revoked key.")
     app, read = build(src)
@@ -70,8 +90,10 @@ def test_card_field_edit_rereads_listing_pages(src):
     assert "A revoked key." in (app.outdir / "catalog.html").read_text()
     # an edit no listing shows re-reads only the guide
     edit(src / "data/connectors/beta.yaml", "fix: Paste the right key.", "fix: Paste the current key.")
-    app, read = build(src)
+    app, read, written = build_and_write(src)
     assert read == ["integrations/beta"]
+    # (Sphinx itself re-writes the pages whose toctree holds the guide)
+    assert "catalog/use-cases/billing-automation" not in written
 
 
 def test_yaml_edit_rereads_only_its_page(src):

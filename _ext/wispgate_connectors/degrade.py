@@ -10,33 +10,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_design.shared import is_component
 
-from .pages import STRETCHED, wg_filter
-
-
-def _cards_to_list(grid: nodes.Element) -> nodes.bullet_list:
-    lst = nodes.bullet_list(classes=["wg-card-list"])
-    for card in grid.findall(lambda n: is_component(n, "card")):
-        refs = [r for r in card.findall(nodes.reference) if set(STRETCHED) & set(r["classes"])]
-        title = card.next_node(lambda n: is_component(n, "card-title"))
-        body = card.next_node(lambda n: is_component(n, "card-body"))
-        para = nodes.paragraph()
-        if refs:
-            ref = refs[0].deepcopy()
-            ref["classes"] = [c for c in ref["classes"] if c not in STRETCHED]
-            ref.children = [nodes.strong("", title.astext() if title else ref.astext())]
-            para += ref
-        elif title is not None:
-            para += nodes.strong("", title.astext())
-        item = nodes.list_item("", para)
-        if body is not None:
-            for child in body.children:
-                if not is_component(child, "card-title"):
-                    item += child.deepcopy()
-        footer = card.next_node(lambda n: is_component(n, "card-footer"))
-        if footer is not None:
-            item += footer.deepcopy().children
-        lst += item
-    return lst
+from .cards import cards_to_list, offline, wg_filter
 
 
 class DegradeForOffline(SphinxPostTransform):
@@ -44,15 +18,14 @@ class DegradeForOffline(SphinxPostTransform):
     default_priority = 199
 
     def is_supported(self) -> bool:
-        builder = self.env._builder_cls
-        return builder.format != "html" or builder.name.startswith("epub")
+        return offline(self.env._builder_cls)
 
     def run(self, **kwargs) -> None:
         for form in list(self.document.findall(wg_filter)):
             form.parent.remove(form)
         for grid in list(self.document.findall(lambda n: is_component(n, "grid-container"))):
             if next(grid.findall(lambda n: is_component(n, "card")), None) is not None:
-                lst = _cards_to_list(grid)
+                lst = cards_to_list(grid)
                 grid.replace_self(lst)
                 lst["classes"] = [c for c in lst["classes"] if not c.startswith("sd-")]
         for tabs in list(self.document.findall(lambda n: is_component(n, "tab-set"))):

@@ -56,7 +56,7 @@ class ConnectorDomain(Domain):
         "navigation": {},  # builder name -> {docname: digest of its left navigation and prev/next}
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 5
+    data_version = 6
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:

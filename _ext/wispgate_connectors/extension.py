@@ -18,7 +18,7 @@ from .domain import ConnectorDomain, ConnectorRole, documented
 from .markup import WARNING_TYPE
 from .navigation import add_static_path, pages_with_new_navigation, setup_navigation, uses_navigation
 from .schema_doc import ConnectorSchemaDirective
-from .pages import setup_pages
+from .pages import WRITTEN_KINDS, setup_pages
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,8 @@ def _listing_digests(env: BuildEnvironment, keys) -> dict[tuple[str, str | None]
     catalog = state.catalog(env)
     taxonomies = repr((sorted(catalog.domains.items()), sorted(catalog.use_cases.items())))
     return {
-        (kind, scope): taxonomies + repr([c.listing_digest(kind) for c in catalog.scoped(scope)])
+        (kind, scope): taxonomies + ("" if kind == "taxonomies" else
+                                     repr([c.listing_digest(kind) for c in catalog.scoped(scope)]))
         for kind, scope in keys
     }
 
@@ -62,15 +63,22 @@ def listing_pages_to_reread(app: Sphinx, env: BuildEnvironment, added, changed, 
 
     Rather than a dependency on every YAML file (which would re-read them on any
     edit), compare a digest per kind and scope of listing (the cards of one domain,
-    the versions of all) with the one of the last read.
+    the versions of all) with the one of the last read.  Cards are built while
+    writing, so a page whose cards changed is only re-written (``pages_to_rewrite``).
     """
     domain = env.get_domain("wg")
     before = domain.data["listing_digest"] or {}
     keys = set().union(*domain.listings.values()) if domain.listings else set()
     now = _listing_digests(env, keys)
     stale = {key for key, digest in now.items() if before.get(key) != digest}
-    return sorted(doc for doc, shown in domain.listings.items()
-                  if shown & stale and doc not in removed and doc in env.found_docs)
+    pages = {
+        written: {doc for doc, shown in domain.listings.items()
+                  if any((kind in WRITTEN_KINDS) is written for kind, _ in shown & stale)
+                  and doc not in removed and doc in env.found_docs}
+        for written in (False, True)
+    }
+    app._wg_cards_changed = sorted(pages[True] - pages[False])
+    return sorted(pages[False])
 
 
 def remember_listings(app: Sphinx, env: BuildEnvironment) -> None:
@@ -93,6 +101,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     and keep a search index and sitemap of the ones that did.
     """
     docs = set(env.get_domain("wg").docs_to_rewrite())
+    docs.update(getattr(app, "_wg_cards_changed", ()))
     docs.update(pages_with_new_navigation(app, env))
     mark = _writing_mark(app)
     if mark.exists():

@@ -18,11 +18,11 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
-from sphinx_design.shared import PassthroughTextElement, create_component
+from sphinx_design.shared import create_component
 
 from . import markup, state
+from .cards import LinkClasses, card, fill_cards, grid, grid_item, placeholder, stretched, text_para, visit_filter_html, wg_cards, wg_filter
 from .catalog import SCHEMA_FILE, Catalog, Connector, Subtype
 from .domain import DOMAIN, documented
 from .render import SECTIONS, badge, complexity_badge, connector_link, tab_set
@@ -83,37 +83,8 @@ _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 # --- node helpers ---------------------------------------------------------------------
 
 
-class wg_filter(nodes.General, nodes.Element):  # noqa: N801
-    """The landing filter form: HTML only, hidden until the script shows it."""
-
-
-def visit_filter_html(self, node: wg_filter) -> None:
-    def options(pairs) -> str:
-        return "".join(f'<option value="{self.attval(k)}">{self.encode(t)}</option>' for k, t in pairs)
-
-    target = self.attval(node["target"])
-    self.body.append(
-        f'<form class="wg-filter" data-target="{target}" role="search" hidden '
-        'aria-label="Filter connectors" onsubmit="return false">'
-        '<label class="wg-filter-search">Search '
-        '<input type="search" name="q" placeholder="Vendor, type or keyword" autocomplete="off"></label>'
-        f'<label>Domain <select name="domain"><option value="">All domains</option>{options(node["domains"])}</select></label>'
-        f'<label>Use case <select name="use-case"><option value="">All use cases</option>{options(node["use_cases"])}</select></label>'
-        '<label>Complexity <select name="complexity"><option value="">Any complexity</option>'
-        f'{options((c, c.capitalize()) for c in ("low", "medium", "high"))}</select></label>'
-        '<button type="reset">Clear</button>'
-        '<p class="wg-filter-count" aria-live="polite"></p>'
-        "</form>"
-    )
-    raise nodes.SkipNode
-
-
 def skip_node(self, node) -> None:
     raise nodes.SkipNode
-
-
-def text_para(text: str, classes: tuple[str, ...] = ()) -> nodes.paragraph:
-    return nodes.paragraph(text, text, classes=list(classes))
 
 
 def hidden_toctree(docname: str, entries: list[str], caption: str | None = None, hidden: bool = True) -> nodes.compound:
@@ -131,50 +102,35 @@ def hidden_toctree(docname: str, entries: list[str], caption: str | None = None,
     return nodes.compound("", toctree, classes=["toctree-wrapper"])
 
 
-STRETCHED = ("sd-stretched-link", "sd-hide-link-text")
-
-
-def stretched(ref: addnodes.pending_xref) -> addnodes.pending_xref:
-    """Make a reference cover its whole card once resolved (see :class:`LinkClasses`)."""
-    for child in ref.children:
-        if isinstance(child, nodes.Element):
-            child["link_classes"] = list(STRETCHED)
-    return ref
-
-
-class LinkClasses(SphinxPostTransform):
-    """Give resolved references the classes their content asked for.
-
-    Sphinx drops a pending_xref's classes when it resolves it; card links need
-    theirs to stretch over the card.
-    """
-
-    default_priority = 20
-
-    def run(self, **kwargs) -> None:
-        for ref in self.document.findall(nodes.reference):
-            for child in ref.children:
-                if isinstance(child, nodes.Element) and "link_classes" in child:
-                    ref["classes"].extend(c for c in child["link_classes"] if c not in ref["classes"])
-                    del child["link_classes"]
-
-
-#: what a listing shows of each connector: see ``Connector.listing_digest``
-LISTING_KINDS = ("ids", "cards", "matrix", "versions", "failures")
+#: what a listing shows of each connector (see ``Connector.listing_digest``);
+#: ``taxonomies`` shows only the domains and use cases
+LISTING_KINDS = ("taxonomies", "ids", "cards", "matrix", "versions", "failures")
+#: kinds built when the page is written (:mod:`.cards`): a change re-writes the page, not re-reads it
+WRITTEN_KINDS = frozenset({"cards"})
 
 
 class ListingDirective(SphinxDirective):
     """Base for directives that list connectors."""
 
-    kind = "cards"
+    kind = "ids"
 
     def scope(self) -> str | None:
         """Which connectors this listing shows (see ``Catalog.scoped``); None for all."""
         return None
 
     def setup_listing(self) -> Catalog:
-        self.env.get_domain(DOMAIN).note_listing(self.env.docname, self.kind, self.scope())
+        self.note_listing(self.kind, self.scope())
         return state.catalog(self.env)
+
+    def note_listing(self, kind: str, scope: str | None) -> None:
+        self.env.get_domain(DOMAIN).note_listing(self.env.docname, kind, scope)
+
+    def cards(self, scope: str | None, **options) -> wg_cards:
+        """Connector cards, filled in when the page is written."""
+        self.note_listing("cards", scope)
+        node = placeholder(scope, **options)
+        self.set_source_info(node)
+        return node
 
     def loc(self) -> str:
         return self.get_location()
@@ -189,74 +145,11 @@ class ListingDirective(SphinxDirective):
             return nodes.inline(name, name)
         return connector_link(c.id, name, self.env.docname)
 
-    def inline(self, text: str, connector: Connector) -> list[nodes.Node]:
-        return markup.inline(text, self.state.document, f"{connector.path}:{connector.line_of('summary')}")
-
     def doc_ref(self, docname: str, children: list[nodes.Node]) -> addnodes.pending_xref:
         return addnodes.pending_xref(
             "", *children, refdomain=DOMAIN, reftype="page", reftarget=docname,
             refexplicit=True, refwarn=True, refdoc=self.env.docname,
         )
-
-    def card(self, title: list[nodes.Node], body: list[nodes.Node], footer: list[nodes.Node],
-             link: nodes.Element, classes: tuple[str, ...] = ()) -> nodes.container:
-        """A sphinx-design card whose whole area links to ``link``."""
-        card = create_component(
-            "card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "sd-card-hover", "sd-w-100", *classes]
-        )
-        self.set_source_info(card)
-        card_body = create_component("card-body", ["sd-card-body"])
-        heading = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
-        heading += PassthroughTextElement("", "", *title)
-        card_body += heading
-        card_body.extend(body)
-        card += card_body
-        if footer:
-            card += create_component("card-footer", ["sd-card-footer"], children=[nodes.paragraph("", "", *footer)])
-        card += PassthroughTextElement("", "", link)
-        return card
-
-    def grid(self, items: list[nodes.Node], columns: str = "1 2 2 3", classes: tuple[str, ...] = ()) -> nodes.container:
-        from sphinx_design.grids import gutter_option, row_columns_option
-
-        container = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", *classes])
-        row = create_component("grid-row", ["sd-row", *row_columns_option(columns), *gutter_option("3")])
-        row.extend(items)
-        container += row
-        return container
-
-    def grid_item(self, child: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.container:
-        return create_component("grid-item", ["sd-col", "sd-d-flex-row", *classes], children=[child])
-
-    def connector_card(self, c: Connector, catalog: Catalog, compact: bool = False) -> nodes.container:
-        """A connector's card: name, vendor, summary, type, complexity, key prerequisite, use-case tags."""
-        link = self.connector_ref(c)
-        if isinstance(link, addnodes.pending_xref):
-            stretched(link)
-        meta = nodes.paragraph("", "", badge(c.type, "info", outline=True, extra=("wg-type",)), nodes.Text(" "),
-                               complexity_badge(c.complexity), classes=["wg-card-meta"])
-        body: list[nodes.Node] = [text_para(c.vendor, ("wg-card-vendor",))]
-        body.append(nodes.paragraph("", "", *self.inline(c.summary, c), classes=["wg-card-summary"]))
-        body.append(meta)
-        if not compact:
-            n = len(c.prerequisites)
-            prereq = f"{n} prerequisite{'s' if n != 1 else ''}; first: "
-            body.append(nodes.paragraph("", "", nodes.Text(prereq), *self.inline(c.prerequisites[0], c), classes=["wg-card-prereq"]))
-        footer: list[nodes.Node] = []
-        for key in c.use_cases:
-            uc = catalog.use_cases.get(key)
-            footer += [badge(uc.title if uc else key, "primary", outline=True, extra=("wg-use-case",)), nodes.Text(" ")]
-        return self.card([nodes.Text(c.name)], body, footer[:-1], link, classes=("wg-card",))
-
-    def connector_grid(self, connectors: list[Connector], catalog: Catalog, compact: bool = False,
-                       classes: tuple[str, ...] = ()) -> nodes.container:
-        items = []
-        for c in connectors:
-            filters = (f"wg-d-{c.domain}", f"wg-c-{c.complexity}", *(f"wg-u-{u}" for u in c.use_cases))
-            items.append(self.grid_item(self.connector_card(c, catalog, compact), ("wg-card-item", *filters)))
-        if not items:
-            return text_para("No connectors yet.", ("wg-empty",))
-        return self.grid(items, classes=("wg-cards", *classes))
 
 
 # --- landing blocks -------------------------------------------------------------------
@@ -295,10 +188,11 @@ class DomainsDirective(ListingDirective):
             n = len(catalog.by_domain(key))
             link = stretched(self.doc_ref(domain_doc(key), [nodes.inline(d.title, d.title)]))
             count = f"{n} connector{'s' if n != 1 else ''}"
-            card = self.card([nodes.Text(d.title)], [text_para(d.description)],
-                             [badge(count, "secondary", extra=("wg-domain-count",))], link, classes=("wg-domain-card", f"wg-domain-{key}"))
-            items.append(self.grid_item(card))
-        return [self.grid(items, columns="1 2 2 4", classes=("wg-domains",))]
+            box = card([nodes.Text(d.title)], [text_para(d.description)],
+                       [badge(count, "secondary", extra=("wg-domain-count",))], link, classes=("wg-domain-card", f"wg-domain-{key}"))
+            self.set_source_info(box)
+            items.append(grid_item(box))
+        return [grid(items, columns="1 2 2 4", classes=("wg-domains",))]
 
 
 class CardsDirective(ListingDirective):
@@ -318,17 +212,12 @@ class CardsDirective(ListingDirective):
         return ",".join(parts) or None
 
     def run(self) -> list[nodes.Node]:
-        catalog = self.setup_listing()
-        connectors = catalog.sorted()
-        if "featured" in self.options:
-            connectors = [c for c in connectors if c.featured]
-        for option, known, field in (("domain", catalog.domains, "domain"), ("use-case", catalog.use_cases, "use_cases")):
+        self.note_listing("taxonomies", None)  # the filter and the checks below are made while reading
+        catalog = state.catalog(self.env)
+        for option, known in (("domain", catalog.domains), ("use-case", catalog.use_cases)):
             key = self.options.get(option)
-            if key is None:
-                continue
-            if key not in known:
+            if key is not None and key not in known:
                 logger.warning(f"unknown {option} '{key}'", location=self.loc(), type="wispgate", subtype=Subtype.reference.value)
-            connectors = [c for c in connectors if (c.domain == key if field == "domain" else key in c.use_cases)]
         out: list[nodes.Node] = []
         target = f"wg-cards-{self.env.new_serialno('wg-cards')}"
         if "filter" in self.options:
@@ -336,9 +225,7 @@ class CardsDirective(ListingDirective):
             form["domains"] = [(k, d.title) for k, d in catalog.domains.items()]
             form["use_cases"] = [(k, u.title) for k, u in catalog.use_cases.items()]
             out.append(form)
-        grid = self.connector_grid(connectors, catalog, compact="compact" in self.options)
-        grid["ids"].append(target)
-        out.append(grid)
+        out.append(self.cards(self.scope(), compact="compact" in self.options, ids=(target,)))
         return out
 
 
@@ -356,12 +243,12 @@ class UseCasesDirective(ListingDirective):
         limit = self.options.get("limit", 12)
         tabs = []
         for key, uc in catalog.use_cases.items():
-            members = sorted(catalog.by_use_case(key), key=lambda c: not c.featured)
-            label = f"All {len(members)} {uc.title} connectors" if len(members) > limit else "Use-case page"
+            n = len(catalog.by_use_case(key))
+            label = f"All {n} {uc.title} connectors" if n > limit else "Use-case page"
             intro = nodes.paragraph("", "", nodes.Text(uc.description + " "),
                                     self.doc_ref(use_case_doc(key), [nodes.inline(label, label)]))
-            tabs.append((f"{uc.title} ({len(members)})",
-                         [intro, self.connector_grid(members[:limit], catalog, compact=True)]))
+            cards = self.cards(f"use-case:{key}", compact=True, featured_first=True, limit=limit)
+            tabs.append((f"{uc.title} ({n})", [intro, cards]))
         return [tab_set(tabs, classes=("wg-use-case-tabs",))]
 
 
@@ -393,7 +280,7 @@ class DomainPageDirective(ListingDirective):
         out: list[nodes.Node] = [text_para(entry.description, ("wg-lead",))]
         n = len(members)
         out.append(text_para(f"{n} connector{'s' if n != 1 else ''}.", ("wg-page-count",)))
-        out.append(self.connector_grid(members, catalog))
+        out.append(self.cards(self.scope()))
         if self.taxonomy == "domains":
             docs = [pages.get(c.id, (c.docname,))[0] for c in members]
             docs = [d for d in docs if d in self.env.found_docs]
@@ -598,6 +485,9 @@ def setup_pages(app: Sphinx) -> None:
         wg_filter, html=(visit_filter_html, None), text=(skip_node, None), latex=(skip_node, None),
         man=(skip_node, None), texinfo=(skip_node, None),
     )
+    # always replaced at doctree-resolved; the visitors only keep a stray one harmless
+    app.add_node(wg_cards, **{fmt: (skip_node, None) for fmt in ("html", "text", "latex", "man", "texinfo")})
+    app.connect("doctree-resolved", fill_cards, priority=400)
     from .degrade import DegradeForOffline
 
     app.add_post_transform(LinkClasses)
