@@ -202,3 +202,32 @@ def test_project_catalog_json_schema_is_valid_schema():
     schema = json.loads((PROJECT / "data/schema/catalog.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator.check_schema(json.loads((PROJECT / "data/schema/connector.schema.json").read_text()))
+
+
+@pytest.mark.parametrize("builder", ["html", "text"])
+def test_card_text_with_roles_and_links_resolves_on_every_listing(tmp_path, builder):
+    """Cards are built as the page is written: the roles and links in their text still resolve."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    beta = src / "data/connectors/beta.yaml"
+    beta.write_text(beta.read_text().replace(
+        "summary: Beta summary.",
+        'summary: "Beta hands over to {connector}`alpha`, see [the concept](/concept.md) or [RFC 5176](https://www.rfc-editor.org/rfc/rfc5176)."'))
+    app = make_project_app(src, buildername=builder, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert warnings_of(app) == []
+    if builder == "text":
+        text = (app.outdir / "index.txt").read_text(encoding="utf-8")
+        assert "Beta hands over to Alpha Router RADIUS, see the concept or RFC 5176." in " ".join(text.split())
+        return
+    for docname, up in (("index", ""), ("catalog/domains/payments-finance", "../../"),
+                        ("catalog/use-cases/billing-automation", "../../")):
+        summaries = [s for s in page(app, docname).select(".wg-card-summary") if "hands over" in s.get_text()]
+        assert summaries, docname
+        for summary in summaries:
+            hrefs = [a["href"] for a in summary.select("a")]
+            assert hrefs == [f"{up}integrations/alpha.html#connector-alpha", f"{up}concept.html",
+                             "https://www.rfc-editor.org/rfc/rfc5176"], docname

@@ -2,7 +2,7 @@
 
 A grid of connector cards is a placeholder (:class:`wg_cards`) while pages are
 read, and becomes sphinx-design cards when the page is written
-(:func:`fill_cards`, at ``doctree-resolved``), like ``sphinx.ext.todo``'s list.
+(:class:`FillCards`, a post-transform), as ``sphinx.ext.todo`` fills its lists.
 A card edit then re-writes the catalog pages without re-reading them, and the
 read transforms never walk a thousand cards.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -224,13 +223,19 @@ def offline(builder: Builder) -> bool:
     return builder.format != "html" or builder.name.startswith("epub")
 
 
-def fill_cards(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    placeholders = list(doctree.findall(wg_cards))
-    if not placeholders:
-        return
-    maker = CardMaker(app.env, app.builder, doctree, docname)
-    for node in placeholders:
-        made = maker.grid(node)
-        if offline(app.builder) and not isinstance(made, nodes.paragraph):
-            made = cards_to_list(made)
-        node.replace_self(made)
+class FillCards(SphinxPostTransform):
+    """Put the connector cards in their placeholders as the page is written.
+
+    It runs before the other post-transforms, so what the card text holds (a role,
+    a link) is resolved as on any page, and other builders get the fallback list.
+    """
+
+    default_priority = 5  # before ReferencesResolver (10) and the offline fallbacks (199)
+
+    def run(self, **kwargs) -> None:
+        placeholders = list(self.document.findall(wg_cards))
+        if not placeholders:
+            return
+        maker = CardMaker(self.env, self.env._app.builder, self.document, self.env.docname)
+        for node in placeholders:
+            node.replace_self(maker.grid(node))

@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
 from . import markup, state
-from .cards import LinkClasses, card, fill_cards, grid, grid_item, placeholder, stretched, text_para, visit_filter_html, wg_cards, wg_filter
+from .cards import FillCards, LinkClasses, card, grid, grid_item, placeholder, stretched, text_para, visit_filter_html, wg_cards, wg_filter
 from .catalog import SCHEMA_FILE, Catalog, Connector, Subtype
 from .domain import DOMAIN, documented
 from .render import SECTIONS, badge, complexity_badge, connector_link, tab_set
@@ -485,9 +485,9 @@ def setup_pages(app: Sphinx) -> None:
         wg_filter, html=(visit_filter_html, None), text=(skip_node, None), latex=(skip_node, None),
         man=(skip_node, None), texinfo=(skip_node, None),
     )
-    # always replaced at doctree-resolved; the visitors only keep a stray one harmless
+    # always filled by FillCards; the visitors only keep a stray one harmless
     app.add_node(wg_cards, **{fmt: (skip_node, None) for fmt in ("html", "text", "latex", "man", "texinfo")})
-    app.connect("doctree-resolved", fill_cards, priority=400)
+    app.add_post_transform(FillCards)
     from .degrade import DegradeForOffline
 
     app.add_post_transform(LinkClasses)
