@@ -3,7 +3,8 @@ the comparison matrix, what's new, the troubleshooting index and catalog.json.
 
 Every directive here is a *listing*: it shows many connectors, so its page is
 recorded in the domain and re-read when what listings show changes (see
-``extension.listing_pages_to_reread``), not on every YAML edit.
+``extension.listing_pages_to_reread``), not on every YAML edit.  Connector cards
+are built as the page is written (:mod:`.cards`): a card edit only re-writes.
 """
 
 from __future__ import annotations
