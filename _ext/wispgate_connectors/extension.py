@@ -153,28 +153,36 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         links.put((link, unique[link]))
 
 
-def settle_memory(app: Sphinx, env: BuildEnvironment, *args) -> None:
-    """Keep the garbage collector off the long-lived catalog and environment.
+def calm_collector(app: Sphinx, config) -> None:
+    """Collect young objects less often, from before the environment is loaded.
 
     A build holds hundreds of thousands of nodes for its whole life, and CPython's
-    default thresholds re-scan them over and over: a fifth of a 300-guide build
-    went to the collector (bench/README.md).  Collect once, freeze what survived,
-    and collect young objects less often; ``release_memory`` undoes it all, so a
-    process running several builds (tests, live preview) frees each one.  A build
-    that reads a handful of pages gains nothing and skips it.
+    default thresholds re-scan them over and over: a fifth of a 300-guide build went
+    to the collector, and a third of a one-page rebuild of a 1,000-guide site, most
+    of it while unpickling the environment (bench/README.md).  ``release_memory``
+    restores the thresholds, so a process running several builds (tests, live
+    preview) frees each one.
+    """
+    if not hasattr(app, "_wg_gc_threshold"):
+        app._wg_gc_threshold = gc.get_threshold()
+        gc.set_threshold(50_000, 20, 100)
+
+
+def settle_memory(app: Sphinx, env: BuildEnvironment, *args) -> None:
+    """Freeze the long-lived catalog and environment, so no collection scans them again.
+
+    After a big read, collect once first; for a handful of pages the full collection
+    costs more than the garbage it would free.
     """
     if args:  # env-before-read-docs: remember how much this build reads
         app._wg_reads = len(args[0])
-    if getattr(app, "_wg_reads", 0) < BIG_READ:
-        return
-    if not hasattr(app, "_wg_gc_threshold"):
-        app._wg_gc_threshold = gc.get_threshold()
-    gc.collect()
+    calm_collector(app, None)
+    if getattr(app, "_wg_reads", 0) >= BIG_READ:
+        gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
 
 
-#: pages read from which tuning the collector pays off
+#: pages read from which a full collection before freezing pays off
 BIG_READ = 50
 
 
@@ -195,6 +203,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_directive(name, directive)
     app.add_directive("connector-schema", ConnectorSchemaDirective)
     app.connect("builder-inited", report_data_problems)
+    app.connect("config-inited", calm_collector)
     app.connect("env-before-read-docs", settle_memory, priority=900)
     app.connect("env-updated", settle_memory, priority=900)
     setup_pages(app)
