@@ -224,3 +224,26 @@ def test_moving_a_connector_rereads_both_domain_pages(src):
     }
     assert "Beta Payments" in names["catalog/domains/network-aaa"]
     assert "Beta Payments" not in names["catalog/domains/payments-finance"]
+
+
+def test_guide_added_after_its_data_turns_card_names_into_links(src):
+    """A writer may add the YAML first: cards show the name, then link once the page exists."""
+    page = src / "integrations/beta.rst"
+    text = page.read_text(encoding="utf-8")
+    page.unlink()
+
+    def beta_card_links(app) -> list[str]:
+        soup = BeautifulSoup((app.outdir / "catalog/use-cases/billing-automation.html").read_text(), "html.parser")
+        cards = [c for c in soup.select(".wg-card") if "Beta" in c.select_one(".sd-card-title").get_text()]
+        assert cards
+        return [a["href"] for c in cards for a in c.select("a.sd-stretched-link")]
+
+    app, _ = build(src, freshenv=True)
+    assert any("connector 'beta' has no page" in w for w in warnings_of(app))
+    assert beta_card_links(app) == []
+    page.write_text(text, encoding="utf-8")
+    app, read, written = build_and_write(src)
+    # the use-case page is not re-read (nothing it reads changed), only re-written
+    assert "catalog/use-cases/billing-automation" not in read
+    assert "catalog/use-cases/billing-automation" in written
+    assert beta_card_links(app) == ["../../integrations/beta.html#connector-beta"]

@@ -53,10 +53,11 @@ class ConnectorDomain(Domain):
         "refs": {},  # docname -> ids of the connectors it links to
         "seen": {},  # id -> (docname, name) when pages were last written
         "listing_digest": {},  # (listing kind, scope) -> what its pages showed when last read
+        "cards_digest": {},  # builder name -> the same for cards, which are built when a page is written
         "navigation": {},  # builder name -> {docname: digest of its left navigation and prev/next}
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 6
+    data_version = 7
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:

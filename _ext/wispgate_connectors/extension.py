@@ -51,41 +51,47 @@ def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
 def _listing_digests(env: BuildEnvironment, keys) -> dict[tuple[str, str | None], str]:
     catalog = state.catalog(env)
     taxonomies = repr((sorted(catalog.domains.items()), sorted(catalog.use_cases.items())))
-    return {
-        (kind, scope): taxonomies + ("" if kind == "taxonomies" else
-                                     repr([c.listing_digest(kind) for c in catalog.scoped(scope)]))
-        for kind, scope in keys
-    }
+    pages = documented(env)
+    digests = {}
+    for kind, scope in keys:
+        shown = [] if kind == "taxonomies" else catalog.scoped(scope)
+        digest = taxonomies + repr([c.listing_digest(kind) for c in shown])
+        if kind in WRITTEN_KINDS:  # cards link to the guide, or show a name while it has none
+            digest += repr([pages.get(c.id, ("",))[0] for c in shown])
+        digests[(kind, scope)] = digest
+    return digests
+
+
+def _listing_keys(env: BuildEnvironment, written: bool) -> set[tuple[str, str | None]]:
+    listings = env.get_domain("wg").listings
+    keys = set().union(*listings.values()) if listings else set()
+    return {key for key in keys if (key[0] in WRITTEN_KINDS) is written}
+
+
+def _stale_listings(env: BuildEnvironment, written: bool, before: dict) -> tuple[set[str], dict]:
+    """Listing pages that show something changed since the digests ``before``, and the digests now."""
+    domain = env.get_domain("wg")
+    now = _listing_digests(env, _listing_keys(env, written))
+    stale = {key for key, digest in now.items() if before.get(key) != digest}
+    return {doc for doc, shown in domain.listings.items() if shown & stale and doc in env.found_docs}, now
 
 
 def listing_pages_to_reread(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
     """Catalog pages depend on many connectors, but only on what they show of them.
 
     Rather than a dependency on every YAML file (which would re-read them on any
-    edit), compare a digest per kind and scope of listing (the cards of one domain,
-    the versions of all) with the one of the last read.  Cards are built while
-    writing, so a page whose cards changed is only re-written (``pages_to_rewrite``).
+    edit), compare a digest per kind and scope of listing (the connectors of one
+    domain, the versions of all) with the one of the last read.  Cards are built
+    while writing: pages whose cards changed are re-written instead (see
+    ``pages_to_rewrite``).
     """
-    domain = env.get_domain("wg")
-    before = domain.data["listing_digest"] or {}
-    keys = set().union(*domain.listings.values()) if domain.listings else set()
-    now = _listing_digests(env, keys)
-    stale = {key for key, digest in now.items() if before.get(key) != digest}
-    pages = {
-        written: {doc for doc, shown in domain.listings.items()
-                  if any((kind in WRITTEN_KINDS) is written for kind, _ in shown & stale)
-                  and doc not in removed and doc in env.found_docs}
-        for written in (False, True)
-    }
-    app._wg_cards_changed = sorted(pages[True] - pages[False])
-    return sorted(pages[False])
+    stale, _ = _stale_listings(env, written=False, before=env.get_domain("wg").data["listing_digest"] or {})
+    return sorted(stale - set(removed))
 
 
 def remember_listings(app: Sphinx, env: BuildEnvironment) -> None:
     """After reading: what each listing shows now, for the next build to compare."""
-    domain = env.get_domain("wg")
-    keys = set().union(*domain.listings.values()) if domain.listings else set()
-    domain.data["listing_digest"] = _listing_digests(env, keys)
+    env.get_domain("wg").data["listing_digest"] = _listing_digests(env, _listing_keys(env, written=False))
 
 
 def _writing_mark(app: Sphinx) -> Path:
@@ -101,7 +107,11 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     and keep a search index and sitemap of the ones that did.
     """
     docs = set(env.get_domain("wg").docs_to_rewrite())
-    docs.update(getattr(app, "_wg_cards_changed", ()))
+    # after reading, so that cards see guides added or removed by this build
+    # per builder, as each writes its own copy of the pages
+    written = env.get_domain("wg").data["cards_digest"]
+    cards, written[app.builder.name] = _stale_listings(env, written=True, before=written.get(app.builder.name, {}))
+    docs.update(cards)
     docs.update(pages_with_new_navigation(app, env))
     mark = _writing_mark(app)
     if mark.exists():
