@@ -227,7 +227,11 @@ def test_moving_a_connector_rereads_both_domain_pages(src):
 
 
 def test_guide_added_after_its_data_turns_card_names_into_links(src):
-    """A writer may add the YAML first: cards show the name, then link once the page exists."""
+    """A writer may add the YAML first: cards show the name, then link once the page exists.
+
+    (A new guide also changes the left navigation, which re-writes every page; the
+    cards' own digest covers it without relying on that.)
+    """
     page = src / "integrations/beta.rst"
     text = page.read_text(encoding="utf-8")
     page.unlink()

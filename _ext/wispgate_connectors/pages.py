@@ -23,7 +23,10 @@ from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
 from . import markup, state
-from .cards import FillCards, LinkClasses, card, grid, grid_item, placeholder, stretched, text_para, visit_filter_html, wg_cards, wg_filter
+from .cards import (
+    FillCards, LinkClasses, card, grid, grid_item, placeholder, stretched, text_para, visit_filter_html, wg_cards,
+    wg_filter,
+)
 from .catalog import SCHEMA_FILE, Catalog, Connector, Subtype
 from .domain import DOMAIN, documented
 from .render import SECTIONS, badge, complexity_badge, connector_link, tab_set
