@@ -67,7 +67,8 @@ def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
                        "index", "integrations/beta"]
     assert "Beta takes cards." in (app.outdir / "index.html").read_text()
     assert "Beta takes cards." in (app.outdir / "catalog/domains/payments-finance.html").read_text()
-    assert "Beta summary." not in (app.outdir / "catalog/use-cases/billing-automation.html").read_text()
+    use_case = (app.outdir / "catalog/use-cases/billing-automation.html").read_text()
+    assert "Beta takes cards." in use_case and "Beta summary." not in use_case
     # the complexity shows on cards and in the matrix, which is read
     edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: medium")
     app, read, written = build_and_write(src)
@@ -78,6 +79,8 @@ def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
     beta = [card for card in soup.select(".wg-card") if "Beta" in card.select_one(".sd-card-title").get_text()]
     assert beta and all("Medium complexity" in card.get_text(" ") for card in beta)
     # featured is not a field cards show, but it changes which cards a listing holds
+    featured = BeautifulSoup((app.outdir / "index.html").read_text(), "html.parser").select(".wg-cards")[0]
+    assert "Alpha" in featured.get_text(" ") and "Beta" not in featured.get_text(" ")
     edit(src / "data/connectors/beta.yaml", "complexity: medium", "complexity: medium\nfeatured: true")
     app, read, written = build_and_write(src)
     assert read == ["integrations/beta"] and "index" in written
@@ -251,3 +254,15 @@ def test_guide_added_after_its_data_turns_card_names_into_links(src):
     assert "catalog/use-cases/billing-automation" not in read
     assert "catalog/use-cases/billing-automation" in written
     assert beta_card_links(app) == ["../../integrations/beta.html#connector-beta"]
+
+
+def test_cards_link_to_the_page_that_documents_the_connector(src):
+    """A guide need not live at integrations/<id>: cards follow the connector directive."""
+    (src / "integrations/beta.rst").rename(src / "integrations/payments-beta.rst")
+    edit(src / "index.md", "integrations/beta\n", "integrations/payments-beta\n")
+    app, _ = build(src, freshenv=True)
+    assert warnings_of(app) == []
+    soup = BeautifulSoup((app.outdir / "catalog/use-cases/billing-automation.html").read_text(), "html.parser")
+    links = [a["href"] for card in soup.select(".wg-card") if "Beta" in card.select_one(".sd-card-title").get_text()
+             for a in card.select("a.sd-stretched-link")]
+    assert links == ["../../integrations/payments-beta.html#connector-beta"]

@@ -148,13 +148,12 @@ class CardMaker:
     def link(self, c: Connector) -> nodes.Element:
         """The card's link to its guide; the name as plain text while the guide has no page."""
         pending = connector_link(c.id, c.name, self.docname)
-        if c.docname in self.env.found_docs:
-            ref = self.domain.resolve_xref(self.env, self.docname, self.builder, "connector", c.id,
-                                           pending, pending[0])
-            if ref is not None:
-                ref["classes"].extend(STRETCHED)
-                return ref
-        return nodes.inline(c.name, c.name)
+        # the domain knows which page documents the connector, wherever it lives
+        ref = self.domain.resolve_xref(self.env, self.docname, self.builder, "connector", c.id, pending, pending[0])
+        if ref is None:
+            return nodes.inline(c.name, c.name)
+        ref["classes"].extend(STRETCHED)
+        return ref
 
     def connector_card(self, c: Connector, compact: bool) -> nodes.container:
         """Name, vendor, summary, type, complexity, key prerequisite, use-case tags."""

@@ -25,9 +25,7 @@ class DegradeForOffline(SphinxPostTransform):
             form.parent.remove(form)
         for grid in list(self.document.findall(lambda n: is_component(n, "grid-container"))):
             if next(grid.findall(lambda n: is_component(n, "card")), None) is not None:
-                lst = cards_to_list(grid)
-                grid.replace_self(lst)
-                lst["classes"] = [c for c in lst["classes"] if not c.startswith("sd-")]
+                grid.replace_self(cards_to_list(grid))
         for tabs in list(self.document.findall(lambda n: is_component(n, "tab-set"))):
             blocks: list[nodes.Node] = []
             for item in tabs.children:

@@ -107,8 +107,8 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     and keep a search index and sitemap of the ones that did.
     """
     docs = set(env.get_domain("wg").docs_to_rewrite())
-    # after reading, so that cards see guides added or removed by this build
-    # per builder, as each writes its own copy of the pages
+    # checked after reading, so cards see guides this build added or removed; kept per
+    # builder, as each writes its own copy of the pages
     written = env.get_domain("wg").data["cards_digest"]
     cards, written[app.builder.name] = _stale_listings(env, written=True, before=written.get(app.builder.name, {}))
     docs.update(cards)
@@ -186,7 +186,7 @@ def settle_memory(app: Sphinx, env: BuildEnvironment, *args) -> None:
     """
     if args:  # env-before-read-docs: remember how much this build reads
         app._wg_reads = len(args[0])
-    calm_collector(app, None)
+    calm_collector(app, None)  # again for a second build of one app: config-inited fired only once
     if getattr(app, "_wg_reads", 0) >= BIG_READ:
         gc.collect()
     gc.freeze()

@@ -106,10 +106,9 @@ def hidden_toctree(docname: str, entries: list[str], caption: str | None = None,
     return nodes.compound("", toctree, classes=["toctree-wrapper"])
 
 
-#: what a listing shows of each connector (see ``Connector.listing_digest``);
-#: ``taxonomies`` shows only the domains and use cases
-LISTING_KINDS = ("taxonomies", "ids", "cards", "matrix", "versions", "failures")
-#: kinds built when the page is written (:mod:`.cards`): a change re-writes the page, not re-reads it
+#: Listing kinds (what a listing shows of each connector, see ``Connector.listing_digest``:
+#: taxonomies, ids, cards, matrix, versions, failures) built when the page is written
+#: (:mod:`.cards`): a change to them re-writes the page instead of re-reading it.
 WRITTEN_KINDS = frozenset({"cards"})
 
 
