@@ -194,7 +194,7 @@ def test_related_doc_that_does_not_exist(tmp_path):
     alpha = root / "data" / "connectors" / "alpha.yaml"
     alpha.write_text(alpha.read_text().replace("doc: concept", "doc: concepts/missing"))
     warnings = build_warnings(root)
-    assert "data/connectors/alpha.yaml:62: WARNING: related[1].doc: no page 'concepts/missing' in this site [wispgate.reference]" in warnings
+    assert "data/connectors/alpha.yaml:63: WARNING: related[1].doc: no page 'concepts/missing' in this site [wispgate.reference]" in warnings
 
 
 def test_warnings_fail_the_build_with_W(tmp_path):

@@ -54,8 +54,9 @@ def shape(children: list[nodes.Node]) -> list:
 @pytest.mark.parametrize("text", SAMPLES)
 def test_plain_path_equals_myst(document, text):
     from wispgate_connectors import markup
+    from wispgate_connectors.report import Loc
 
-    loc = "data/connectors/alpha.yaml:7"
+    loc = Loc("data/connectors/alpha.yaml", 7)
     assert shape(markup.inline(text, document, loc)) == shape(markup._render(text, document, loc, inline=True))
     fast = markup.block(text, document, loc)
     slow = markup._render(text, document, loc, inline=False)
@@ -65,10 +66,11 @@ def test_plain_path_equals_myst(document, text):
 
 def test_plain_path_is_taken_for_simple_code(document):
     from wispgate_connectors import markup
+    from wispgate_connectors.report import Loc
 
-    assert markup._plain("Set `radius` and `ports`", document, "x.yaml:1") is not None
+    assert markup._plain("Set `radius` and `ports`", document, Loc("x.yaml", 1)) is not None
     for text in ("Mixed *emphasis* and `code`", "Code with spaces `  a  `", "Double ``a`b`` span"):
-        assert markup._plain(text, document, "x.yaml:1") is None
+        assert markup._plain(text, document, Loc("x.yaml", 1)) is None
 
 
 ALPHABET = "ab1 `*_[]<>\\&-#!.:/"
@@ -79,6 +81,7 @@ def test_plain_path_equals_myst_on_random_text(document):
     from hypothesis import strategies as st
 
     from wispgate_connectors import markup
+    from wispgate_connectors.report import Loc
 
     words = st.text(alphabet="ab1 .,:/-'", min_size=1, max_size=8)
     code = st.text(alphabet=ALPHABET.replace("`", ""), min_size=1, max_size=6).map(lambda s: f"`{s}`")
@@ -89,7 +92,7 @@ def test_plain_path_equals_myst_on_random_text(document):
     @settings(max_examples=400, deadline=None, database=None)
     @given(values)
     def check(text):
-        loc = "data/connectors/alpha.yaml:3"
+        loc = Loc("data/connectors/alpha.yaml", 3)
         if markup._plain(text, document, loc) is None:
             return
         fast_hits.append(text)

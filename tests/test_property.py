@@ -150,6 +150,7 @@ def data_root(tmp_path_factory) -> Path:
 
 def check_load(root: Path, name: str, data: bytes) -> None:
     from wispgate_connectors.catalog import load_catalog
+    from wispgate_connectors.export import plain
 
     folder = root / "data" / "connectors"
     for old in folder.iterdir():
@@ -168,7 +169,7 @@ def check_load(root: Path, name: str, data: bytes) -> None:
     if stem in catalog.connectors:
         assert catalog.connectors[stem].path == display
         # everything loaded can be written to pages and to catalog.json (strict UTF-8 JSON)
-        json.dumps(dataclasses.asdict(catalog.connectors[stem]), ensure_ascii=False, allow_nan=False).encode()
+        json.dumps(plain(catalog.connectors[stem]), ensure_ascii=False, allow_nan=False).encode()
         assert stem not in catalog.broken
         # a loaded connector only keeps TODO placeholders or dangling related connectors as problems
         assert all("TODO" in p.message or "unknown connector" in p.message for p in mine), mine

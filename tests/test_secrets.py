@@ -76,7 +76,7 @@ def test_secret_field_needs_a_placeholder_example(tmp_path):
     alpha.write_text(alpha.read_text().replace("example: <your-secret>", "example: s3cr3tRadius!"))
     problems = [str(p) for p in scan_project(root, load_catalog(root))]
     assert problems == [
-        "data/connectors/alpha.yaml:25: fields[1].example: a secret field's example must be an obvious "
+        "data/connectors/alpha.yaml:30: fields[1].example: a secret field's example must be an obvious "
         "placeholder such as <your-secret> or sk_test_..., not 's3cr3tRadius'"
     ]
 

@@ -53,8 +53,10 @@ def test_check_lists_every_todo_left_with_its_line(root):
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert "data/connectors/acme-pay.yaml:6: name: still holds a TODO placeholder" in lines
-    assert all("acme-pay" in line and "TODO" in line for line in lines)
-    assert len(lines) >= 10
+    # the test root has no concepts/subscriber-model page, which the scaffold links: the build says so too
+    missing = "related[0].doc: no page 'concepts/subscriber-model' in this site"
+    assert all("acme-pay" in line and ("TODO" in line or missing in line) for line in lines)
+    assert sum("TODO" in line for line in lines) >= 10
 
 
 def test_scaffold_builds_into_a_page_while_its_todos_are_warnings(root):

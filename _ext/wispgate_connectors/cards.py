@@ -9,48 +9,22 @@ read transforms never walk a thousand cards.
 
 from __future__ import annotations
 
+from typing import Any
+
 from docutils import nodes
-from sphinx import addnodes
+from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx_design.shared import PassthroughTextElement, create_component, is_component
+from sphinx_design.shared import is_component
 
 from . import markup, state
-from .catalog import Catalog, Connector
-from .domain import DOMAIN
-from .render import badge, complexity_badge, connector_link
-
-STRETCHED = ("sd-stretched-link", "sd-hide-link-text")
-
-
-def text_para(text: str, classes: tuple[str, ...] = ()) -> nodes.paragraph:
-    return nodes.paragraph(text, text, classes=list(classes))
-
-
-def stretched(ref: addnodes.pending_xref) -> addnodes.pending_xref:
-    """Make a reference cover its whole card once resolved (see :class:`LinkClasses`)."""
-    for child in ref.children:
-        if isinstance(child, nodes.Element):
-            child["link_classes"] = list(STRETCHED)
-    return ref
-
-
-class LinkClasses(SphinxPostTransform):
-    """Give resolved references the classes their content asked for.
-
-    Sphinx drops a pending_xref's classes when it resolves it; card links need
-    theirs to stretch over the card.
-    """
-
-    default_priority = 20
-
-    def run(self, **kwargs) -> None:
-        for ref in self.document.findall(nodes.reference):
-            for child in ref.children:
-                if isinstance(child, nodes.Element) and "link_classes" in child:
-                    ref["classes"].extend(c for c in child["link_classes"] if c not in ref["classes"])
-                    del child["link_classes"]
+from .components import (
+    STRETCHED, badge, card, complexity_badge, connector_link, grid, grid_item, skip_node, text_para,
+)
+from .domain import get_domain
+from .listing import CardView, Kind, Scope, views
+from .report import Loc
 
 
 # --- the landing filter ------------------------------------------------------------------
@@ -60,8 +34,8 @@ class wg_filter(nodes.General, nodes.Element):  # noqa: N801
     """The landing filter form: HTML only, hidden until the script shows it."""
 
 
-def visit_filter_html(self, node: wg_filter) -> None:
-    def options(pairs) -> str:
+def visit_filter_html(self: Any, node: wg_filter) -> None:
+    def options(pairs: Any) -> str:
         return "".join(f'<option value="{self.attval(k)}">{self.encode(t)}</option>' for k, t in pairs)
 
     target = self.attval(node["target"])
@@ -82,70 +56,39 @@ def visit_filter_html(self, node: wg_filter) -> None:
 
 
 
-# --- components -------------------------------------------------------------------------
-
-
-def card(title: list[nodes.Node], body: list[nodes.Node], footer: list[nodes.Node],
-         link: nodes.Element, classes: tuple[str, ...] = ()) -> nodes.container:
-    """A sphinx-design card whose whole area links to ``link``."""
-    box = create_component(
-        "card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "sd-card-hover", "sd-w-100", *classes]
-    )
-    card_body = create_component("card-body", ["sd-card-body"])
-    heading = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
-    heading += PassthroughTextElement("", "", *title)
-    card_body += heading
-    card_body.extend(body)
-    box += card_body
-    if footer:
-        box += create_component("card-footer", ["sd-card-footer"], children=[nodes.paragraph("", "", *footer)])
-    box += PassthroughTextElement("", "", link)
-    return box
-
-
-def grid(items: list[nodes.Node], columns: str = "1 2 2 3", classes: tuple[str, ...] = ()) -> nodes.container:
-    from sphinx_design.grids import gutter_option, row_columns_option
-
-    container = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", *classes])
-    row = create_component("grid-row", ["sd-row", *row_columns_option(columns), *gutter_option("3")])
-    row.extend(items)
-    container += row
-    return container
-
-
-def grid_item(child: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.container:
-    return create_component("grid-item", ["sd-col", "sd-d-flex-row", *classes], children=[child])
-
-
 # --- connector cards, built while writing ------------------------------------------------
 
 
 class wg_cards(nodes.General, nodes.Element):  # noqa: N801
-    """Where a grid of connector cards goes: ``scope`` (see ``Catalog.scoped``),
+    """Where a grid of connector cards goes: ``scope`` (a :class:`~.listing.Scope`),
     ``featured_first``, ``limit`` and ``compact`` say which cards and how."""
 
 
-def placeholder(scope: str | None, *, compact: bool = False, featured_first: bool = False,
+def placeholder(scope: Scope, *, compact: bool = False, featured_first: bool = False,
                 limit: int | None = None, classes: tuple[str, ...] = (), ids: tuple[str, ...] = ()) -> wg_cards:
     return wg_cards(scope=scope, compact=compact, featured_first=featured_first, limit=limit,
                     grid_classes=list(classes), ids=list(ids))
 
 
 class CardMaker:
-    """Connector cards for one page being written, with their links resolved."""
+    """Connector cards for one page being written, with their links resolved.
+
+    A card shows only its :class:`~.listing.CardView`: what makes cards stale is
+    exactly what they show.
+    """
 
     def __init__(self, env: BuildEnvironment, builder: Builder, document: nodes.document, docname: str) -> None:
         self.env, self.builder, self.document, self.docname = env, builder, document, docname
-        self.catalog: Catalog = state.catalog(env)
-        self.domain = env.get_domain(DOMAIN)
+        self.catalog = state.catalog(env)
+        self.domain = get_domain(env)
 
-    def members(self, node: wg_cards) -> list[Connector]:
-        members = self.catalog.scoped(node["scope"])
+    def members(self, node: wg_cards) -> list[CardView]:
+        members: list[CardView] = views(Kind.cards, node["scope"], self.catalog)
         if node["featured_first"]:
             members = sorted(members, key=lambda c: not c.featured)
         return members[: node["limit"]] if node["limit"] else members
 
-    def link(self, c: Connector) -> nodes.Element:
+    def link(self, c: CardView) -> nodes.Element:
         """The card's link to its guide; the name as plain text while the guide has no page."""
         pending = connector_link(c.id, c.name, self.docname)
         # the domain knows which page documents the connector, wherever it lives
@@ -155,27 +98,27 @@ class CardMaker:
         ref["classes"].extend(STRETCHED)
         return ref
 
-    def connector_card(self, c: Connector, compact: bool) -> nodes.container:
+    def connector_card(self, c: CardView, compact: bool) -> nodes.container:
         """Name, vendor, summary, type, complexity, key prerequisite, use-case tags."""
-        where = f"{c.path}:{c.line_of('summary')}"
         meta = nodes.paragraph("", "", badge(c.type, "info", outline=True, extra=("wg-type",)), nodes.Text(" "),
                                complexity_badge(c.complexity), classes=["wg-card-meta"])
         body: list[nodes.Node] = [
             text_para(c.vendor, ("wg-card-vendor",)),
-            nodes.paragraph("", "", *markup.inline(c.summary, self.document, where), classes=["wg-card-summary"]),
+            nodes.paragraph("", "", *markup.inline(c.summary, self.document, Loc(c.path, c.summary_line)),
+                            classes=["wg-card-summary"]),
             meta,
         ]
         if not compact:
-            n = len(c.prerequisites)
+            n = c.prerequisites
             prereq = f"{n} prerequisite{'s' if n != 1 else ''}; first: "
-            first = markup.inline(c.prerequisites[0], self.document, f"{c.path}:{c.line_of('prerequisites')}")
+            first = markup.inline(c.first_prerequisite, self.document, Loc(c.path, c.prerequisites_line))
             body.append(nodes.paragraph("", "", nodes.Text(prereq), *first, classes=["wg-card-prereq"]))
         footer: list[nodes.Node] = []
         for key in c.use_cases:
             uc = self.catalog.use_cases.get(key)
             footer += [badge(uc.title if uc else key, "primary", outline=True, extra=("wg-use-case",)), nodes.Text(" ")]
         made = card([nodes.Text(c.name)], body, footer[:-1], self.link(c), classes=("wg-card",))
-        made.source, made.line = str(self.env.srcdir / c.path), c.line_of("id")
+        made.source, made.line = str(self.env.srcdir / c.path), c.line
         return made
 
     def grid(self, node: wg_cards) -> nodes.Element:
@@ -217,11 +160,6 @@ def cards_to_list(grid: nodes.Element) -> nodes.bullet_list:
     return lst
 
 
-def offline(builder: Builder) -> bool:
-    """Builders that get the flat fallbacks of :mod:`.degrade` (ePub, text, LaTeX, man)."""
-    return builder.format != "html" or builder.name.startswith("epub")
-
-
 class FillCards(SphinxPostTransform):
     """Put the connector cards in their placeholders as the page is written.
 
@@ -231,10 +169,20 @@ class FillCards(SphinxPostTransform):
 
     default_priority = 5  # before ReferencesResolver (10) and the offline fallbacks (199)
 
-    def run(self, **kwargs) -> None:
+    def run(self, **kwargs: Any) -> None:
         placeholders = list(self.document.findall(wg_cards))
         if not placeholders:
             return
         maker = CardMaker(self.env, self.env._app.builder, self.document, self.env.docname)
         for node in placeholders:
             node.replace_self(maker.grid(node))
+
+
+def setup_cards(app: Sphinx) -> None:
+    app.add_node(
+        wg_filter, html=(visit_filter_html, None), text=(skip_node, None), latex=(skip_node, None),
+        man=(skip_node, None), texinfo=(skip_node, None),
+    )
+    # always filled by FillCards; the visitors only keep a stray one harmless
+    app.add_node(wg_cards, **{fmt: (skip_node, None) for fmt in ("html", "text", "latex", "man", "texinfo")})
+    app.add_post_transform(FillCards)

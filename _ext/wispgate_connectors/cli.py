@@ -13,23 +13,28 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
 
-from .catalog import CONNECTOR_DIR, PAGE_DIR, Problem, Subtype, load_catalog, read_yaml
+from .catalog import DEFAULT_LAYOUT, load_catalog
+from .model import Catalog
+from .report import Problem
+from .validation import ID_PATTERN, page_rules
+from .yamlio import read_yaml
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PAGE_SUFFIXES = (".md", ".rst")
 
 
-def page_problems(root: Path, catalog) -> list[Problem]:
-    """The page checks that need no build: every connector has its page."""
-    out = []
-    for cid, c in catalog.connectors.items():
-        if not any((root / PAGE_DIR / f"{cid}{ext}").exists() for ext in (".md", ".rst")):
-            out.append(Problem(c.path, c.line_of("id"), f"connector '{cid}' has no page: add {PAGE_DIR}/{cid}.md", Subtype.page))
-    return out
+def page_problems(root: Path, catalog: Catalog) -> list[Problem]:
+    """The page rules, answered from the files: every connector has its page, related pages exist."""
+    page_dir = root / DEFAULT_LAYOUT.page_dir
+
+    def exists(doc: Path) -> bool:
+        return any(doc.with_name(doc.name + ext).is_file() for ext in PAGE_SUFFIXES)
+
+    return page_rules(catalog, lambda cid: exists(page_dir / cid), lambda doc: exists(root / doc),
+                      DEFAULT_LAYOUT.page_dir)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -136,9 +141,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     keys = [d.get("key") for d in domains] if isinstance(domains, list) and not problems else []
     if args.domain not in keys:
         errors.append(f"unknown domain '{args.domain}' (known: {', '.join(k for k in keys if k)})")
-    yaml_path = root / CONNECTOR_DIR / f"{cid}.yaml"
-    page_path = root / PAGE_DIR / f"{cid}.md"
-    for path in (yaml_path, page_path, root / PAGE_DIR / f"{cid}.rst"):
+    yaml_path = root / DEFAULT_LAYOUT.connector_dir / f"{cid}.yaml"
+    page_path = root / DEFAULT_LAYOUT.page_dir / f"{cid}.md"
+    for path in (yaml_path, page_path, root / DEFAULT_LAYOUT.page_dir / f"{cid}.rst"):
         if path.exists():
             errors.append(f"{path.relative_to(root).as_posix()} already exists; choose another id or edit that file")
     if errors:

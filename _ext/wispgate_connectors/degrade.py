@@ -6,11 +6,15 @@ offline copy reads as a document rather than a broken web page.
 
 from __future__ import annotations
 
+from typing import Any
+
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_design.shared import is_component
 
-from .cards import cards_to_list, offline, wg_filter
+from .cards import cards_to_list, wg_filter
+from .components import offline
 
 
 class DegradeForOffline(SphinxPostTransform):
@@ -20,7 +24,7 @@ class DegradeForOffline(SphinxPostTransform):
     def is_supported(self) -> bool:
         return offline(self.env._builder_cls)
 
-    def run(self, **kwargs) -> None:
+    def run(self, **kwargs: Any) -> None:
         for form in list(self.document.findall(wg_filter)):
             form.parent.remove(form)
         for grid in list(self.document.findall(lambda n: is_component(n, "grid-container"))):
@@ -38,3 +42,7 @@ class DegradeForOffline(SphinxPostTransform):
             flat = nodes.container("", *blocks)
             tabs.replace_self(flat)
             flat["classes"] = ["wg-tabs-flat"]
+
+
+def setup_degrade(app: Sphinx) -> None:
+    app.add_post_transform(DegradeForOffline)

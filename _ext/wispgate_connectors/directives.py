@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.util import logging
+from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from . import state
-from .catalog import READINESS_PATH, Connector, Subtype
-from .domain import DOMAIN, target_id
-from .markup import WARNING_TYPE
+from .domain import get_domain, target_id
+from .model import Connector
 from .render import SECTIONS, Renderer, readiness_section
-
-logger = logging.getLogger(__name__)
+from .report import Subtype, warn
 
 
 def note_targets(document: nodes.document, section: nodes.section) -> None:
@@ -43,10 +41,8 @@ class ConnectorDirective(SphinxDirective):
             # the data problems were reported with their file and line already
             self.env.note_dependency(str(catalog.root / catalog.broken[cid]))
             return None
-        logger.warning(
-            f"unknown connector id '{cid}': no data/connectors/{cid}.yaml",
-            location=self.get_location(), type=WARNING_TYPE, subtype=Subtype.reference.value,
-        )
+        folder = state.layout(self.env).connector_dir.as_posix()
+        warn(Subtype.reference, f"unknown connector id '{cid}': no {folder}/{cid}.yaml", self.get_location())
         return None
 
     def register(self, connector: Connector) -> list[nodes.Node]:
@@ -55,14 +51,11 @@ class ConnectorDirective(SphinxDirective):
         if connector.id in registered:
             return []
         registered.add(connector.id)
-        domain = self.env.get_domain(DOMAIN)
-        other = domain.note_connector(connector.id, connector.name, self.env.docname)
+        other = get_domain(self.env).note_connector(connector.id, connector.name, self.env.docname)
         if other:
-            logger.warning(
-                f"connector '{connector.id}' is already documented in {other}; "
-                "a connector has exactly one page",
-                location=self.get_location(), type=WARNING_TYPE, subtype=Subtype.duplicate.value,
-            )
+            warn(Subtype.duplicate,
+                 f"connector '{connector.id}' is already documented in {other}; a connector has exactly one page",
+                 self.get_location())
         ident = target_id(connector.id)
         target = nodes.target("", "", ids=[ident])
         self.state.document.note_explicit_target(target)
@@ -79,7 +72,7 @@ class ConnectorDirective(SphinxDirective):
         out = self.register(connector)
         renderer = Renderer(connector, state.catalog(self.env), self.state.document, self.env.docname)
         if "readiness" in self.sections and state.catalog(self.env).readiness:
-            self.env.note_dependency(str(state.catalog(self.env).root / READINESS_PATH))
+            self.env.note_dependency(str(state.catalog(self.env).root / state.layout(self.env).readiness))
         for key in self.sections:
             section = renderer.render(key)
             if section is not None:
@@ -108,8 +101,8 @@ class ReadinessChecklistDirective(ConnectorDirective):
         if self.arguments:
             return super().run()
         catalog = state.catalog(self.env)
-        self.env.note_dependency(str(catalog.root / READINESS_PATH))
-        section = readiness_section(catalog, self.state.document, None, {}, self.get_location())
+        self.env.note_dependency(str(catalog.root / state.layout(self.env).readiness))
+        section = readiness_section(catalog, self.state.document, None, None, self.get_location())
         note_targets(self.state.document, section)
         return [section]
 
@@ -123,3 +116,8 @@ DIRECTIVES: dict[str, type[SphinxDirective]] = {
         if key != "readiness"
     },
 }
+
+
+def setup_directives(app: Sphinx) -> None:
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Set
+from collections.abc import Iterator, Set
 from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
@@ -37,10 +38,13 @@ class ConnectorRole(XRefRole):
 
 
 class ConnectorDomain(Domain):
-    """Holds ``{connector id: (docname, name, anchor)}`` for every documented connector.
+    """Which page documents which connector, what listings each page shows, and the digests
+    incremental builds compare.
 
-    Data is kept per document so ``clear_doc`` and ``merge_domaindata`` keep
-    incremental and parallel builds right.
+    Per-document data (connectors, listings, refs) is cleared and merged per
+    document, so incremental and parallel builds stay right; the rest is per build
+    and lives in the main process.  Everything is read and written through the
+    typed accessors below.
     """
 
     name = DOMAIN
@@ -49,23 +53,43 @@ class ConnectorDomain(Domain):
     roles = {"connector": ConnectorRole()}
     initial_data: dict[str, Any] = {
         "connectors": {},  # id -> (docname, display name, anchor)
-        "listings": {},  # docname -> set of (listing kind, scope) the page shows
+        "listings": {},  # docname -> set of (listing.Kind, listing.Scope) the page shows
         "refs": {},  # docname -> ids of the connectors it links to
         "seen": {},  # id -> (docname, name) when pages were last written
-        "listing_digest": {},  # (listing kind, scope) -> what its pages showed when last read
+        "listing_digest": {},  # (kind, scope) -> what its pages showed when last read
         "cards_digest": {},  # builder name -> the same for cards, which are built when a page is written
         "navigation": {},  # builder name -> {docname: digest of its left navigation and prev/next}
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 7
+    data_version = 8
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:
-        return self.data["connectors"]
+        return self.data["connectors"]  # type: ignore[no-any-return]
 
     @property
-    def listings(self) -> dict[str, set[tuple[str, str | None]]]:
-        return self.data["listings"]
+    def listings(self) -> dict[str, set[tuple[Any, Any]]]:
+        return self.data["listings"]  # type: ignore[no-any-return]
+
+    @property
+    def refs(self) -> dict[str, set[str]]:
+        return self.data["refs"]  # type: ignore[no-any-return]
+
+    @property
+    def read_digests(self) -> dict[Any, str]:
+        return self.data["listing_digest"]  # type: ignore[no-any-return]
+
+    @read_digests.setter
+    def read_digests(self, value: dict[Any, str]) -> None:
+        self.data["listing_digest"] = value
+
+    @property
+    def written_digests(self) -> dict[str, dict[Any, str]]:
+        return self.data["cards_digest"]  # type: ignore[no-any-return]
+
+    @property
+    def navigation_digests(self) -> dict[str, dict[str, str]]:
+        return self.data["navigation"]  # type: ignore[no-any-return]
 
     def note_connector(self, connector_id: str, name: str, docname: str) -> str | None:
         """Record the page of a connector; return the other page if one has it already."""
@@ -75,12 +99,11 @@ class ConnectorDomain(Domain):
         self.connectors[connector_id] = (docname, name, target_id(connector_id))
         return None
 
-    def note_listing(self, docname: str, kind: str, scope: str | None = None) -> None:
+    def note_listing(self, docname: str, kind: Any, scope: Any) -> None:
         self.listings.setdefault(docname, set()).add((kind, scope))
 
-    @property
-    def refs(self) -> dict[str, set[str]]:
-        return self.data["refs"]
+    def note_reference(self, docname: str, connector_id: str) -> None:
+        self.refs.setdefault(docname, set()).add(connector_id)
 
     def clear_doc(self, docname: str) -> None:
         for cid, (doc, _, _) in list(self.connectors.items()):
@@ -97,6 +120,18 @@ class ConnectorDomain(Domain):
             for doc, values in otherdata[key].items():
                 if doc in docnames:
                     self.data[key][doc] = set(values)
+
+    def check_consistency(self) -> None:
+        """Every connector has its page and every related page exists (the rule ``make check`` runs too)."""
+        from . import state
+        from .report import warn
+        from .validation import page_rules
+
+        env = self.env
+        catalog = state.catalog(env)
+        for p in page_rules(catalog, lambda cid: cid in self.connectors, lambda doc: doc in env.found_docs,
+                            state.layout(env).page_dir):
+            warn(p.subtype, p.message, p.loc)
 
     def docs_to_rewrite(self) -> list[str]:
         """Pages that link to a connector whose name or page changed since the last write.
@@ -142,13 +177,18 @@ class ConnectorDomain(Domain):
         return node.get("reftarget")
 
 
+def get_domain(env: BuildEnvironment) -> ConnectorDomain:
+    return env.get_domain(DOMAIN)  # type: ignore[return-value]
+
+
 def note_reference(env: BuildEnvironment, docname: str, connector_id: str) -> None:
-    env.get_domain(DOMAIN).refs.setdefault(docname, set()).add(connector_id)  # type: ignore[attr-defined]
+    get_domain(env).note_reference(docname, connector_id)
 
 
 def documented(env: BuildEnvironment) -> dict[str, tuple[str, str, str]]:
-    return env.get_domain(DOMAIN).connectors  # type: ignore[attr-defined]
+    return get_domain(env).connectors
 
 
-def listing_docs(env: BuildEnvironment) -> Iterable[str]:
-    return env.get_domain(DOMAIN).listings  # type: ignore[attr-defined]
+def setup_domain(app: Sphinx) -> None:
+    app.add_domain(ConnectorDomain)
+    app.add_role("connector", ConnectorRole())

@@ -16,13 +16,10 @@ from docutils import nodes
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
-from sphinx.util import logging
+from .report import Loc, Subtype, warn
 
-from .catalog import Subtype
-
-logger = logging.getLogger(__name__)
-
-WARNING_TYPE = "wispgate"
+#: where a value comes from: a data file and line, or Sphinx's location of a page
+Where = Loc | str
 
 # Roles a YAML value may use: references and inline semantics only.
 ALLOWED_ROLES = frozenset({
@@ -36,13 +33,10 @@ _MARKUP = re.compile(r"[`*_\[\]<>{}\\!&#|~$\n]|^\s*[-+>=]|^\s*\d+[.)](\s|$)")
 
 
 class _DataRenderer(SphinxRenderer):
-    location: str = ""
+    location: Where = ""
 
-    def _refuse(self, what: str, token) -> None:
-        logger.warning(
-            f"{what} is not allowed in connector data; it is shown as text",
-            location=self.location, type=WARNING_TYPE, subtype=Subtype.markup.value,
-        )
+    def _refuse(self, what: str, token: Any) -> None:
+        warn(Subtype.markup, f"{what} is not allowed in connector data; it is shown as text", self.location)
 
     def render_html_inline(self, token) -> None:
         self.current_node.append(nodes.Text(token.content))
@@ -98,9 +92,9 @@ class _DataRenderer(SphinxRenderer):
                 return
         super().render_link_unknown(token)
 
-    def create_warning(self, message, subtype, *, wtype=None, line=None, append_to=None):
-        logger.warning(message, location=self.location, type=WARNING_TYPE, subtype=Subtype.markup.value)
-        return None
+    def create_warning(self, message: str, subtype: Any, *, wtype: Any = None, line: Any = None,
+                       append_to: Any = None) -> None:
+        warn(Subtype.markup, message, self.location)
 
 
 _parsers: dict[int, Any] = {}
@@ -116,7 +110,7 @@ def _parser(config: MdParserConfig):
     return md
 
 
-def _render(text: str, document: nodes.document, location: str, inline: bool) -> list[nodes.Node]:
+def _render(text: str, document: nodes.document, location: Where, inline: bool) -> list[nodes.Node]:
     env = document.settings.env
     md = _parser(env.myst_config)
     holder = nodes.Element()
@@ -132,18 +126,17 @@ def _render(text: str, document: nodes.document, location: str, inline: bool) ->
     renderer._render_tokens(tokens)
     # Nodes carry the YAML file and line, not the page's, so that later warnings
     # (a missing reference target, a bad highlight) point at the data.
-    path, _, line = location.rpartition(":")
-    if path and line.isdigit():
-        source = str(Path(env.srcdir, path))
+    if isinstance(location, Loc):
+        source = str(Path(env.srcdir, location.path))
         for node in holder.findall(nodes.Element):
-            node.source, node.line = source, int(line)
+            node.source, node.line = source, location.line
     return list(holder.children)
 
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 
-def _plain(text: str, document: nodes.document, location: str) -> list[nodes.Node] | None:
+def _plain(text: str, document: nodes.document, location: Where) -> list[nodes.Node] | None:
     """Text with at most simple `code` spans, without the parser; None for anything else.
 
     Most values are like that, and parsing each one costs more than the rest of
@@ -165,13 +158,13 @@ def _plain(text: str, document: nodes.document, location: str) -> list[nodes.Nod
     return out
 
 
-def inline(text: str, document: nodes.document, location: str) -> list[nodes.Node]:
+def inline(text: str, document: nodes.document, location: Where) -> list[nodes.Node]:
     """Nodes for a one-line value (a name, a symptom)."""
     plain = _plain(text, document, location)
     return plain if plain is not None else _render(text, document, location, inline=True)
 
 
-def block(text: str, document: nodes.document, location: str) -> list[nodes.Node]:
+def block(text: str, document: nodes.document, location: Where) -> list[nodes.Node]:
     """Nodes for a value that may hold paragraphs, lists and code blocks."""
     # a paragraph loses its outer spaces (and four leading ones make code): leave those to MyST
     plain = _plain(text, document, location) if text == text.strip() else None
@@ -180,13 +173,12 @@ def block(text: str, document: nodes.document, location: str) -> list[nodes.Node
     return [_placed(nodes.paragraph(text, "", *plain), document, location)]
 
 
-def _placed(node: nodes.Element, document: nodes.document, location: str) -> nodes.Element:
+def _placed(node: nodes.Element, document: nodes.document, location: Where) -> nodes.Element:
     """Point a node at the YAML file and line (see ``_render``)."""
-    path, _, line = location.rpartition(":")
-    if path and line.isdigit():
-        node.source, node.line = str(Path(document.settings.env.srcdir, path)), int(line)
+    if isinstance(location, Loc):
+        node.source, node.line = str(Path(document.settings.env.srcdir, location.path)), location.line
     return node
 
 
-def paragraph(text: str, document: nodes.document, location: str, **attrs) -> nodes.paragraph:
+def paragraph(text: str, document: nodes.document, location: Where, **attrs: Any) -> nodes.paragraph:
     return nodes.paragraph("", "", *inline(text, document, location), **attrs)

@@ -24,6 +24,8 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from .domain import get_domain
+
 #: siblings shown around the current page before the "all N" link
 WINDOW = 7
 NAV_JSON = "_static/wg-nav.json"
@@ -253,7 +255,7 @@ def pages_with_new_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
                    for g in nav.tree.groups], sorted((d, tuple(r), tuple(map(title, r[1:])))
                                                       for d, r in relations.items())))
     digest = hashlib.blake2b(shape.encode(), digest_size=16).hexdigest()
-    store = env.get_domain("wg").data.setdefault("navigation", {})
+    store = get_domain(env).navigation_digests
     before = store.get(app.builder.name)
     if before is not None and before.get("") == digest and before.keys() - {""} == env.found_docs:
         return []
@@ -292,3 +294,9 @@ def add_static_path(app: Sphinx) -> None:
     static = str(Path(__file__).parent / "static")
     if static not in app.config.html_static_path:
         app.config.html_static_path.append(static)
+
+
+def setup_static(app: Sphinx) -> None:
+    app.connect("builder-inited", add_static_path)
+    app.add_css_file("wispgate.css")
+    app.add_js_file("wispgate.js", defer="defer")

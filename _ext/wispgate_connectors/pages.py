@@ -9,139 +9,42 @@ are built as the page is written (:mod:`.cards`): a card edit only re-writes.
 
 from __future__ import annotations
 
-import json
-import re
-import shutil
-from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
-from . import markup, state
-from .cards import (
-    FillCards, LinkClasses, card, grid, grid_item, placeholder, stretched, text_para, visit_filter_html, wg_cards,
-    wg_filter,
+from . import markup
+from .cards import placeholder, wg_cards, wg_filter
+from .components import (
+    badge, card, complexity_badge, connector_link, grid, grid_item, hidden_toctree, stretched, tab_set, text_para,
 )
-from .catalog import SCHEMA_FILE, Catalog, Connector, Subtype
 from .domain import DOMAIN, documented
-from .render import SECTIONS, badge, complexity_badge, connector_link, tab_set
-
-logger = logging.getLogger(__name__)
-
-DOMAIN_DIR = "catalog/domains"
-USE_CASE_DIR = "catalog/use-cases"
-GENERATED_NOTE = "<!-- Generated from data/ at every build; edits here are overwritten. -->\n"
+from .generate import domain_doc, use_case_doc
+from .listing import ALL, IdView, Kind, ListingDirective, Scope
+from .render import SECTIONS
+from .report import Loc, Subtype, warn
 
 
-def domain_doc(key: str) -> str:
-    return f"{DOMAIN_DIR}/{key}"
+class CatalogDirective(ListingDirective):
+    """Helpers for the catalog's listing directives."""
 
+    kind = Kind.ids
 
-def use_case_doc(key: str) -> str:
-    return f"{USE_CASE_DIR}/{key}"
-
-
-# --- generated source files -----------------------------------------------------
-
-
-def write_generated_pages(app: Sphinx) -> None:
-    """One page per domain and per use case, so a new taxonomy entry needs no edit.
-
-    Files are rewritten only when their text changes, so unchanged pages keep
-    their mtime and are not re-read.
-    """
-    catalog = state.catalog(app.env)
-    wanted: dict[Path, str] = {}
-    for kind, folder, entries in (
-        ("domain", DOMAIN_DIR, catalog.domains), ("use-case", USE_CASE_DIR, catalog.use_cases)
-    ):
-        for key, entry in entries.items():
-            wanted[Path(app.srcdir) / folder / f"{key}.md"] = (
-                f"{GENERATED_NOTE}# {myst_escape(entry.title)}\n\n```{{catalog-{kind}}} {key}\n```\n"
-            )
-    for folder in (DOMAIN_DIR, USE_CASE_DIR):
-        base = Path(app.srcdir) / folder
-        if base.is_dir():
-            for stale in base.glob("*.md"):
-                if stale not in wanted:
-                    stale.unlink()
-    for path, text in wanted.items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-
-
-def myst_escape(text: str) -> str:
-    """Make data text literal in MyST: CommonMark lets a backslash escape any ASCII punctuation."""
-    return _PUNCTUATION.sub(r"\\\g<0>", " ".join(text.split()))
-
-
-_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
-
-
-# --- node helpers ---------------------------------------------------------------------
-
-
-def skip_node(self, node) -> None:
-    raise nodes.SkipNode
-
-
-def hidden_toctree(docname: str, entries: list[str], caption: str | None = None, hidden: bool = True) -> nodes.compound:
-    toctree = addnodes.toctree()
-    toctree["parent"] = docname
-    toctree["entries"] = [(None, doc) for doc in entries]
-    toctree["includefiles"] = list(entries)
-    toctree["maxdepth"] = 1
-    toctree["caption"] = caption
-    toctree["glob"] = False
-    toctree["hidden"] = hidden
-    toctree["includehidden"] = False
-    toctree["numbered"] = 0
-    toctree["titlesonly"] = True
-    return nodes.compound("", toctree, classes=["toctree-wrapper"])
-
-
-#: Listing kinds (what a listing shows of each connector, see ``Connector.listing_digest``:
-#: taxonomies, ids, cards, matrix, versions, failures) built when the page is written
-#: (:mod:`.cards`): a change to them re-writes the page instead of re-reading it.
-WRITTEN_KINDS = frozenset({"cards"})
-
-
-class ListingDirective(SphinxDirective):
-    """Base for directives that list connectors."""
-
-    kind = "ids"
-
-    def scope(self) -> str | None:
-        """Which connectors this listing shows (see ``Catalog.scoped``); None for all."""
-        return None
-
-    def setup_listing(self) -> Catalog:
-        self.note_listing(self.kind, self.scope())
-        return state.catalog(self.env)
-
-    def note_listing(self, kind: str, scope: str | None) -> None:
-        self.env.get_domain(DOMAIN).note_listing(self.env.docname, kind, scope)
-
-    def cards(self, scope: str | None, **options) -> wg_cards:
+    def cards(self, scope: Scope, **options: Any) -> wg_cards:
         """Connector cards, filled in when the page is written."""
-        self.note_listing("cards", scope)
+        self.note_listing(Kind.cards, scope)
         node = placeholder(scope, **options)
         self.set_source_info(node)
         return node
 
-    def loc(self) -> str:
-        return self.get_location()
-
-    def connector_ref(self, c: Connector, name: str | None = None) -> nodes.Node:
+    def connector_ref(self, c: IdView, name: str | None = None) -> nodes.Node:
         """A link to a connector's guide; plain text while its page does not exist yet.
 
-        The missing page is reported once, at the YAML file; cards need not repeat it.
+        The missing page is reported once, at the YAML file; listings need not repeat it.
         """
         name = name or c.name
         if c.docname not in self.env.found_docs:
@@ -154,17 +57,21 @@ class ListingDirective(SphinxDirective):
             refexplicit=True, refwarn=True, refdoc=self.env.docname,
         )
 
+    def unknown(self, what: str) -> None:
+        warn(Subtype.reference, what, self.get_location())
+
 
 # --- landing blocks -------------------------------------------------------------------
 
 
-class HeroDirective(ListingDirective):
+class HeroDirective(CatalogDirective):
     """Live counts: connectors, integration domains, implementation sections per guide."""
 
-    kind = "ids"
+    kind = Kind.ids
 
     def run(self) -> list[nodes.Node]:
-        catalog = self.setup_listing()
+        self.listed()
+        catalog = self.catalog
         stats = [
             (len(catalog.connectors), "Connectors", "wg-count-connectors"),
             (len(catalog.domains), "Integration domains", "wg-count-domains"),
@@ -179,17 +86,18 @@ class HeroDirective(ListingDirective):
         return [create_component("wg-hero", ["wg-hero"], children=items)]
 
 
-class DomainsDirective(ListingDirective):
+class DomainsDirective(CatalogDirective):
     """The integration domains as cards, each with its description and connector count."""
 
-    kind = "ids"
+    kind = Kind.ids
 
     def run(self) -> list[nodes.Node]:
-        catalog = self.setup_listing()
+        self.listed()
+        catalog = self.catalog
         items = []
         for key, d in catalog.domains.items():
             n = len(catalog.by_domain(key))
-            link = stretched(self.doc_ref(domain_doc(key), [nodes.inline(d.title, d.title)]))
+            link = stretched(self.doc_ref(domain_doc(self.config, key), [nodes.inline(d.title, d.title)]))
             count = f"{n} connector{'s' if n != 1 else ''}"
             box = card([nodes.Text(d.title)], [text_para(d.description)],
                        [badge(count, "secondary", extra=("wg-domain-count",))], link, classes=("wg-domain-card", f"wg-domain-{key}"))
@@ -198,7 +106,7 @@ class DomainsDirective(ListingDirective):
         return [grid(items, columns="1 2 2 4", classes=("wg-domains",))]
 
 
-class CardsDirective(ListingDirective):
+class CardsDirective(CatalogDirective):
     """Connector cards: all, featured, or those of one domain or use case; optionally with the filter."""
 
     option_spec = {
@@ -209,18 +117,19 @@ class CardsDirective(ListingDirective):
         "compact": directives.flag,
     }
 
-    def scope(self) -> str | None:
-        parts = ["featured"] if "featured" in self.options else []
-        parts += [f"{o}:{self.options[o]}" for o in ("domain", "use-case") if o in self.options]
-        return ",".join(parts) or None
+    kind = Kind.taxonomies  # the filter and the checks below are made while reading; cards when written
+
+    def scope(self) -> Scope:
+        return Scope(featured="featured" in self.options, domain=self.options.get("domain"),
+                     use_case=self.options.get("use-case"))
 
     def run(self) -> list[nodes.Node]:
-        self.note_listing("taxonomies", None)  # the filter and the checks below are made while reading
-        catalog = state.catalog(self.env)
+        self.note_listing(Kind.taxonomies, ALL)
+        catalog = self.catalog
         for option, known in (("domain", catalog.domains), ("use-case", catalog.use_cases)):
             key = self.options.get(option)
             if key is not None and key not in known:
-                logger.warning(f"unknown {option} '{key}'", location=self.loc(), type="wispgate", subtype=Subtype.reference.value)
+                self.unknown(f"unknown {option} '{key}'")
         out: list[nodes.Node] = []
         target = f"wg-cards-{self.env.new_serialno('wg-cards')}"
         if "filter" in self.options:
@@ -232,25 +141,27 @@ class CardsDirective(ListingDirective):
         return out
 
 
-class UseCasesDirective(ListingDirective):
+class UseCasesDirective(CatalogDirective):
     """Connectors grouped by use case, one tab per use case.
 
     Featured connectors come first; past ``:limit:`` cards a tab links to the
     use-case page, so the landing page stays light as the catalog grows.
     """
 
+    kind = Kind.ids
     option_spec = {"limit": directives.positive_int}
 
     def run(self) -> list[nodes.Node]:
-        catalog = self.setup_listing()
-        limit = self.options.get("limit", 12)
+        self.listed()
+        catalog = self.catalog
+        limit = self.options.get("limit", self.config.wispgate_use_case_tab_limit)
         tabs = []
         for key, uc in catalog.use_cases.items():
             n = len(catalog.by_use_case(key))
             label = f"All {n} {uc.title} connectors" if n > limit else "Use-case page"
             intro = nodes.paragraph("", "", nodes.Text(uc.description + " "),
-                                    self.doc_ref(use_case_doc(key), [nodes.inline(label, label)]))
-            cards = self.cards(f"use-case:{key}", compact=True, featured_first=True, limit=limit)
+                                    self.doc_ref(use_case_doc(self.config, key), [nodes.inline(label, label)]))
+            cards = self.cards(Scope(use_case=key), compact=True, featured_first=True, limit=limit)
             tabs.append((f"{uc.title} ({n})", [intro, cards]))
         return [tab_set(tabs, classes=("wg-use-case-tabs",))]
 
@@ -258,27 +169,26 @@ class UseCasesDirective(ListingDirective):
 # --- catalog pages ----------------------------------------------------------------------
 
 
-class DomainPageDirective(ListingDirective):
+class DomainPageDirective(CatalogDirective):
     """A domain page: description, its connectors as cards, and their place in the navigation."""
 
+    kind = Kind.ids
     required_arguments = 1
     taxonomy = "domains"
 
-    def members(self, catalog: Catalog, key: str) -> list[Connector]:
-        return catalog.by_domain(key)
-
-    def scope(self) -> str | None:
-        return f"{'domain' if self.taxonomy == 'domains' else 'use-case'}:{self.arguments[0]}"
+    def scope(self) -> Scope:
+        if self.taxonomy == "domains":
+            return Scope(domain=self.arguments[0])
+        return Scope(use_case=self.arguments[0])
 
     def run(self) -> list[nodes.Node]:
-        catalog = self.setup_listing()
+        members = self.listed()
+        catalog = self.catalog
         key = self.arguments[0]
         entry = getattr(catalog, self.taxonomy).get(key)
         if entry is None:
-            logger.warning(f"unknown {self.taxonomy[:-1].replace('_', ' ')} '{key}'", location=self.loc(),
-                           type="wispgate", subtype=Subtype.reference.value)
+            self.unknown(f"unknown {self.taxonomy[:-1].replace('_', ' ')} '{key}'")
             return []
-        members = self.members(catalog, key)
         pages = documented(self.env)
         out: list[nodes.Node] = [text_para(entry.description, ("wg-lead",))]
         n = len(members)
@@ -295,43 +205,40 @@ class DomainPageDirective(ListingDirective):
 class UseCasePageDirective(DomainPageDirective):
     taxonomy = "use_cases"
 
-    def members(self, catalog: Catalog, key: str) -> list[Connector]:
-        return catalog.by_use_case(key)
 
-
-class NavigationDirective(ListingDirective):
+class NavigationDirective(CatalogDirective):
     """The site's catalog toctrees, in data order: domains, then use cases."""
 
-    kind = "ids"
-
+    kind = Kind.ids
     option_spec = {"caption": directives.unchanged}
     required_arguments = 1  # domains | use-cases
 
     def run(self) -> list[nodes.Node]:
-        catalog = self.setup_listing()
+        self.listed()
+        catalog = self.catalog
         which = self.arguments[0]
         if which == "domains":
-            docs = [domain_doc(k) for k in catalog.domains]
+            docs = [domain_doc(self.config, k) for k in catalog.domains]
         elif which == "use-cases":
-            docs = [use_case_doc(k) for k in catalog.use_cases]
+            docs = [use_case_doc(self.config, k) for k in catalog.use_cases]
         else:
-            logger.warning(f"catalog-toctree takes 'domains' or 'use-cases', not '{which}'", location=self.loc(),
-                           type="wispgate", subtype=Subtype.reference.value)
+            self.unknown(f"catalog-toctree takes 'domains' or 'use-cases', not '{which}'")
             return []
         return [hidden_toctree(self.env.docname, docs, caption=self.options.get("caption"), hidden=True)]
 
 
-class MatrixDirective(ListingDirective):
+class MatrixDirective(CatalogDirective):
     """Connectors against use cases, with type and complexity: one sortable table per domain."""
 
-    kind = "matrix"
+    kind = Kind.matrix
 
     def run(self) -> list[nodes.Node]:
-        catalog = self.setup_listing()
+        shown = self.listed()
+        catalog = self.catalog
         out: list[nodes.Node] = []
         cases = list(catalog.use_cases.items())
         for key, d in catalog.domains.items():
-            members = catalog.by_domain(key)
+            members = [c for c in shown if c.domain == key]
             if not members:
                 continue
             headers = ["Connector", "Type", "Complexity", *(u.title for _, u in cases)]
@@ -355,20 +262,20 @@ class MatrixDirective(ListingDirective):
                     cells.append(nodes.entry("", text_para(mark, ("wg-yes",) if mark == "✓" else ("wg-no",))))
                 body += nodes.row("", *cells)
             group += body
-            title = nodes.title(d.title, "", self.doc_ref(domain_doc(key), [nodes.Text(d.title)]))
+            title = nodes.title(d.title, "", self.doc_ref(domain_doc(self.config, key), [nodes.Text(d.title)]))
             table.insert(0, title)
             out.append(table)
         return out
 
 
-class WhatsNewDirective(ListingDirective):
+class WhatsNewDirective(CatalogDirective):
     """Every connector's version notes merged, newest first."""
 
-    kind = "versions"
+    kind = Kind.versions
+
     def run(self) -> list[nodes.Node]:
-        catalog = self.setup_listing()
         entries = sorted(
-            ((v.date, c.name.lower(), c, v) for c in catalog.connectors.values() for v in c.versions),
+            ((v.date, c.name.lower(), c, v) for c in self.listed() for v in c.notes),
             key=lambda e: e[1],
         )
         entries.sort(key=lambda e: e[0], reverse=True)  # stable: newest first, then by name
@@ -378,20 +285,21 @@ class WhatsNewDirective(ListingDirective):
                               nodes.Text(f" {v.version}"))
             items = nodes.bullet_list()
             for change in v.changes:
-                items += nodes.list_item("", nodes.paragraph("", "", *markup.inline(change, self.state.document, f"{c.path}:{v.line}")))
+                items += nodes.list_item("", nodes.paragraph("", "", *markup.inline(change, self.state.document, Loc(c.path, v.line))))
             lst += nodes.definition_list_item("", term, nodes.definition("", items))
         return [lst]
 
 
-class TroubleshootingIndexDirective(ListingDirective):
+class TroubleshootingIndexDirective(CatalogDirective):
     """Every failure point of every connector, by symptom, linking to its guide."""
 
-    kind = "failures"
+    kind = Kind.failures
+
     def run(self) -> list[nodes.Node]:
-        catalog = self.setup_listing()
+        shown = self.listed()
         out: list[nodes.Node] = []
-        for key, d in catalog.domains.items():
-            members = catalog.by_domain(key)
+        for key, d in self.catalog.domains.items():
+            members = [c for c in shown if c.domain == key]
             if not members:
                 continue
             rows = sorted(((f.symptom.lower(), f, c) for c in members for f in c.failures), key=lambda r: r[0])
@@ -399,7 +307,7 @@ class TroubleshootingIndexDirective(ListingDirective):
             section = nodes.section("", nodes.title(d.title, d.title), ids=[sec_id], names=[sec_id])
             lst = nodes.definition_list(classes=["wg-trouble-index"])
             for _, f, c in rows:
-                loc = f"{c.path}:{f.line}"
+                loc = Loc(c.path, f.line)
                 term = nodes.term("", "", *markup.inline(f.symptom, self.state.document, loc))
                 where = self.connector_ref(c)
                 if isinstance(where, addnodes.pending_xref):
@@ -432,68 +340,8 @@ DIRECTIVES = {
 }
 
 
-# --- catalog.json ---------------------------------------------------------------------
-
-CATALOG_SCHEMA = SCHEMA_FILE.with_name("catalog.schema.json")
-
-
-def export_catalog(app: Sphinx, exception: Exception | None) -> None:
-    """Write catalog.json (and the schemas it follows) at the root of every HTML build."""
-    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
-        return
-    catalog = state.catalog(app.env)
-    pages = documented(app.env)
-    connectors = []
-    for c in catalog.sorted():
-        docname = pages.get(c.id, (c.docname,))[0]
-        connectors.append({
-            "id": c.id, "name": c.name, "vendor": c.vendor, "domain": c.domain, "type": c.type,
-            "complexity": c.complexity, "complexity_note": c.complexity_note, "featured": c.featured,
-            "summary": c.summary, "use_cases": list(c.use_cases),
-            "url": app.builder.get_target_uri(docname),
-            "prerequisites": list(c.prerequisites),
-            "fields": [
-                {k: v for k, v in {
-                    "name": f.name, "required": f.required, "type": f.type, "description": f.description,
-                    "secret": f.secret, "default": f.default, "example": None if f.secret else f.example,
-                    "choices": list(f.choices) or None, "where": f.where,
-                }.items() if v is not None}
-                for f in c.fields
-            ],
-            "sections": {key: f"{app.builder.get_target_uri(docname)}#{c.id}-{key}" for key, _ in SECTIONS},
-            "versions": [{"version": v.version, "date": v.date, "changes": list(v.changes)} for v in c.versions],
-            "verified": {"date": c.verified.date, "against": c.verified.against} if c.verified else None,
-        })
-    data = {
-        "$schema": "schema/catalog.schema.json",
-        "version": 1,
-        "project": app.config.project,
-        "domains": [{"key": k, "title": d.title, "description": d.description,
-                     "url": app.builder.get_target_uri(domain_doc(k))} for k, d in catalog.domains.items()],
-        "use_cases": [{"key": k, "title": u.title, "description": u.description,
-                       "url": app.builder.get_target_uri(use_case_doc(k))} for k, u in catalog.use_cases.items()],
-        "connectors": connectors,
-    }
-    out = Path(app.outdir)
-    (out / "catalog.json").write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8")
-    (out / "schema").mkdir(exist_ok=True)
-    for schema in (CATALOG_SCHEMA, SCHEMA_FILE):
-        shutil.copyfile(schema, out / "schema" / schema.name)
 
 
 def setup_pages(app: Sphinx) -> None:
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
-    app.add_node(
-        wg_filter, html=(visit_filter_html, None), text=(skip_node, None), latex=(skip_node, None),
-        man=(skip_node, None), texinfo=(skip_node, None),
-    )
-    # always filled by FillCards; the visitors only keep a stray one harmless
-    app.add_node(wg_cards, **{fmt: (skip_node, None) for fmt in ("html", "text", "latex", "man", "texinfo")})
-    app.add_post_transform(FillCards)
-    from .degrade import DegradeForOffline
-
-    app.add_post_transform(LinkClasses)
-    app.add_post_transform(DegradeForOffline)
-    app.connect("builder-inited", write_generated_pages)
-    app.connect("build-finished", export_catalog)

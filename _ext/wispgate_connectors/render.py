@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Any
+
 from docutils import nodes
-from sphinx import addnodes
-from sphinx_design.badges_buttons import create_bdg_classes, sd_badge
-from sphinx_design.shared import create_component
 
 from . import markup
-from .catalog import Catalog, ConfigField, Connector
+from .components import badge, complexity_badge, connector_link, doc_link, tab_set
 from .domain import note_reference
+from .model import Catalog, Code, ConfigField, Connector
+from .report import Loc
 
 #: (key, title) of every generated section, in page order.  Anchors are
 #: ``<connector id>-<key>``: stable, and unique across the site.
@@ -39,50 +40,12 @@ READINESS_TITLES = {
     "guide_behaviour": "What this guide covers",
 }
 
-COMPLEXITY_COLORS = {"low": "success", "medium": "warning", "high": "danger"}
-
-
 def anchor(connector_id: str, key: str) -> str:
     return f"{connector_id}-{key}"
 
 
-def badge(text: str, color: str = "secondary", outline: bool = False, extra: tuple[str, ...] = ()) -> sd_badge:
-    return sd_badge(text, text, classes=[*create_bdg_classes(color, outline), *extra])
-
-
-def complexity_badge(level: str) -> sd_badge:
-    return badge(f"{level.capitalize()} complexity", COMPLEXITY_COLORS[level], extra=("wg-complexity",))
-
-
-def doc_link(docname: str, contnode: nodes.Node, fromdoc: str) -> addnodes.pending_xref:
-    ref = addnodes.pending_xref(
-        "", contnode, refdomain="std", reftype="doc", reftarget=f"/{docname}",
-        refexplicit=True, refwarn=True, refdoc=fromdoc,
-    )
-    return ref
-
-
-def connector_link(connector_id: str, name: str, fromdoc: str) -> addnodes.pending_xref:
-    return addnodes.pending_xref(
-        "", nodes.inline(name, name), refdomain="wg", reftype="connector",
-        reftarget=connector_id, refexplicit=True, refwarn=True, refdoc=fromdoc,
-    )
-
-
-def tab_set(items: list[tuple[str, list[nodes.Node]]], classes: tuple[str, ...] = ()) -> nodes.container:
-    """A sphinx-design tab set; other builders show each tab as a titled block."""
-    tabs = create_component("tab-set", classes=["sd-tab-set", "wg-tabs", *classes])
-    for i, (label, children) in enumerate(items):
-        item = create_component("tab-item", classes=["sd-tab-item"], selected=(i == 0))
-        item += nodes.rubric(label, label, classes=["sd-tab-label"])
-        content = create_component("tab-content", classes=["sd-tab-content"], children=children)
-        item += content
-        tabs += item
-    return tabs
-
-
 def readiness_section(catalog: Catalog, document: nodes.document, prefix: str | None,
-                      own: dict, location: str) -> nodes.section:
+                      own: Any, location: Loc | None) -> nodes.section:
     """The readiness component: common items from data/readiness.yaml plus a connector's own."""
     def ident(key: str) -> str:
         return f"{prefix}-{key}" if prefix else f"wg-{key}"
@@ -90,7 +53,7 @@ def readiness_section(catalog: Catalog, document: nodes.document, prefix: str | 
     sec = nodes.section("", ids=[ident("readiness")], names=[ident("readiness")], classes=["wg-section", "wg-readiness"])
     sec += nodes.title(SECTION_TITLES["readiness"], SECTION_TITLES["readiness"])
     for key, title in READINESS_TITLES.items():
-        items = [*catalog.readiness.get(key, ()), *own.get(key, ())]
+        items = [*catalog.readiness.get(key, ()), *(getattr(own, key) if own else ())]
         if not items:
             continue
         name = ident(f"readiness-{key.replace('_', '-')}")
@@ -103,7 +66,7 @@ def readiness_section(catalog: Catalog, document: nodes.document, prefix: str | 
     return sec
 
 
-def _value(value) -> str:
+def _value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -120,13 +83,13 @@ class Renderer:
 
     # -- helpers
 
-    def loc(self, line: int) -> str:
-        return f"{self.connector.path}:{line}"
+    def loc(self, line: int) -> Loc:
+        return Loc(self.connector.path, line)
 
     def inline(self, text: str, line: int) -> list[nodes.Node]:
         return markup.inline(text, self.document, self.loc(line))
 
-    def para(self, text: str, line: int, **attrs) -> nodes.paragraph:
+    def para(self, text: str, line: int, **attrs: Any) -> nodes.paragraph:
         return markup.paragraph(text, self.document, self.loc(line), **attrs)
 
     def block(self, text: str, line: int) -> list[nodes.Node]:
@@ -144,14 +107,14 @@ class Renderer:
         body = nodes.field_body("", *children)
         return nodes.field("", nodes.field_name(label, label), body, classes=list(classes))
 
-    def bullets(self, items, line: int, classes: tuple[str, ...] = ()) -> nodes.bullet_list:
+    def bullets(self, items: tuple[str, ...], line: int, classes: tuple[str, ...] = ()) -> nodes.bullet_list:
         lst = nodes.bullet_list(classes=list(classes))
         for text in items:
             lst += nodes.list_item("", self.para(text, line))
         return lst
 
-    def code(self, code, classes: tuple[str, ...] = ()) -> nodes.literal_block:
-        node = nodes.literal_block(code.text, code.text, language=code.language, classes=list(classes))
+    def code(self, code: Code, classes: tuple[str, ...] = ()) -> nodes.literal_block:
+        node = nodes.literal_block(code.body, code.body, language=code.language, classes=list(classes))
         node.source, node.line = self.connector.path, code.line
         return node
 
@@ -161,9 +124,9 @@ class Renderer:
         c = self.connector
         sec = self.section("overview")
         what = self.section("overview-what", "What this integration does")
-        what.extend(self.block(c.what, c.line_of("overview")))
+        what.extend(self.block(c.overview.what, c.line_of("overview")))
         where = self.section("overview-where", "Where it is used")
-        where.extend(self.block(c.where, c.line_of("overview")))
+        where.extend(self.block(c.overview.where, c.line_of("overview")))
         facts = nodes.field_list(classes=["wg-facts"])
         facts += self.labelled("Vendor", self.inline(c.vendor, c.line_of("vendor")))
         domain = self.catalog.domains.get(c.domain)
@@ -189,10 +152,11 @@ class Renderer:
         return sec
 
     def field_entry(self, f: ConfigField) -> nodes.definition_list_item:
-        term = nodes.term("", "", nodes.strong(f.name, f.name), classes=["wg-field"] + (["wg-field-secret"] if f.secret else []))
+        term = nodes.term("", "", nodes.strong(f.name, f.name),
+                          classes=["wg-field"] + (["wg-field-secret"] if f.is_secret else []))
         if f.type != "secret":
             term += [nodes.Text(" "), badge(f.type, "secondary", outline=True, extra=("wg-field-type",))]
-        if f.secret:
+        if f.is_secret:
             term += [nodes.Text(" "), badge("secret", "danger", extra=("wg-secret",))]
         definition = nodes.definition("", self.para(f.description, f.line))
         details = nodes.field_list(classes=["wg-field-details"])
@@ -211,7 +175,7 @@ class Renderer:
             definition += details
         return nodes.definition_list_item("", term, definition)
 
-    def field_list(self, fields) -> list[nodes.Node]:
+    def field_list(self, fields: tuple[ConfigField, ...]) -> list[nodes.Node]:
         if not fields:
             return [nodes.paragraph("", "None.")]
         return [nodes.definition_list("", *(self.field_entry(f) for f in fields), classes=["wg-fields"])]
@@ -279,7 +243,7 @@ class Renderer:
 
     def readiness(self) -> nodes.section:
         c = self.connector
-        return readiness_section(self.catalog, self.document, c.id, c.readiness, f"{c.path}:{c.line_of('readiness')}")
+        return readiness_section(self.catalog, self.document, c.id, c.readiness, Loc(c.path, c.line_of("readiness")))
 
     def related(self) -> nodes.section | None:
         c = self.connector
@@ -318,4 +282,8 @@ class Renderer:
         return sec
 
     def render(self, key: str) -> nodes.section | None:
-        return getattr(self, key)()
+        """The section of a key of :data:`SECTIONS`: the method of the same name."""
+        method = getattr(self, key.replace("-", "_"), None)
+        if method is None:
+            raise NotImplementedError(f"SECTIONS names '{key}' but Renderer has no method {key.replace('-', '_')}()")
+        return method()  # type: ignore[no-any-return]

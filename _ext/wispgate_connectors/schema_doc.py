@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .catalog import SCHEMA_FILE
+from .model import SCHEMA_FILE
 
 #: how a shared definition reads to a writer
 DEF_WORDS = {
@@ -68,6 +69,9 @@ def table(schema_part: dict) -> nodes.table:
     rows = []
     for key, prop in schema_part.get("properties", {}).items():
         meaning = prop.get("description", "")
+        if "default" in prop:
+            default = json.dumps(prop["default"]).strip('"')
+            meaning = f"{meaning} Default: {default}.".strip()
         rows.append((key, "yes" if key in required else "no", describe(prop), meaning))
     headers = ("Key", "Required", "Value", "Meaning")
     tbl = nodes.table(classes=["wg-schema-table"])
@@ -111,3 +115,7 @@ class ConnectorSchemaDirective(SphinxDirective):
             self.state.document.note_implicit_target(section, section)
             out.append(section)
         return out
+
+
+def setup_schema_doc(app: Sphinx) -> None:
+    app.add_directive("connector-schema", ConnectorSchemaDirective)

@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from .catalog import Catalog, Problem, Subtype
+from .model import Catalog
+from .report import Problem, Subtype
 
 #: (name, pattern): credentials with a recognisable shape.
 KNOWN = [
@@ -79,8 +80,8 @@ def secret_examples(catalog: Catalog) -> list[Problem]:
     out = []
     for c in catalog.connectors.values():
         for i, f in enumerate(c.fields):
-            if f.secret and f.example is not None and not is_placeholder(str(f.example)):
-                out.append(Problem(c.path, f.line, f"fields[{i}].example: a secret field's example must be an obvious "
+            if f.is_secret and f.example is not None and not is_placeholder(str(f.example)):
+                out.append(Problem(c.path, c.line_of("fields", i, "example"), f"fields[{i}].example: a secret field's example must be an obvious "
                                    f"placeholder such as <your-secret> or sk_test_..., not {str(f.example)[:12]!r}",
                                    Subtype.secret))
     return out

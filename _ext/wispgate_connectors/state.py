@@ -9,28 +9,33 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
+from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from . import code_version
-from .catalog import Catalog, Problem, load_catalog
+from .catalog import Catalog, Layout, load_catalog
+from .config import layout as config_layout
+from .report import Problem, warn
 from .secrets import scan_project
 
 CACHE_FILE = "wispgate-catalog.pickle"
 _catalogs: dict[Path, Catalog] = {}
 
 
-def _read_cache(path: Path) -> dict:
+def _read_cache(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as f:
             cache = pickle.load(f)
-        return cache if cache.get("version") == code_version() else {}
+        return cache if cache.get("version") == code_version() else {}  # type: ignore[no-any-return]
     except Exception:  # a missing, partial or old cache is simply rebuilt
         return {}
 
 
-def load(srcdir: Path, cache_dir: Path | None = None) -> tuple[Catalog, list[Problem]]:
+def load(srcdir: Path, cache_dir: Path | None = None, where: Layout | None = None) -> tuple[Catalog, list[Problem]]:
     """The catalog and the secret-scan problems, reusing what did not change."""
+    where = where or Layout()
     path = Path(cache_dir) / CACHE_FILE if cache_dir else None
     cache = _read_cache(path) if path else {}
     connectors = cache.setdefault("connectors", {})
@@ -38,7 +43,7 @@ def load(srcdir: Path, cache_dir: Path | None = None) -> tuple[Catalog, list[Pro
     fresh = cache.get("version") != code_version()
     cache["version"] = code_version()
     before = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
-    catalog = load_catalog(srcdir, connectors)
+    catalog = load_catalog(srcdir, connectors, where)
     secrets = scan_project(Path(srcdir), catalog, scans)
     after = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
     if path and (fresh or before != after):
@@ -51,8 +56,23 @@ def load(srcdir: Path, cache_dir: Path | None = None) -> tuple[Catalog, list[Pro
     return catalog, secrets
 
 
+def layout(env: BuildEnvironment) -> Layout:
+    return config_layout(env.config)
+
+
 def catalog(env: BuildEnvironment) -> Catalog:
     found = _catalogs.get(Path(env.srcdir))
     if found is None:  # a worker started some other way: load it here
-        found = load(Path(env.srcdir))[0]
+        found = load(Path(env.srcdir), where=layout(env))[0]
     return found
+
+
+def report_data_problems(app: Sphinx) -> None:
+    """Load the catalog for this build and report every data problem once."""
+    loaded, secrets = load(app.srcdir, app.doctreedir, config_layout(app.config))
+    for p in loaded.problems + secrets:
+        warn(p.subtype, p.message, p.loc)
+
+
+def setup_state(app: Sphinx) -> None:
+    app.connect("builder-inited", report_data_problems)

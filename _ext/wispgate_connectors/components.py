@@ -1,0 +1,153 @@
+"""The shared component kit: badges, tab sets, cards, grids, links and toctrees.
+
+Every page element this extension makes is built from these, as docutils and
+sphinx-design nodes, so all builders (HTML, ePub, text) see one vocabulary;
+:mod:`.degrade` turns the interactive ones flat for builders that are not
+interactive HTML (:func:`offline`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx_design.badges_buttons import create_bdg_classes, sd_badge
+from sphinx_design.shared import PassthroughTextElement, create_component
+
+__all__ = [
+    "COMPLEXITY_COLORS", "STRETCHED", "LinkClasses", "badge", "card", "complexity_badge", "connector_link",
+    "doc_link", "grid", "grid_item", "hidden_toctree", "offline", "setup_components", "skip_node", "stretched",
+    "tab_set", "text_para",
+]
+
+COMPLEXITY_COLORS = {"low": "success", "medium": "warning", "high": "danger"}
+#: sphinx-design's classes for a link that covers its whole card
+STRETCHED = ("sd-stretched-link", "sd-hide-link-text")
+
+
+def offline(builder: Builder | type[Builder]) -> bool:
+    """Builders that get the flat fallbacks of :mod:`.degrade` (ePub, text, LaTeX, man)."""
+    return builder.format != "html" or builder.name.startswith("epub")
+
+
+def skip_node(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def text_para(text: str, classes: tuple[str, ...] = ()) -> nodes.paragraph:
+    return nodes.paragraph(text, text, classes=list(classes))
+
+
+def badge(text: str, color: str = "secondary", outline: bool = False, extra: tuple[str, ...] = ()) -> sd_badge:
+    return sd_badge(text, text, classes=[*create_bdg_classes(color, outline), *extra])
+
+
+def complexity_badge(level: str) -> sd_badge:
+    return badge(f"{level.capitalize()} complexity", COMPLEXITY_COLORS[level], extra=("wg-complexity",))
+
+
+def doc_link(docname: str, contnode: nodes.Node, fromdoc: str) -> addnodes.pending_xref:
+    return addnodes.pending_xref(
+        "", contnode, refdomain="std", reftype="doc", reftarget=f"/{docname}",
+        refexplicit=True, refwarn=True, refdoc=fromdoc,
+    )
+
+
+def connector_link(connector_id: str, name: str, fromdoc: str) -> addnodes.pending_xref:
+    return addnodes.pending_xref(
+        "", nodes.inline(name, name), refdomain="wg", reftype="connector",
+        reftarget=connector_id, refexplicit=True, refwarn=True, refdoc=fromdoc,
+    )
+
+
+def tab_set(items: list[tuple[str, list[nodes.Node]]], classes: tuple[str, ...] = ()) -> nodes.container:
+    """A sphinx-design tab set; other builders show each tab as a titled block."""
+    tabs = create_component("tab-set", classes=["sd-tab-set", "wg-tabs", *classes])
+    for i, (label, children) in enumerate(items):
+        item = create_component("tab-item", classes=["sd-tab-item"], selected=(i == 0))
+        item += nodes.rubric(label, label, classes=["sd-tab-label"])
+        content = create_component("tab-content", classes=["sd-tab-content"], children=children)
+        item += content
+        tabs += item
+    return tabs
+
+
+def stretched(ref: addnodes.pending_xref) -> addnodes.pending_xref:
+    """Make a reference cover its whole card once resolved (see :class:`LinkClasses`)."""
+    for child in ref.children:
+        if isinstance(child, nodes.Element):
+            child["link_classes"] = list(STRETCHED)
+    return ref
+
+
+class LinkClasses(SphinxPostTransform):
+    """Give resolved references the classes their content asked for.
+
+    Sphinx drops a pending_xref's classes when it resolves it; card links need
+    theirs to stretch over the card.
+    """
+
+    default_priority = 20
+
+    def run(self, **kwargs: Any) -> None:
+        for ref in self.document.findall(nodes.reference):
+            for child in ref.children:
+                if isinstance(child, nodes.Element) and "link_classes" in child:
+                    ref["classes"].extend(c for c in child["link_classes"] if c not in ref["classes"])
+                    del child["link_classes"]
+
+
+def card(title: list[nodes.Node], body: list[nodes.Node], footer: list[nodes.Node],
+         link: nodes.Element, classes: tuple[str, ...] = ()) -> nodes.container:
+    """A sphinx-design card whose whole area links to ``link``."""
+    box = create_component(
+        "card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "sd-card-hover", "sd-w-100", *classes]
+    )
+    card_body = create_component("card-body", ["sd-card-body"])
+    heading = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
+    heading += PassthroughTextElement("", "", *title)
+    card_body += heading
+    card_body.extend(body)
+    box += card_body
+    if footer:
+        box += create_component("card-footer", ["sd-card-footer"], children=[nodes.paragraph("", "", *footer)])
+    box += PassthroughTextElement("", "", link)
+    return box
+
+
+def grid(items: list[nodes.Node], columns: str = "1 2 2 3", classes: tuple[str, ...] = ()) -> nodes.container:
+    from sphinx_design.grids import gutter_option, row_columns_option
+
+    container = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", *classes])
+    row = create_component("grid-row", ["sd-row", *row_columns_option(columns), *gutter_option("3")])
+    row.extend(items)
+    container += row
+    return container
+
+
+def grid_item(child: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.container:
+    return create_component("grid-item", ["sd-col", "sd-d-flex-row", *classes], children=[child])
+
+
+def hidden_toctree(docname: str, entries: list[str], caption: str | None = None,
+                   hidden: bool = True) -> nodes.compound:
+    toctree = addnodes.toctree()
+    toctree["parent"] = docname
+    toctree["entries"] = [(None, doc) for doc in entries]
+    toctree["includefiles"] = list(entries)
+    toctree["maxdepth"] = 1
+    toctree["caption"] = caption
+    toctree["glob"] = False
+    toctree["hidden"] = hidden
+    toctree["includehidden"] = False
+    toctree["numbered"] = 0
+    toctree["titlesonly"] = True
+    return nodes.compound("", toctree, classes=["toctree-wrapper"])
+
+
+def setup_components(app: Sphinx) -> None:
+    app.add_post_transform(LinkClasses)

@@ -1,0 +1,94 @@
+"""catalog.json: the catalog as data, written at the root of every HTML build.
+
+Which keys of the connector data it carries is :data:`EXPORTED`; each is copied
+from the record as the data gives it (``tests/test_contract.py`` pins this list,
+the connector schema and ``catalog.schema.json`` to each other).  ``url`` and
+``sections`` are added; a secret field never carries its example.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from . import state
+from .domain import documented
+from .generate import domain_doc, use_case_doc
+from .model import SCHEMA_FILE, Record
+from .render import SECTIONS
+
+CATALOG_SCHEMA = SCHEMA_FILE.with_name("catalog.schema.json")
+
+#: keys of the connector data in catalog.json, in file order; ``url`` and ``sections`` are added after ``use_cases``
+EXPORTED = (
+    "id", "name", "vendor", "domain", "type", "complexity", "complexity_note", "featured", "summary", "use_cases",
+    "prerequisites", "fields", "versions", "verified",
+)
+#: keys written even when the data leaves them out (with their default, or null)
+ALWAYS = frozenset({"complexity_note", "featured", "verified"})
+ADDED = ("url", "sections")
+
+
+def plain(value: Any) -> Any:
+    """A record, tuple or value as JSON-ready data, keys in schema order, absent keys left out."""
+    if isinstance(value, Record):
+        if value.record_name == "field":
+            return field_json(value)
+        return {k: plain(v) for k, v in value.given()}
+    if isinstance(value, tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def field_json(f: Any) -> dict[str, Any]:
+    return {k: v for k, v in {
+        "name": f.name, "required": f.required, "type": f.type, "description": f.description,
+        "secret": f.is_secret, "default": f.default, "example": None if f.is_secret else f.example,
+        "choices": list(f.choices) or None, "where": f.where,
+    }.items() if v is not None}
+
+
+def connector_json(c: Any, url: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in EXPORTED:
+        if key in ALWAYS or key in dict(c.given()):
+            out[key] = plain(getattr(c, key))
+        if key == "use_cases":
+            out["url"] = url
+    out["sections"] = {key: f"{url}#{c.id}-{key}" for key, _ in SECTIONS}
+    order = [*EXPORTED[: EXPORTED.index("use_cases") + 1], "url", "prerequisites", "fields", "sections",
+             *EXPORTED[EXPORTED.index("fields") + 1:]]
+    return {k: out[k] for k in order if k in out}
+
+
+def export_catalog(app: Sphinx, exception: Exception | None) -> None:
+    """Write catalog.json (and the schemas it follows) at the root of every HTML build."""
+    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+        return
+    catalog = state.catalog(app.env)
+    pages = documented(app.env)
+    uri = app.builder.get_target_uri
+    data = {
+        "$schema": "schema/catalog.schema.json",
+        "version": 1,
+        "project": app.config.project,
+        "domains": [{"key": k, "title": d.title, "description": d.description,
+                     "url": uri(domain_doc(app.config, k))} for k, d in catalog.domains.items()],
+        "use_cases": [{"key": k, "title": u.title, "description": u.description,
+                       "url": uri(use_case_doc(app.config, k))} for k, u in catalog.use_cases.items()],
+        "connectors": [connector_json(c, uri(pages.get(c.id, (c.docname,))[0])) for c in catalog.sorted()],
+    }
+    out = Path(app.outdir)
+    (out / "catalog.json").write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+    (out / "schema").mkdir(exist_ok=True)
+    for schema in (CATALOG_SCHEMA, SCHEMA_FILE):
+        shutil.copyfile(schema, out / "schema" / schema.name)
+
+
+def setup_export(app: Sphinx) -> None:
+    app.connect("build-finished", export_catalog)

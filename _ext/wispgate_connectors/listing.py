@@ -1,0 +1,284 @@
+"""The listing protocol: what a catalog page shows of each connector, and when it changes.
+
+A *listing* is a page element that shows many connectors.  It declares a
+:class:`Kind` (what it shows of each) and a :class:`Scope` (which connectors).
+What a kind shows is a *view*, a frozen dataclass projected from the connector
+(:func:`view`); a listing renders from the view alone, and the digest that tells
+an incremental build to re-read or re-write the page is the view's compared
+fields.  What a listing shows and what makes it stale therefore cannot drift.
+
+Cards (:attr:`Kind.cards`) are built when the page is written, so a change to
+them re-writes the pages without re-reading them (:func:`stale_pages`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+from sphinx.environment import BuildEnvironment
+from sphinx.util.docutils import SphinxDirective
+
+from . import state
+from .domain import get_domain
+from .model import PAGE_DIR, Catalog, Connector
+
+
+class Kind(str, enum.Enum):
+    """What a listing shows of each connector."""
+
+    #: counts and navigation: the id, name and domain
+    ids = "ids"
+    #: titles and descriptions of domains and use cases (filters, tabs)
+    taxonomies = "taxonomies"
+    #: connector cards, built when the page is written
+    cards = "cards"
+    #: the comparison matrix: type, complexity, use cases
+    matrix = "matrix"
+    #: version notes
+    versions = "versions"
+    #: failure points: symptom and cause
+    failures = "failures"
+
+    @property
+    def written(self) -> bool:
+        """Built when the page is written: a change re-writes the page instead of re-reading it."""
+        return self is Kind.cards
+
+
+@dataclass(frozen=True, order=True)
+class Scope:
+    """Which connectors a listing shows: all, or those matching every condition given."""
+
+    featured: bool = False
+    domain: str | None = None
+    use_case: str | None = None
+
+    def members(self, catalog: Catalog) -> list[Connector]:
+        return [
+            c for c in catalog.sorted()
+            if (not self.featured or c.featured)
+            and (self.domain is None or c.domain == self.domain)
+            and (self.use_case is None or self.use_case in c.use_cases)
+        ]
+
+
+ALL = Scope()
+
+
+# --- views: what each kind shows -------------------------------------------------------------
+
+
+def _base(c: Connector) -> dict[str, Any]:
+    return {"id": c.id, "name": c.name, "domain": c.domain, "use_cases": c.use_cases,
+            "path": c.path, "line": c.line_of("id")}
+
+
+@dataclass(frozen=True)
+class IdView:
+    """What every listing shows: the name and link, and what decides the domain and use-case
+    listings a connector is in (their counts and members are made while reading)."""
+
+    id: str
+    name: str
+    domain: str
+    use_cases: tuple[str, ...]
+    #: the data file and the line of the id, for messages; not shown, so not compared
+    path: str = field(compare=False)
+    line: int = field(compare=False)
+
+    @property
+    def docname(self) -> str:
+        return f"{PAGE_DIR}/{self.id}"
+
+    @classmethod
+    def of(cls, c: Connector) -> IdView:
+        return cls(**_base(c))
+
+
+@dataclass(frozen=True)
+class MatrixView(IdView):
+    type: str = ""
+    complexity: str = ""
+
+    @classmethod
+    def of(cls, c: Connector) -> MatrixView:
+        return cls(**_base(c), type=c.type, complexity=c.complexity)
+
+
+@dataclass(frozen=True)
+class CardView(IdView):
+    """Everything a connector card shows (see :mod:`.cards`)."""
+
+    vendor: str = ""
+    type: str = ""
+    complexity: str = ""
+    summary: str = ""
+    featured: bool = False
+    prerequisites: int = 0
+    first_prerequisite: str = ""
+    summary_line: int = field(default=1, compare=False)
+    prerequisites_line: int = field(default=1, compare=False)
+
+    @classmethod
+    def of(cls, c: Connector) -> CardView:
+        return cls(
+            **_base(c), vendor=c.vendor, type=c.type, complexity=c.complexity, summary=c.summary,
+            featured=c.featured,
+            prerequisites=len(c.prerequisites), first_prerequisite=c.prerequisites[0],
+            summary_line=c.line_of("summary"), prerequisites_line=c.line_of("prerequisites"),
+        )
+
+
+@dataclass(frozen=True)
+class Note:
+    version: str
+    date: str
+    changes: tuple[str, ...]
+    line: int = field(compare=False)
+
+
+@dataclass(frozen=True)
+class VersionsView(IdView):
+    notes: tuple[Note, ...] = ()
+
+    @classmethod
+    def of(cls, c: Connector) -> VersionsView:
+        return cls(**_base(c), notes=tuple(Note(v.version, v.date, v.changes, v.line) for v in c.versions))
+
+
+@dataclass(frozen=True)
+class Symptom:
+    symptom: str
+    cause: str
+    line: int = field(compare=False)
+
+
+@dataclass(frozen=True)
+class FailuresView(IdView):
+    failures: tuple[Symptom, ...] = ()
+
+    @classmethod
+    def of(cls, c: Connector) -> FailuresView:
+        return cls(**_base(c), failures=tuple(Symptom(f.symptom, f.cause, f.line) for f in c.failures))
+
+
+VIEWS: dict[Kind, type[IdView]] = {
+    Kind.ids: IdView,
+    Kind.taxonomies: IdView,
+    Kind.cards: CardView,
+    Kind.matrix: MatrixView,
+    Kind.versions: VersionsView,
+    Kind.failures: FailuresView,
+}
+
+
+def view(kind: Kind, c: Connector) -> Any:
+    return VIEWS[kind].of(c)
+
+
+def shown(v: IdView) -> tuple[Any, ...]:
+    """The compared fields of a view: what a reader sees."""
+    return tuple(
+        tuple(shown(x) for x in value) if isinstance(value, tuple) and value and isinstance(value[0], (Note, Symptom))
+        else value
+        for value in (getattr(v, f.name) for f in fields(v) if f.compare)
+    )
+
+
+def views(kind: Kind, scope: Scope, catalog: Catalog) -> list[Any]:
+    """The views of the connectors a listing of this kind and scope shows, in page order."""
+    if kind is Kind.taxonomies:
+        return []
+    return [view(kind, c) for c in scope.members(catalog)]
+
+
+# --- digests and staleness -------------------------------------------------------------------
+
+Key = tuple[Kind, Scope]
+
+
+def _digests(env: BuildEnvironment, keys: set[Key]) -> dict[Key, str]:
+    catalog = state.catalog(env)
+    taxonomies = repr((sorted(catalog.domains.items()), sorted(catalog.use_cases.items())))
+    pages = get_domain(env).connectors
+    out = {}
+    for kind, scope in keys:
+        shown_views = views(kind, scope, catalog)
+        digest = taxonomies + repr([shown(v) for v in shown_views])
+        if kind.written:  # cards link to the guide, or show a name while it has none
+            digest += repr([pages.get(v.id, ("",))[0] for v in shown_views])
+        out[(kind, scope)] = digest
+    return out
+
+
+def _keys(env: BuildEnvironment, written: bool) -> set[Key]:
+    listings = get_domain(env).listings
+    keys: set[Key] = set().union(*listings.values()) if listings else set()
+    return {key for key in keys if key[0].written is written}
+
+
+def stale_pages(env: BuildEnvironment, written: bool, before: dict[Key, str]) -> tuple[set[str], dict[Key, str]]:
+    """Listing pages that show something changed since the digests ``before``, and the digests now."""
+    domain = get_domain(env)
+    now = _digests(env, _keys(env, written))
+    stale = {key for key, digest in now.items() if before.get(key) != digest}
+    return {doc for doc, keys in domain.listings.items() if keys & stale and doc in env.found_docs}, now
+
+
+def pages_to_reread(app: Any, env: BuildEnvironment, added: set[str], changed: set[str],
+                    removed: set[str]) -> list[str]:
+    """Catalog pages depend on many connectors, but only on what they show of them.
+
+    Rather than a dependency on every YAML file (which would re-read them on any
+    edit), compare a digest per kind and scope of listing with the one of the last
+    read.  Cards are built while writing: those pages are re-written instead.
+    """
+    stale, _ = stale_pages(env, written=False, before=get_domain(env).read_digests)
+    return sorted(stale - set(removed))
+
+
+def remember(app: Any, env: BuildEnvironment) -> None:
+    """After reading: what each listing shows now, for the next build to compare."""
+    get_domain(env).read_digests = _digests(env, _keys(env, written=False))
+
+
+def stale_written_pages(env: BuildEnvironment, builder: str) -> set[str]:
+    """Pages whose cards changed since this builder last wrote them (checked after reading)."""
+    domain = get_domain(env)
+    pages, domain.written_digests[builder] = stale_pages(env, written=True,
+                                                         before=domain.written_digests.get(builder, {}))
+    return pages
+
+
+class ListingDirective(SphinxDirective):
+    """Base for directives that list connectors: each declares its :class:`Kind`."""
+
+    kind: ClassVar[Kind]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not isinstance(getattr(cls, "kind", None), Kind):
+            raise TypeError(f"{cls.__name__} must declare the kind of listing it is (listing.Kind)")
+
+    def scope(self) -> Scope:
+        """Which connectors this listing shows; all by default."""
+        return ALL
+
+    def listed(self) -> list[Any]:
+        """Record the listing on this page and return its views."""
+        self.note_listing(self.kind, self.scope())
+        return views(self.kind, self.scope(), state.catalog(self.env))
+
+    def note_listing(self, kind: Kind, scope: Scope) -> None:
+        get_domain(self.env).note_listing(self.env.docname, kind, scope)
+
+    @property
+    def catalog(self) -> Catalog:
+        return state.catalog(self.env)
+
+
+def setup_listing(app: Any) -> None:
+    app.connect("env-get-outdated", pages_to_reread)
+    app.connect("env-updated", remember)

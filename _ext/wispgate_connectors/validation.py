@@ -1,0 +1,220 @@
+"""Validate plain values against the JSON Schemas and the rules beside them.
+
+Messages are keyed on the schema: a validator's words come from the schema
+value's ``x-messages`` annotation when it has one (``{value}`` is the offending
+value), else from the kind of check (type, required, enum...).  No Sphinx import.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import cache
+from collections.abc import Callable, Collection
+from typing import Any
+
+from .model import SCHEMA_DIR, Marks, load_schema
+from .report import Problem, Subtype
+
+#: what an id or a taxonomy key looks like: the schema's own pattern
+ID_PATTERN = re.compile(load_schema()["properties"]["id"]["pattern"].rstrip("$") + r"\Z")
+
+
+@cache
+def _validator(schema_name: str) -> Any:
+    import jsonschema
+
+    schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern})
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _ecma_pattern(validator, pattern: str, instance, schema):
+    """Schema patterns are ECMA-262 regexes, where '$' matches only at the very end.
+
+    Python's '$' also matches before a final newline, which let an id like
+    "mikrotik\\n" or a two-line name through, while editors reject them.
+    """
+    import jsonschema
+
+    if not validator.is_type(instance, "string"):
+        return
+    python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+    if not re.search(python, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _key_str(key: str) -> str:
+    """A key as messages show it: bare when it is a plain word, quoted (one line) otherwise."""
+    return key if re.fullmatch(r"[\w-]+", key) else repr(key)
+
+
+def _path_str(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{_key_str(part)}" if out else _key_str(part))
+    return out or "(top level)"
+
+
+_TYPE_WORDS = {
+    "boolean": "true or false",
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "nothing",
+}
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+
+def _schema_message(error: Any) -> tuple[tuple[Any, ...], str]:
+    """Turn a jsonschema error into (path, words)."""
+    path = tuple(error.absolute_path)
+    where = _path_str(path)
+    v, inst = error.validator, error.instance
+    custom = error.schema.get("x-messages", {}).get(v)
+    if custom:
+        return path, f"{where}: {custom.format(value=_shown(inst))}"
+    if v == "type":
+        expected = error.validator_value
+        expected = [expected] if isinstance(expected, str) else expected
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        hint = ""
+        if expected == ["string"] and isinstance(inst, (int, float)) and not isinstance(inst, bool):
+            hint = " (put the value in quotes)"
+        elif expected == ["string"] and isinstance(inst, dict) and len(inst) == 1:
+            hint = " (a ': ' inside unquoted text starts a mapping; put the text in quotes)"
+        return path, f"{where}: expected {words}, got {_shown(inst)}{hint}"
+    if v == "required":
+        missing = [k for k in error.validator_value if k not in inst]
+        return path, f"{where}: missing required key '{missing[0]}'" if missing else f"{where}: {error.message}"
+    if v == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extra = [k for k in inst if k not in allowed]
+        key = extra[0] if extra else "?"
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
+        return (*path, key), f"{_path_str((*path, key))}: unknown key{hint}"
+    if v == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return path, f"{where}: expected one of {choices}, got {_shown(inst)}"
+    if v == "minItems":
+        n = error.validator_value
+        return path, f"{where}: must list at least {n} item" + ("s" if n > 1 else "")
+    if v == "uniqueItems":
+        return path, f"{where}: lists the same value twice"
+    if v == "minLength":
+        return path, f"{where}: must not be empty"
+    if v == "maxLength":
+        return path, f"{where}: is {len(inst)} characters long; the limit is {error.validator_value}"
+    if v in ("minimum", "maximum"):
+        return path, f"{where}: {_shown(inst)} is out of range ({error.message.split(' is ', 1)[-1]})"
+    return path, f"{where}: {error.message}"
+
+
+def schema_problems(data: Any, marks: Marks, display: str, schema_name: str = "connector.schema.json",
+                    what: str = "a connector file must be a mapping of keys") -> list[Problem]:
+    """Every place ``data`` breaks the schema, one message each, by line."""
+    expected_type = load_schema(schema_name).get("type")
+    if expected_type == "object" and not isinstance(data, dict):
+        return [Problem(display, marks.line(()), f"{what}, got {_shown(data)}")]
+    out = []
+    for error in _validator(schema_name).iter_errors(data):
+        # keep the most specific message of a schema branch
+        if error.context:
+            error = min(error.context, key=lambda e: -len(e.absolute_path))
+        path, words = _schema_message(error)
+        out.append(Problem(display, marks.line(path), words, Subtype.schema))
+    return sorted(set(out), key=lambda p: (p.line, p.message))
+
+
+def connector_rules(data: dict[str, Any], marks: Marks, display: str, stem: str,
+                    domains: Collection[str], use_cases: Collection[str]) -> list[Problem]:
+    """The rules of one connector file that JSON Schema cannot say."""
+    out: list[Problem] = []
+
+    def add(path: tuple[Any, ...], message: str, subtype: Subtype = Subtype.reference) -> None:
+        out.append(Problem(display, marks.line(path), message, subtype))
+
+    if data["id"] != stem:
+        add(("id",), f"id: '{data['id']}' does not match the file name '{stem}.yaml'", Subtype.schema)
+    if domains and data["domain"] not in domains:
+        add(("domain",), f"domain: unknown domain '{data['domain']}' (known: {', '.join(domains)})")
+    for i, key in enumerate(data["use_cases"]):
+        if use_cases and key not in use_cases:
+            add(("use_cases", i), f"use_cases[{i}]: unknown use case '{key}' (known: {', '.join(use_cases)})")
+    for i, f in enumerate(data["fields"]):
+        if f["type"] == "enum" and not f.get("choices"):
+            add(("fields", i, "type"), f"fields[{i}]: type enum needs a 'choices' list", Subtype.schema)
+        if f.get("choices") and "default" in f and f["default"] not in f["choices"]:
+            add(("fields", i, "default"),
+                f"fields[{i}].default: {_shown(f['default'])} is not one of its choices", Subtype.schema)
+    for i, r in enumerate(data.get("related", ())):
+        given = [k for k in ("doc", "connector", "url") if k in r]
+        if len(given) != 1:
+            add(("related", i),
+                f"related[{i}]: give exactly one of doc, connector or url (got {', '.join(given) or 'none'})",
+                Subtype.schema)
+    dates = [v["date"] for v in data["versions"]]
+    if dates != sorted(dates, reverse=True):
+        add(("versions",), "versions: list the newest version first", Subtype.schema)
+    return out
+
+
+def todo_problems(value: Any, path: tuple[Any, ...], marks: Marks, display: str) -> list[Problem]:
+    """Scaffold placeholders still in the data: the guide renders, the check fails."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in todo_problems(v, (*path, k), marks, display)]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in todo_problems(v, (*path, i), marks, display)]
+    if isinstance(value, str) and "TODO" in value:
+        return [Problem(display, marks.line(path), f"{_path_str(path)}: still holds a TODO placeholder",
+                        Subtype.schema)]
+    return []
+
+
+def taxonomy_rules(data: list[dict[str, Any]], marks: Marks, display: str) -> list[Problem]:
+    """Keys are unique across a taxonomy file (the schema checks each entry)."""
+    out, seen = [], set()
+    for i, entry in enumerate(data):
+        if entry["key"] in seen:
+            out.append(Problem(display, marks.line((i,)), f"[{i}]: duplicate key '{entry['key']}'", Subtype.duplicate))
+        seen.add(entry["key"])
+    return out
+
+
+def page_rules(catalog: Any, has_page: Callable[[str], bool], has_doc: Callable[[str], bool],
+               page_dir: str = "integrations") -> list[Problem]:
+    """Every connector has its page; every ``related[].doc`` names a page of the site.
+
+    One rule for ``make check`` (which looks at files) and the build (which asks the domain).
+    """
+    out = []
+    for cid, c in catalog.connectors.items():
+        if not has_page(cid):
+            out.append(Problem(
+                c.path, c.line_of("id"),
+                f"connector '{cid}' has no page: add {page_dir}/{cid}.md containing the connector directive "
+                f"for '{cid}'", Subtype.page,
+            ))
+        for i, r in enumerate(c.related):
+            if r.doc and not has_doc(r.doc):
+                out.append(Problem(c.path, c.line_of("related", i, "doc"),
+                                   f"related[{i}].doc: no page '{r.doc}' in this site", Subtype.reference))
+    return out

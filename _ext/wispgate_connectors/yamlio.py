@@ -1,0 +1,195 @@
+"""Read YAML into plain values with the line of every value.
+
+Refuses what connector data has no use for (tags, anchors, aliases, merge keys,
+deep nesting, lone surrogates, NaN) with one located message; never raises on
+bad input.  No Sphinx import.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .model import Marks
+from .report import Problem, Subtype
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_DEPTH = 12
+
+
+class _DataError(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+_constructor = yaml.constructor.SafeConstructor()
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(text: str, line: int) -> None:
+    """YAML's "\\ud83d" escapes give lone surrogates, which no page or catalog.json can hold."""
+    found = _SURROGATE.search(text)
+    if found:
+        raise _DataError(line, f"the escape '\\u{ord(found.group()):04x}' is half of a UTF-16 surrogate pair; "
+                               "write the character itself or an 8-digit '\\U' escape")
+
+
+def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
+    if depth > MAX_DEPTH:
+        raise _DataError(node.start_mark.line + 1, f"values are nested more than {MAX_DEPTH} levels deep")
+    marks[path] = node.start_mark.line + 1
+    if node.tag not in _PLAIN_TAGS:
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _DataError(node.start_mark.line + 1, f"YAML tag '{shown}' is not allowed in connector data")
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode):
+                raise _DataError(line, "a mapping key must be a plain word, not a list or mapping")
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _DataError(line, "merge keys ('<<') are not allowed in connector data")
+            key = key_node.value
+            _check_text(key, line)
+            if key in out:
+                raise _DataError(
+                    line, f"duplicate key {key!r} (first given on line {marks[path + (key,)]})"
+                )
+            marks[path + (key,)] = line
+            out[key] = _to_python(value_node, path + (key,), marks, depth + 1)
+            marks[path + (key,)] = line
+        return out
+    if isinstance(node, SequenceNode):
+        return [
+            _to_python(item, path + (i,), marks, depth + 1) for i, item in enumerate(node.value)
+        ]
+    # Timestamps stay text: the schema checks dates as ISO strings.
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return node.value
+    try:
+        value = _constructor.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:  # one line: the build prints it as a warning
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise _DataError(node.start_mark.line + 1, f"cannot read value: {what}") from None
+    except (ValueError, KeyError):  # an explicit '!!int abc', '!!bool maybe'
+        shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _DataError(node.start_mark.line + 1, f"cannot read {node.value!r} as {shown}") from None
+    if isinstance(value, str):
+        _check_text(value, node.start_mark.line + 1)
+    if isinstance(value, float) and not math.isfinite(value):
+        # JSON (catalog.json) has no NaN or infinity
+        raise _DataError(node.start_mark.line + 1, f"{node.value!r} is not a finite number; quote it if it is text")
+    return value
+
+
+class _NoAliasComposer(yaml.SafeLoader):
+    """A loader that refuses anchors and aliases instead of expanding them."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _DataError(
+                event.start_mark.line + 1,
+                "YAML anchors and aliases ('&name', '*name') are not allowed in connector data; "
+                "write the value out",
+            )
+        # the composer recurses once per level: stop where _to_python would, not at RecursionError
+        if self._depth > MAX_DEPTH:
+            raise _DataError(event.start_mark.line + 1, f"values are nested more than {MAX_DEPTH} levels deep")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_CLoader = getattr(yaml, "CSafeLoader", None)
+
+
+def _fast_compose(text: str) -> Node | None:
+    """Compose with libyaml when the file is ordinary; None sends it to the slow path.
+
+    Anchors and aliases are refused, so a document with any goes the slow way,
+    where the refusal is reported with its line.
+    """
+    if _CLoader is None or not text.strip():
+        return None
+    try:
+        for event in yaml.parse(text, Loader=_CLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return None
+        return yaml.compose(text, Loader=_CLoader)
+    except yaml.YAMLError:
+        return None
+
+
+def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
+    """Read one YAML file; return (data, marks, problems).  Never raises on bad input."""
+    marks = Marks()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, marks, [Problem(display, 1, f"cannot read file: {exc.strerror}", Subtype.syntax)]
+    if len(raw) > MAX_FILE_BYTES:
+        return None, marks, [Problem(
+            display, 1, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", Subtype.syntax
+        )]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, marks, [Problem(
+            display, line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", Subtype.syntax
+        )]
+    node = _fast_compose(text)
+    if node is not None:
+        try:
+            return _to_python(node, (), marks), marks, []
+        except _DataError as exc:
+            return None, marks, [Problem(display, exc.line, exc.message, Subtype.syntax)]
+    # the pure-Python loader gives the clearest message for anything unusual
+    marks = Marks()
+    try:
+        loader = _NoAliasComposer(text)  # checks every character first
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        return None, marks, [Problem(
+            display, line, f"YAML syntax error: the character U+{exc.character:04X} is not allowed in YAML",
+            Subtype.syntax,
+        )]
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, marks, [Problem(display, 1, "file is empty", Subtype.syntax)]
+        data = _to_python(node, (), marks)
+    except _DataError as exc:
+        return None, marks, [Problem(display, exc.line, exc.message, Subtype.syntax)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or str(exc)
+        if "'\\t'" in what:
+            what = "a tab character cannot be used for indentation in YAML; use spaces"
+        elif what.startswith("but ") and exc.context:
+            what = f"{exc.context}, {what}"
+        return None, marks, [Problem(display, line, f"YAML syntax error: {what}", Subtype.syntax)]
+    except yaml.YAMLError as exc:
+        return None, marks, [Problem(display, 1, f"YAML error: {str(exc).splitlines()[0]}", Subtype.syntax)]
+    finally:
+        loader.dispose()
+    return data, marks, []
+
