@@ -69,6 +69,10 @@ type: "TODO: integration type shown on cards, e.g. Payment gateway"
 complexity: medium  # low, medium or high
 # complexity_note: When it is easy, and when it hurts.
 featured: false
+# status: beta  # beta, ga (the default), deprecated or archived (these two need replaced_by)
+# replaced_by: other-connector-id
+since: "{month}"  # the WISPGate release that first shipped the connector, YYYY.MM
+# after: [mikrotik]  # connectors to set up before this one (orders the stack planner)
 summary: "TODO: one sentence for the catalog card."
 use_cases: [{use_case}]  # keys of data/use-cases.yaml
 overview:
@@ -85,6 +89,7 @@ fields:
     description: "TODO: what the value is for."
     where: "TODO: where the value is found on the vendor's side (menu path, API response)."
     # example: a value, never a real credential
+    # default: the value WISPGate uses when the field is left empty
   - name: API key
     required: true
     type: secret
@@ -99,18 +104,65 @@ flow:
     #   language: bash
     #   text: |
     #     curl -sS https://api.example.com/...
+# example:  # the example configuration notes block
+#   language: text
+#   text: |
+#     TODO: a complete, working configuration with placeholders for secrets
 failures:
   # At least four in a finished guide: the message users see, its cause, the fix.
   - symptom: "TODO: the exact error message or behaviour"
     cause: "TODO: why it happens."
     fix: "TODO: how to fix it."
+    # match: ["exact text from a log or response"]  # used by the error lookup
 validation:
   - check: "TODO: what is checked"
     how: "TODO: the command or action to run."
     expect: "TODO: what success looks like."
+# readiness:  # added to the common checklist of data/readiness.yaml
+#   pre_deployment: ["TODO: before go-live"]
+#   post_deployment: ["TODO: after go-live"]
+#   guide_behaviour: ["TODO: what this guide covers"]
+network:
+  # Who opens which connection to whom; ports are numbers or "a-b" ranges.
+  - from: WISPGate
+    to: "TODO: vendor API"
+    protocol: tcp
+    ports: [443]
+    purpose: "TODO: what the connection carries."
+    # host: api.example.com  # only a host the vendor documents
+    # optional: true  # needed only for an optional feature
+compatibility:
+  product: "TODO: vendor product or API"
+  supported: "TODO: supported range in words, e.g. >= 7.1"
+  tested: ["TODO: a tested version"]
+  # notes: What differs between versions.
+sync:
+  direction: outbound  # inbound, outbound or both, as seen from WISPGate
+  mode: request  # push, poll, webhook or request
+  # interval: 5m  # for polling
+limitations:
+  - "TODO: what the integration does not do, or does badly."
+rollback:
+  - title: "TODO: first step to back out"
+    body: "TODO: how, without stranding subscribers or payments."
+outage:
+  fail_mode: degraded  # open, closed or degraded
+  subscribers: "TODO: what subscribers notice while it is down."
+  operations: "TODO: what billing, support and the NOC notice."
+  recovery: "TODO: what to do when it returns (replays, reconciliation)."
 related:
+  # each names one of doc (a page of this site), connector (an id) or url
   - title: Subscriber model
     doc: concepts/subscriber-model
+  # - title: Other connector
+  #   connector: mikrotik
+  # - title: Vendor API reference
+  #   url: https://example.com/docs
+sources:
+  # Where the guide's facts come from; at least three, one covering the failure points.
+  - title: "TODO: vendor manual or API reference"
+    url: "https://TODO.example.com/docs"
+    covers: "TODO: which sections or facts it backs, e.g. fields, failures"
 versions:
   - version: "1.0"
     date: "{today}"
@@ -154,8 +206,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     use_cases, _, _ = read_yaml(root / "data" / "use-cases.yaml", "data/use-cases.yaml")
     first_use_case = use_cases[0]["key"] if isinstance(use_cases, list) and use_cases else "subscriber-auth"
     vendor = args.vendor or "TODO: vendor"
+    today = datetime.date.today()
     text = SCAFFOLD.format(id=cid, domain=args.domain, vendor=vendor, use_case=first_use_case,
-                           today=datetime.date.today().isoformat())
+                           today=today.isoformat(), month=today.strftime("%Y.%m"))
     yaml_path.parent.mkdir(parents=True, exist_ok=True)
     page_path.parent.mkdir(parents=True, exist_ok=True)
     yaml_path.write_text(text, encoding="utf-8")

@@ -1,0 +1,136 @@
+"""Every directive and role, in MyST and in reStructuredText, against a regression file.
+
+As sphinx-design's ``test_snippets``: one small source per case, built once in a
+copy of the basic root; the resolved doctree of the MyST page must equal the rST
+page's and the file in ``tests/regression/snippets/``.  After a deliberate change,
+regenerate with ``WG_REGEN=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOTS, make_project_app, warnings_of
+
+REGRESSION = Path(__file__).parent / "regression" / "snippets"
+
+#: case -> (directive, argument, options); a role case has the directive None and the role text as argument
+CASES: dict[str, tuple[str | None, str, dict[str, str]]] = {
+    "connector": ("connector", "alpha", {}),
+    "connector-rst-page": ("connector", "beta", {}),
+    **{f"section-{key}": (f"connector-{key}", "alpha", {}) for key in (
+        "overview", "prerequisites", "fields", "flow", "example", "troubleshooting", "validation", "related",
+        "versions",
+    )},
+    "readiness-common": ("readiness-checklist", "", {}),
+    "readiness-connector": ("readiness-checklist", "alpha", {}),
+    "hero": ("catalog-hero", "", {}),
+    "domains": ("catalog-domains", "", {}),
+    "cards-all": ("catalog-cards", "", {}),
+    "cards-featured": ("catalog-cards", "", {"featured": ""}),
+    "cards-filter": ("catalog-cards", "", {"filter": ""}),
+    "cards-domain-compact": ("catalog-cards", "", {"domain": "payments-finance", "compact": ""}),
+    "cards-use-case": ("catalog-cards", "", {"use-case": "billing-automation"}),
+    "use-cases": ("catalog-use-cases", "", {"limit": "1"}),
+    "domain-page": ("catalog-domain", "network-aaa", {}),
+    "use-case-page": ("catalog-use-case", "subscriber-auth", {}),
+    "toctree-domains": ("catalog-toctree", "domains", {"caption": "Domains"}),
+    "matrix": ("catalog-matrix", "", {}),
+    "whats-new": ("catalog-whats-new", "", {}),
+    "troubleshooting-index": ("catalog-troubleshooting", "", {}),
+    "schema": ("connector-schema", "", {}),
+    "role": (None, "alpha", {}),
+}
+
+
+def myst(directive: str | None, argument: str, options: dict[str, str]) -> str:
+    if directive is None:
+        return f"---\norphan: true\n---\n# Snippet\n\nSee {{connector}}`{argument}`.\n"
+    opts = "".join(f":{k}: {v}".rstrip() + "\n" for k, v in options.items())
+    return f"---\norphan: true\n---\n# Snippet\n\n```{{{directive}}} {argument}".rstrip() + f"\n{opts}```\n"
+
+
+def rst(directive: str | None, argument: str, options: dict[str, str]) -> str:
+    if directive is None:
+        return f":orphan:\n\nSnippet\n=======\n\nSee :connector:`{argument}`.\n"
+    opts = "".join(f"   :{k}: {v}".rstrip() + "\n" for k, v in options.items())
+    return f":orphan:\n\nSnippet\n=======\n\n.. {directive}:: {argument}".rstrip() + f"\n{opts}"
+
+
+def groups() -> list[list[str]]:
+    """Cases built together: a connector has one page per project, so each page that
+    documents one gets a project of its own (where its real page is taken out)."""
+    documenting = [n for n, (d, _, _) in CASES.items() if d and d.startswith(("connector-", "readiness")) and
+                   d != "connector-schema" and CASES[n][1]] + ["connector"]
+    others = [n for n in CASES if n not in documenting and n != "connector-rst-page"]
+    return [others, *([n] for n in documenting[:-1]), ["connector", "connector-rst-page"]]
+
+
+def documents(names: list[str]) -> set[str]:
+    return {CASES[n][1] for n in names if CASES[n][0] and CASES[n][0] != "connector-schema"
+            and CASES[n][0].startswith(("connector", "readiness")) and CASES[n][1]}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    apps = {}
+    for i, names in enumerate(groups()):
+        for syntax, make in (("md", myst), ("rst", rst)):
+            src = tmp_path_factory.mktemp(f"snippets-{i}-{syntax}") / "src"
+            shutil.copytree(ROOTS / "test-basic", src)
+            # the common readiness list has one place per site; snippets give it theirs
+            (src / "concept.md").write_text("# Concept\n\nA concept page.\n")
+            (src / "catalog.md").write_text("# Catalog pages\n")
+            pages = {"alpha": src / "integrations/alpha.md", "beta": src / "integrations/beta.rst"}
+            for cid in documents(names):
+                pages[cid].unlink()
+            index = (src / "index.md").read_text()
+            for cid in documents(names):
+                index = index.replace(f"integrations/{cid}\n", "")
+            (src / "index.md").write_text(index)
+            for name in names:
+                page = src / "snippets" / syntax / f"{name}.{syntax}"
+                page.parent.mkdir(parents=True, exist_ok=True)
+                page.write_text(make(*CASES[name]), encoding="utf-8")
+            app = make_project_app(src, freshenv=True)
+            app.build()
+            for name in names:
+                apps[(name, syntax)] = app
+    yield apps
+    for app in {id(a): a for a in apps.values()}.values():
+        app.cleanup()
+
+
+def resolved(app, docname: str) -> str:
+    doctree = app.env.get_and_resolve_doctree(docname, app.builder)
+    return "".join(child.pformat() for child in doctree.children)
+
+
+def test_snippets_build_without_warnings(built):
+    for app in {id(a): a for a in built.values()}.values():
+        # several apps in one process re-register docutils nodes and directives: not ours
+        assert [w for w in warnings_of(app) if "is already registered" not in w] == []
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_snippet_matches_regression(built, name):
+    md = resolved(built[(name, "md")], f"snippets/md/{name}")
+    assert md == resolved(built[(name, "rst")], f"snippets/rst/{name}"), "MyST and reStructuredText pages differ"
+    # the same docname depth for both syntaxes keeps relative links equal; name the page neutrally
+    md = md.replace("snippets/md/", "snippets/SYNTAX/")
+    regression = REGRESSION / f"{name}.xml"
+    if os.environ.get("WG_REGEN") or not regression.exists():
+        regression.parent.mkdir(parents=True, exist_ok=True)
+        regression.write_text(md, encoding="utf-8")
+    assert md == regression.read_text(encoding="utf-8"), "run with WG_REGEN=1 to accept a deliberate change"
+
+
+def test_every_directive_has_a_snippet(built):
+    from wispgate_connectors.directives import DIRECTIVES
+    from wispgate_connectors.pages import DIRECTIVES as CATALOG
+
+    covered = {case[0] for case in CASES.values()}
+    assert set(DIRECTIVES) | set(CATALOG) | {"connector-schema"} <= covered
