@@ -14,11 +14,13 @@ PORT       ?= 8000
 EXT        := PYTHONPATH=_ext
 
 .DEFAULT_GOAL := help
-.PHONY: bench new help html dirhtml epub text linkcheck livehtml check test clean lock venv test-env browser-deps
+.PHONY: bench new help html dirhtml epub text linkcheck livehtml check test test-fast lint clean lock venv test-env browser-deps
 
 help:
 	@echo "make html       build the site into $(BUILDDIR)/html (warnings are errors)"
-	@echo "make test       run the whole test suite"
+	@echo "make test       run the whole test suite (lint first)"
+	@echo "make test-fast  every test that needs neither the whole site nor a browser, on both cores"
+	@echo "make lint       ruff check, ruff format --check and mypy --strict on the extension"
 	@echo "make check      validate data/ against the schema in well under a second"
 	@echo "make new ID=x DOMAIN=y   scaffold data/connectors/x.yaml and integrations/x.md"
 	@echo "make livehtml   live preview on http://$(HOST):$(PORT), rebuilding on edits to pages, data/ and _ext/"
@@ -84,8 +86,19 @@ new: venv
 	@test -n "$(ID)" -a -n "$(DOMAIN)" || { echo "usage: make new ID=<id> DOMAIN=<domain key> [VENDOR=<name>]"; exit 2; }
 	@$(EXT) $(BIN)/python -m wispgate_connectors new "$(ID)" --domain "$(DOMAIN)" $(if $(VENDOR),--vendor "$(VENDOR)")
 
-test: test-env
+LINTED := _ext tests bench conf.py
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+
+test: test-env lint
 	$(BIN)/python -m pytest
+
+# fewer random examples for the property tests; the full count runs in `make test`
+test-fast: $(VENV)/.test-installed
+	WG_FUZZ=0.2 $(BIN)/python -m pytest -m "not slow and not browser" -n 2 -q
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -99,3 +99,17 @@ def served_site(site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+#: fixtures that build the whole real site (or a copy of it): tests using them are ``slow``
+WHOLE_SITE = frozenset({"site", "served_site", "source", "clean", "stale", "interrupted"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark honestly: a test that builds the whole site is slow, whatever file it lives in.
+
+    ``make test-fast`` runs ``-m "not slow and not browser"``.
+    """
+    for item in items:
+        if WHOLE_SITE & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -46,7 +46,8 @@ def test_guide_is_complete(cid):
     assert c.example is not None, "an example configuration block"
     assert c.related, "related resources"
     assert c.verified is not None, "verified against a vendor version"
-    assert any(r.url and r.url.startswith("https://") for r in c.related) or cid in {
+    assert any(r.url and r.url.startswith("https://") for r in c.related) or any(
+        s.url.startswith("https://") for s in c.sources) or cid in {
         "outbound-webhooks", "field-dispatch"}, "a link to the vendor's documentation"
 
 

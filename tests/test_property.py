@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from conftest import PROJECT, ROOTS, make_project_app, warnings_of
 
-SCALE = int(os.environ.get("WG_FUZZ", "1"))
+SCALE = float(os.environ.get("WG_FUZZ", "1"))
 REAL = sorted((PROJECT / "data" / "connectors").glob("*.yaml"))
 REAL_TEXT = {p.name: p.read_bytes() for p in REAL}
 BASIC = {p.name: p.read_bytes() for p in sorted((ROOTS / "test-basic" / "data" / "connectors").glob("*.yaml"))}
@@ -178,7 +178,7 @@ def check_load(root: Path, name: str, data: bytes) -> None:
         assert catalog.broken.get(stem) == display  # its page says so instead of failing again
 
 
-@settings(max_examples=250 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(250 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(doc=documents)
 @example(doc={"id": "case", "fields": [{"name": float("nan")}]})
 @example(doc={"id": "case", "overview": {"what": [[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]}})
@@ -187,7 +187,7 @@ def test_random_documents_load_or_report(data_root, doc):
     check_load(data_root, "case.yaml", text.encode("utf-8", "surrogatepass"))
 
 
-@settings(max_examples=250 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(250 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.sampled_from(REAL), path_value=st.data())
 def test_random_values_in_real_connectors_load_or_report(data_root, base, path_value):
     """Replace one value anywhere in a real connector's structure by a random document."""
@@ -206,7 +206,7 @@ def test_random_values_in_real_connectors_load_or_report(data_root, base, path_v
 
 
 # Crashes found and fixed in catalog.py; kept as explicit examples.
-@settings(max_examples=300 * SCALE, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(300 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=mutated(REAL_TEXT))
 @example(case=("mikrotik.yaml", b"id: mikrotik\nname: !!int abc\n"))  # ValueError from the int constructor
 @example(case=("mikrotik.yaml", b"id: mikrotik\nfeatured: !!bool maybe\n"))  # KeyError from the bool one
@@ -232,7 +232,7 @@ KNOWN = [re.compile(p) for p in (
 )]
 
 
-@settings(max_examples=25 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=max(5, int(25 * SCALE)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=mutated(BASIC, max_ops=2) | markup_flood(BASIC))
 @example(case=("alpha.yaml", BASIC["alpha.yaml"].replace(
     b"what: Alpha does **RADIUS** for subscribers.",

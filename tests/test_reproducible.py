@@ -145,7 +145,7 @@ def test_interrupted_build_recovers_search_index_and_sitemap(clean, interrupted)
 
 NEW_SUMMARY = "Stale check: the rewritten MikroTik summary."
 NEW_CAUSE = "Stale check: the rewritten cause of the first MikroTik failure."
-REMOVED, NEW, NEW_NAME = "preseem", "acme-fleet", "Acme Fleet Stale Check"
+REMOVED, NEW, NEW_NAME = "genieacs", "acme-fleet", "Acme Fleet Stale Check"
 #: pages that list connectors
 LISTINGS = ("index.html", "catalog/matrix.html", "catalog/domains/network-aaa.html",
             "catalog/whats-new.html", "catalog/troubleshooting.html")
@@ -228,12 +228,12 @@ def test_stale_build_folder_shows_only_the_new_data(stale):
     assert linking == [], f"pages whose content still links to the removed guide: {linking}"
     assert REMOVED not in catalog_ids(out) and NEW in catalog_ids(out)
     for page in LISTINGS:
-        assert "Preseem" not in shown[page], page
+        assert "GenieACS" not in shown[page], page
         assert NEW_NAME in shown[page], page
     assert any(f"integrations/{NEW}.html" in href for href in card_links(out, "index.html"))
     assert any(f"integrations/{NEW}.html" in href for href in card_links(out, "catalog/domains/network-aaa.html"))
     matrix = [a.get_text(strip=True) for a in soup(out, "catalog/matrix.html").select("article table a")]
-    assert NEW_NAME in matrix and not any("Preseem" in m for m in matrix)
+    assert NEW_NAME in matrix and not any("GenieACS" in m for m in matrix)
     assert NEW_NAME in shown[f"integrations/{NEW}.html"]
 
 
