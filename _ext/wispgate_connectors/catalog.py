@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import SCHEMA_FILE, Catalog, Connector, Marks, Taxonomy, build_connector, load_schema
+from .model import SCHEMA_FILE, Catalog, Connector, Marks, Taxonomy, build_connector, build_records, load_schema
 from .report import Problem, Subtype
-from .validation import connector_rules, schema_problems, taxonomy_rules, todo_problems
+from .validation import connector_rules, schema_problems, taxonomy_rules, todo_problems, vendor_change_rules
 from .yamlio import read_yaml
 
 READINESS_SCHEMA = "readiness.schema.json"
+VENDOR_CHANGES_SCHEMA = "vendor-changes.schema.json"
 TAXONOMY_SCHEMA = "taxonomy.schema.json"
 #: the phases of the readiness component, in page order
 READINESS_KEYS: tuple[str, ...] = tuple(load_schema(READINESS_SCHEMA)["properties"])
@@ -47,6 +48,10 @@ class Layout:
     @property
     def readiness(self) -> Path:
         return Path(self.data_dir) / "readiness.yaml"
+
+    @property
+    def vendor_changes(self) -> Path:
+        return Path(self.data_dir) / "vendor-changes.yaml"
 
 
 DEFAULT_LAYOUT = Layout()
@@ -89,6 +94,27 @@ def _load_readiness(root: Path, rel: Path, catalog: Catalog) -> None:
     catalog.readiness.update({k: tuple(v) for k, v in data.items()})
 
 
+def _load_vendor_changes(root: Path, rel: Path, catalog: Catalog) -> tuple[Any, ...]:
+    if not (root / rel).exists():
+        return ()
+    display = rel.as_posix()
+    data, marks, problems = read_yaml(root / rel, display)
+    if not problems:
+        problems = schema_problems(data, marks, display, VENDOR_CHANGES_SCHEMA)
+    if not problems:
+        problems = vendor_change_rules(data, marks, display)
+    catalog.problems.extend(problems)
+    if problems:
+        return ()
+    changes = build_records(data, VENDOR_CHANGES_SCHEMA, marks)
+    for i, change in enumerate(changes):
+        for j, cid in enumerate(change.connectors):
+            if cid not in catalog.connectors and cid not in catalog.broken:
+                catalog.problems.append(Problem(display, marks.line((i, "connectors", j)),
+                                                f"[{i}].connectors[{j}]: unknown connector '{cid}'", Subtype.reference))
+    return tuple(changes)
+
+
 def _load_connector(path: Path, display: str, catalog: Catalog) -> tuple[Connector | None, list[Problem]]:
     """One connector file: its record, or None and the reasons; plus non-fatal problems."""
     data, marks, problems = read_yaml(path, display)
@@ -102,13 +128,23 @@ def _load_connector(path: Path, display: str, catalog: Catalog) -> tuple[Connect
 
 
 def _cross_references(catalog: Catalog) -> None:
+    def known(cid: str) -> bool:
+        return cid in catalog.connectors or cid in catalog.broken
+
     for c in catalog.connectors.values():
         for i, r in enumerate(c.related):
-            if r.connector and r.connector not in catalog.connectors and r.connector not in catalog.broken:
+            if r.connector and not known(r.connector):
                 catalog.problems.append(Problem(
                     c.path, c.line_of("related", i, "connector"),
                     f"related[{i}].connector: unknown connector '{r.connector}'", Subtype.reference,
                 ))
+        if c.replaced_by and not known(c.replaced_by):
+            catalog.problems.append(Problem(c.path, c.line_of("replaced_by"),
+                                            f"replaced_by: unknown connector '{c.replaced_by}'", Subtype.reference))
+        for i, cid in enumerate(c.after):
+            if not known(cid):
+                catalog.problems.append(Problem(c.path, c.line_of("after", i),
+                                                f"after[{i}]: unknown connector '{cid}'", Subtype.reference))
 
 
 def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = None,
@@ -125,6 +161,8 @@ def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = No
     _load_readiness(root, layout.readiness, catalog)
     files = sorted((root / layout.connector_dir).glob("*.yaml"))
     catalog.files = [root / layout.domains, root / layout.use_cases, *files]
+    if (root / layout.vendor_changes).exists():
+        catalog.files.append(root / layout.vendor_changes)
     for extra in sorted((root / layout.connector_dir).glob("*.yml")):
         catalog.problems.append(Problem(
             extra.relative_to(root).as_posix(), 1, "connector files end in .yaml, not .yml; rename it", Subtype.page
@@ -158,6 +196,7 @@ def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = No
         for gone in set(cache) - {f.relative_to(root).as_posix() for f in files}:
             del cache[gone]
     _cross_references(catalog)
+    catalog.vendor_changes = _load_vendor_changes(root, layout.vendor_changes, catalog)
     return catalog
 
 

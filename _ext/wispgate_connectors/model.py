@@ -116,10 +116,11 @@ class _Types:
     ``connector``, an inline object after its parent and key (``connector.overview``).
     """
 
-    def __init__(self, root: Mapping[str, Any], mixins: Mapping[str, type]) -> None:
-        self.root, self.mixins = root, mixins
+    def __init__(self, root: Mapping[str, Any], mixins: Mapping[str, type], prefix: str = "",
+                 top: str = "connector") -> None:
+        self.root, self.mixins, self.prefix = root, mixins, prefix
         self.classes: dict[str, type[Record]] = {}
-        self.walk("connector", root)
+        self.walk(top, root)
         for name, schema in root.get("$defs", {}).items():
             self.walk(name, schema)
 
@@ -147,7 +148,7 @@ class _Types:
                 "__slots__": (),
                 "keys": tuple(props),
                 "defaults": {k: _empty(p, self.root) for k, p in props.items()},
-                "record_name": name,
+                "record_name": self.prefix + name,
                 "__module__": __name__,
             })
             self.classes[name] = found
@@ -177,7 +178,22 @@ def build(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], types:
 
 
 def _make_record(name: str, values: dict[str, Any], line: int) -> Record:
-    return _connector_types().classes[name](values, line)
+    schema, _, local = name.rpartition(":")
+    types = types_for(f"{schema}.schema.json") if schema else _connector_types()
+    return types.classes[local](values, line)
+
+
+@cache
+def types_for(schema_name: str) -> _Types:
+    """Record classes of another data file's schema (e.g. vendor-changes.schema.json)."""
+    prefix = schema_name.removesuffix(".schema.json")
+    return _Types(load_schema(schema_name), {}, prefix=f"{prefix}:", top=prefix)
+
+
+def build_records(data: Any, schema_name: str, marks: Marks) -> Any:
+    """A validated data file of ``schema_name`` as records."""
+    root = load_schema(schema_name)
+    return build(data, root, root, types_for(schema_name), schema_name.removesuffix(".schema.json"), (), marks)
 
 
 # --- behaviour the records add to their data ---------------------------------------------
@@ -375,6 +391,8 @@ class Catalog:
     #: ids whose file exists but did not load; their pages say so instead of failing twice
     broken: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    #: data/vendor-changes.yaml, newest first (undated last)
+    vendor_changes: tuple[Any, ...] = ()
 
     def by_domain(self, key: str) -> list[Connector]:
         return [c for c in self.sorted() if c.domain == key]

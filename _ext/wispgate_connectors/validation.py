@@ -174,6 +174,19 @@ def connector_rules(data: dict[str, Any], marks: Marks, display: str, stem: str,
     dates = [v["date"] for v in data["versions"]]
     if dates != sorted(dates, reverse=True):
         add(("versions",), "versions: list the newest version first", Subtype.schema)
+    status = data.get("status", "ga")
+    if status in ("deprecated", "archived") and "replaced_by" not in data:
+        add(("status",), f"status: a {status} connector names its replacement in 'replaced_by'", Subtype.schema)
+    if data.get("replaced_by") == data["id"]:
+        add(("replaced_by",), "replaced_by: a connector cannot replace itself", Subtype.schema)
+    for i, rule in enumerate(data["network"]):
+        for j, port in enumerate(rule["ports"]):
+            if isinstance(port, str):
+                low, high = (int(p) for p in port.split("-"))
+                if not 1 <= low < high <= 65535:
+                    add(("network", i, "ports", j),
+                        f"network[{i}].ports[{j}]: '{port}' is not a range of ports from low to high within "
+                        "1-65535", Subtype.schema)
     return out
 
 
@@ -217,4 +230,19 @@ def page_rules(catalog: Any, has_page: Callable[[str], bool], has_doc: Callable[
             if r.doc and not has_doc(r.doc):
                 out.append(Problem(c.path, c.line_of("related", i, "doc"),
                                    f"related[{i}].doc: no page '{r.doc}' in this site", Subtype.reference))
+    return out
+
+
+def vendor_change_rules(data: list[dict[str, Any]], marks: Marks, display: str) -> list[Problem]:
+    """Ids are unique; the list is newest first (undated changes last)."""
+    out, seen = [], set()
+    for i, change in enumerate(data):
+        if change["id"] in seen:
+            out.append(Problem(display, marks.line((i, "id")), f"[{i}].id: duplicate id '{change['id']}'",
+                               Subtype.duplicate))
+        seen.add(change["id"])
+    dates = [c.get("date", "") for c in data]
+    if dates != sorted(dates, reverse=True):
+        out.append(Problem(display, marks.line((0,)), "list the newest change first (changes without a date last)",
+                           Subtype.schema))
     return out
