@@ -24,8 +24,8 @@ class CardWithNote(CardView):
     note: str | None = None
 
     @classmethod
-    def of(cls, c):  # type: ignore[override]
-        base = CardView.of(c)
+    def of(cls, c, catalog):  # type: ignore[override]
+        base = CardView.of(c, catalog)
         return cls(**{f.name: getattr(base, f.name) for f in dataclasses.fields(CardView)}, note=c.complexity_note)
 
 

@@ -19,12 +19,72 @@ from sphinx_design.badges_buttons import create_bdg_classes, sd_badge
 from sphinx_design.shared import PassthroughTextElement, create_component
 
 __all__ = [
-    "COMPLEXITY_COLORS", "STRETCHED", "LinkClasses", "badge", "card", "complexity_badge", "connector_link",
-    "doc_link", "grid", "grid_item", "hidden_toctree", "offline", "setup_components", "skip_node", "stretched",
-    "tab_set", "text_para",
+    "COMPLEXITY_COLORS", "DIRECTIONS", "FAIL_MODES", "MODES", "STATUS", "STRETCHED", "LinkClasses", "admonition",
+    "badge", "card", "complexity_badge", "connector_link", "doc_link", "fail_mode_badge", "grid", "grid_item",
+    "hidden_toctree", "offline", "ports_text", "setup_components", "skip_node", "status_badge", "stretched",
+    "sync_words", "tab_set", "table", "text_para",
 ]
 
 COMPLEXITY_COLORS = {"low": "success", "medium": "warning", "high": "danger"}
+#: status -> (label, badge colour)
+STATUS = {
+    "beta": ("Beta", "warning"), "ga": ("Generally available", "success"),
+    "deprecated": ("Deprecated", "danger"), "archived": ("Archived", "secondary"),
+}
+DIRECTIONS = {"inbound": "Into WISPGate", "outbound": "Out of WISPGate", "both": "Both ways"}
+MODES = {
+    "push": "pushed by the other side", "poll": "polled by WISPGate", "webhook": "webhook callbacks",
+    "request": "on request, per action",
+}
+#: fail mode -> (label, badge colour, what it means)
+FAIL_MODES = {
+    "open": ("Fails open", "success", "subscribers keep their service"),
+    "degraded": ("Degrades", "warning", "service continues with less"),
+    "closed": ("Fails closed", "danger", "subscribers lose service or cannot pay"),
+}
+
+
+def status_badge(status: str) -> sd_badge:
+    label, color = STATUS[status]
+    return badge(label, color, extra=("wg-status", f"wg-status-{status}"))
+
+
+def fail_mode_badge(mode: str) -> sd_badge:
+    label, color, _ = FAIL_MODES[mode]
+    return badge(label, color, extra=("wg-fail-mode", f"wg-fail-{mode}"))
+
+
+def sync_words(sync: Any) -> str:
+    """"Both ways; polled by WISPGate every 5m"."""
+    mode = MODES[sync.mode] + (f" every {sync.interval}" if sync.interval else "")
+    return f"{DIRECTIONS[sync.direction]}; {mode}"
+
+
+def ports_text(ports: tuple[int | str, ...]) -> str:
+    return ", ".join(str(p) for p in ports)
+
+
+def admonition(kind: str, title: str, body: list[nodes.Node], classes: tuple[str, ...] = ()) -> nodes.admonition:
+    """A titled notice; ``kind`` is a docutils admonition class (note, warning, caution...)."""
+    return nodes.admonition("", nodes.title(title, title), *body, classes=[kind, *classes])
+
+
+def table(headers: list[str], rows: list[list[list[nodes.Node]]], widths: list[int],
+          classes: tuple[str, ...] = ()) -> nodes.table:
+    """A plain table; each cell is a list of inline nodes (one paragraph)."""
+    tbl = nodes.table(classes=list(classes))
+    group = nodes.tgroup(cols=len(headers))
+    tbl += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    head += nodes.row("", *(nodes.entry("", nodes.paragraph(h, h)) for h in headers))
+    group += head
+    body = nodes.tbody()
+    for row in rows:
+        body += nodes.row("", *(nodes.entry("", nodes.paragraph("", "", *cell)) for cell in row))
+    group += body
+    return tbl
 #: sphinx-design's classes for a link that covers its whole card
 STRETCHED = ("sd-stretched-link", "sd-hide-link-text")
 

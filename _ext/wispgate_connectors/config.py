@@ -22,6 +22,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "wispgate_domain_pages": ("catalog/domains", "env", (str,), "folder of the generated domain pages"),
     "wispgate_use_case_pages": ("catalog/use-cases", "env", (str,), "folder of the generated use-case pages"),
     "wispgate_use_case_tab_limit": (12, "env", (int,), "cards per use-case tab on the landing page"),
+    "wispgate_stale_after_days": (365, "env", (int,), "days after verified.date when a guide needs re-verification"),
 }
 
 
@@ -36,6 +37,8 @@ def check_config(app: Sphinx, config: Config) -> None:
             raise ConfigError(f"{name} = {value!r}: give a folder inside the project, relative to conf.py")
     if config.wispgate_use_case_tab_limit < 1:
         raise ConfigError("wispgate_use_case_tab_limit must be 1 or more")
+    if config.wispgate_stale_after_days < 1:
+        raise ConfigError("wispgate_stale_after_days must be 1 or more")
 
 
 def setup_config(app: Sphinx) -> None:

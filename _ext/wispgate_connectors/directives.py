@@ -7,7 +7,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import state
+from . import freshness, state
 from .domain import get_domain, target_id
 from .model import Connector
 from .render import SECTIONS, Renderer, readiness_section
@@ -70,6 +70,7 @@ class ConnectorDirective(SphinxDirective):
         if connector is None:
             return [self.unavailable()]
         out = self.register(connector)
+        freshness.note_read(self.env, self.env.docname, connector.id)
         renderer = Renderer(connector, state.catalog(self.env), self.state.document, self.env.docname)
         if "readiness" in self.sections and state.catalog(self.env).readiness:
             self.env.note_dependency(str(state.catalog(self.env).root / state.layout(self.env).readiness))

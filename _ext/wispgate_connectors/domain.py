@@ -59,9 +59,10 @@ class ConnectorDomain(Domain):
         "listing_digest": {},  # (kind, scope) -> what its pages showed when last read
         "cards_digest": {},  # builder name -> the same for cards, which are built when a page is written
         "navigation": {},  # builder name -> {docname: digest of its left navigation and prev/next}
+        "freshness": {},  # docname -> {connector id: freshness.Freshness it was read with}
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 8
+    data_version = 9
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:
@@ -88,6 +89,10 @@ class ConnectorDomain(Domain):
         return self.data["cards_digest"]  # type: ignore[no-any-return]
 
     @property
+    def freshness_read(self) -> dict[str, dict[str, Any]]:
+        return self.data["freshness"]  # type: ignore[no-any-return]
+
+    @property
     def navigation_digests(self) -> dict[str, dict[str, str]]:
         return self.data["navigation"]  # type: ignore[no-any-return]
 
@@ -111,6 +116,7 @@ class ConnectorDomain(Domain):
                 del self.connectors[cid]
         self.listings.pop(docname, None)
         self.refs.pop(docname, None)
+        self.freshness_read.pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         for cid, entry in otherdata["connectors"].items():
@@ -120,6 +126,9 @@ class ConnectorDomain(Domain):
             for doc, values in otherdata[key].items():
                 if doc in docnames:
                     self.data[key][doc] = set(values)
+        for doc, states in otherdata["freshness"].items():
+            if doc in docnames:
+                self.freshness_read[doc] = dict(states)
 
     def check_consistency(self) -> None:
         """Every connector has its page and every related page exists (the rule ``make check`` runs too)."""

@@ -18,6 +18,7 @@ from .degrade import setup_degrade
 from .directives import setup_directives
 from .domain import setup_domain
 from .export import setup_export
+from .freshness import setup_freshness
 from .generate import setup_generate
 from .incremental import setup_incremental
 from .listing import setup_listing
@@ -47,6 +48,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_navigation(app)
     setup_static(app)
     setup_listing(app)
+    setup_freshness(app)
     setup_incremental(app)
     setup_sitemap(app)
     return {

@@ -14,13 +14,13 @@ them re-writes the pages without re-reading them (:func:`stale_pages`).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, ClassVar
 
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from . import state
+from . import freshness, state
 from .domain import get_domain
 from .model import PAGE_DIR, Catalog, Connector
 
@@ -40,6 +40,12 @@ class Kind(str, enum.Enum):
     versions = "versions"
     #: failure points: symptom and cause
     failures = "failures"
+    #: network rules (the ports page)
+    network = "network"
+    #: compatibility and verification (the compatibility page)
+    compatibility = "compatibility"
+    #: outage behaviour (the outage page)
+    outage = "outage"
 
     @property
     def written(self) -> bool:
@@ -93,7 +99,7 @@ class IdView:
         return f"{PAGE_DIR}/{self.id}"
 
     @classmethod
-    def of(cls, c: Connector) -> IdView:
+    def of(cls, c: Connector, catalog: Catalog) -> IdView:
         return cls(**_base(c))
 
 
@@ -101,10 +107,11 @@ class IdView:
 class MatrixView(IdView):
     type: str = ""
     complexity: str = ""
+    status: str = "ga"
 
     @classmethod
-    def of(cls, c: Connector) -> MatrixView:
-        return cls(**_base(c), type=c.type, complexity=c.complexity)
+    def of(cls, c: Connector, catalog: Catalog) -> MatrixView:
+        return cls(**_base(c), type=c.type, complexity=c.complexity, status=c.status)
 
 
 @dataclass(frozen=True)
@@ -116,16 +123,21 @@ class CardView(IdView):
     complexity: str = ""
     summary: str = ""
     featured: bool = False
+    status: str = "ga"
+    sync_mode: str = ""
+    #: days since verification when the guide needs re-verification on this build's date
+    stale_days: int | None = None
     prerequisites: int = 0
     first_prerequisite: str = ""
     summary_line: int = field(default=1, compare=False)
     prerequisites_line: int = field(default=1, compare=False)
 
     @classmethod
-    def of(cls, c: Connector) -> CardView:
+    def of(cls, c: Connector, catalog: Catalog) -> CardView:
         return cls(
             **_base(c), vendor=c.vendor, type=c.type, complexity=c.complexity, summary=c.summary,
-            featured=c.featured,
+            featured=c.featured, status=c.status, sync_mode=c.sync.mode,
+            stale_days=freshness.of(catalog, c.id).stale_days,
             prerequisites=len(c.prerequisites), first_prerequisite=c.prerequisites[0],
             summary_line=c.line_of("summary"), prerequisites_line=c.line_of("prerequisites"),
         )
@@ -141,11 +153,12 @@ class Note:
 
 @dataclass(frozen=True)
 class VersionsView(IdView):
+    status: str = "ga"
     notes: tuple[Note, ...] = ()
 
     @classmethod
-    def of(cls, c: Connector) -> VersionsView:
-        return cls(**_base(c), notes=tuple(Note(v.version, v.date, v.changes, v.line) for v in c.versions))
+    def of(cls, c: Connector, catalog: Catalog) -> VersionsView:
+        return cls(**_base(c), status=c.status, notes=tuple(Note(v.version, v.date, v.changes, v.line) for v in c.versions))
 
 
 @dataclass(frozen=True)
@@ -160,8 +173,67 @@ class FailuresView(IdView):
     failures: tuple[Symptom, ...] = ()
 
     @classmethod
-    def of(cls, c: Connector) -> FailuresView:
+    def of(cls, c: Connector, catalog: Catalog) -> FailuresView:
         return cls(**_base(c), failures=tuple(Symptom(f.symptom, f.cause, f.line) for f in c.failures))
+
+
+@dataclass(frozen=True)
+class Rule:
+    source: str
+    target: str
+    protocol: str
+    ports: tuple[int | str, ...]
+    purpose: str
+    host: str | None
+    optional: bool
+    line: int = field(compare=False)
+
+
+@dataclass(frozen=True)
+class NetworkView(IdView):
+    rules: tuple[Rule, ...] = ()
+
+    @classmethod
+    def of(cls, c: Connector, catalog: Catalog) -> NetworkView:
+        return cls(**_base(c), rules=tuple(
+            Rule(getattr(r, "from"), r.to, r.protocol, r.ports, r.purpose, r.host, r.optional,
+                 c.line_of("network", i, "purpose"))
+            for i, r in enumerate(c.network)))
+
+
+@dataclass(frozen=True)
+class CompatibilityView(IdView):
+    status: str = "ga"
+    product: str = ""
+    supported: str = ""
+    tested: tuple[str, ...] = ()
+    notes: str | None = None
+    verified: tuple[str, str] | None = None
+    stale_days: int | None = None
+
+    @classmethod
+    def of(cls, c: Connector, catalog: Catalog) -> CompatibilityView:
+        compat = c.compatibility
+        base = {**_base(c), "line": c.line_of("compatibility")}
+        return cls(**base, status=c.status, product=compat.product, supported=compat.supported,
+                   tested=compat.tested, notes=compat.notes,
+                   verified=(c.verified.date, c.verified.against) if c.verified else None,
+                   stale_days=freshness.of(catalog, c.id).stale_days)
+
+
+@dataclass(frozen=True)
+class OutageView(IdView):
+    fail_mode: str = ""
+    subscribers: str = ""
+    operations: str = ""
+    recovery: str = ""
+
+    @classmethod
+    def of(cls, c: Connector, catalog: Catalog) -> OutageView:
+        o = c.outage
+        base = {**_base(c), "line": c.line_of("outage")}
+        return cls(**base, fail_mode=o.fail_mode, subscribers=o.subscribers, operations=o.operations,
+                   recovery=o.recovery)
 
 
 VIEWS: dict[Kind, type[IdView]] = {
@@ -171,18 +243,20 @@ VIEWS: dict[Kind, type[IdView]] = {
     Kind.matrix: MatrixView,
     Kind.versions: VersionsView,
     Kind.failures: FailuresView,
+    Kind.network: NetworkView,
+    Kind.compatibility: CompatibilityView,
+    Kind.outage: OutageView,
 }
 
 
-def view(kind: Kind, c: Connector) -> Any:
-    return VIEWS[kind].of(c)
+def view(kind: Kind, c: Connector, catalog: Catalog) -> Any:
+    return VIEWS[kind].of(c, catalog)
 
 
-def shown(v: IdView) -> tuple[Any, ...]:
+def shown(v: Any) -> tuple[Any, ...]:
     """The compared fields of a view: what a reader sees."""
     return tuple(
-        tuple(shown(x) for x in value) if isinstance(value, tuple) and value and isinstance(value[0], (Note, Symptom))
-        else value
+        tuple(shown(x) for x in value) if isinstance(value, tuple) and value and is_dataclass(value[0]) else value
         for value in (getattr(v, f.name) for f in fields(v) if f.compare)
     )
 
@@ -191,7 +265,10 @@ def views(kind: Kind, scope: Scope, catalog: Catalog) -> list[Any]:
     """The views of the connectors a listing of this kind and scope shows, in page order."""
     if kind is Kind.taxonomies:
         return []
-    return [view(kind, c) for c in scope.members(catalog)]
+    members = scope.members(catalog)
+    if kind is Kind.cards:  # archived connectors leave the grids and keep their page
+        members = [c for c in members if c.status != "archived"]
+    return [view(kind, c, catalog) for c in members]
 
 
 # --- digests and staleness -------------------------------------------------------------------
@@ -256,10 +333,16 @@ class ListingDirective(SphinxDirective):
     """Base for directives that list connectors: each declares its :class:`Kind`."""
 
     kind: ClassVar[Kind]
+    #: a base for other listing directives, registered as none
+    abstract: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Every concrete listing says what it shows, in its own body: no inherited, silent default."""
         super().__init_subclass__(**kwargs)
-        if not isinstance(getattr(cls, "kind", None), Kind):
+        if cls.__dict__.get("abstract"):
+            return
+        cls.abstract = False
+        if not isinstance(cls.__dict__.get("kind"), Kind):
             raise TypeError(f"{cls.__name__} must declare the kind of listing it is (listing.Kind)")
 
     def scope(self) -> Scope:

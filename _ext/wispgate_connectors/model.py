@@ -393,6 +393,8 @@ class Catalog:
     files: list[Path] = field(default_factory=list)
     #: data/vendor-changes.yaml, newest first (undated last)
     vendor_changes: tuple[Any, ...] = ()
+    #: per connector id, its freshness on this build's date (see freshness.py)
+    freshness: dict[str, Any] = field(default_factory=dict)
 
     def by_domain(self, key: str) -> list[Connector]:
         return [c for c in self.sorted() if c.domain == key]

@@ -9,7 +9,7 @@ are built as the page is written (:mod:`.cards`): a card edit only re-writes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -17,10 +17,11 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx_design.shared import create_component
 
-from . import markup
+from . import markup, state
 from .cards import placeholder, wg_cards, wg_filter
 from .components import (
-    badge, card, complexity_badge, connector_link, grid, grid_item, hidden_toctree, stretched, tab_set, text_para,
+    badge, card, complexity_badge, connector_link, fail_mode_badge, grid, grid_item, hidden_toctree, ports_text,
+    status_badge, stretched, tab_set, table, text_para,
 )
 from .domain import DOMAIN, documented
 from .generate import domain_doc, use_case_doc
@@ -32,7 +33,7 @@ from .report import Loc, Subtype, warn
 class CatalogDirective(ListingDirective):
     """Helpers for the catalog's listing directives."""
 
-    kind = Kind.ids
+    abstract = True
 
     def cards(self, scope: Scope, **options: Any) -> wg_cards:
         """Connector cards, filled in when the page is written."""
@@ -203,6 +204,7 @@ class DomainPageDirective(CatalogDirective):
 
 
 class UseCasePageDirective(DomainPageDirective):
+    kind = Kind.ids
     taxonomy = "use_cases"
 
 
@@ -241,12 +243,12 @@ class MatrixDirective(CatalogDirective):
             members = [c for c in shown if c.domain == key]
             if not members:
                 continue
-            headers = ["Connector", "Type", "Complexity", *(u.title for _, u in cases)]
+            headers = ["Connector", "Status", "Type", "Complexity", *(u.title for _, u in cases)]
             table = nodes.table(classes=["wg-matrix", "wg-sortable"])
             group = nodes.tgroup(cols=len(headers))
             table += group
             for i in range(len(headers)):
-                group += nodes.colspec(colwidth=3 if i == 0 else 1)
+                group += nodes.colspec(colwidth=3 if i == 0 else 2 if i == 1 else 1)
             head = nodes.thead()
             head += nodes.row("", *(nodes.entry("", text_para(h)) for h in headers))
             group += head
@@ -254,6 +256,7 @@ class MatrixDirective(CatalogDirective):
             for c in members:
                 cells = [
                     nodes.entry("", nodes.paragraph("", "", self.connector_ref(c))),
+                    nodes.entry("", nodes.paragraph("", "", status_badge(c.status)), classes=[f"wg-sort-{c.status}"]),
                     nodes.entry("", text_para(c.type)),
                     nodes.entry("", nodes.paragraph("", "", complexity_badge(c.complexity)), classes=[f"wg-sort-{c.complexity}"]),
                 ]
@@ -283,6 +286,8 @@ class WhatsNewDirective(CatalogDirective):
         for date, _, c, v in entries:
             term = nodes.term("", "", nodes.Text(f"{date} · "), self.connector_ref(c),
                               nodes.Text(f" {v.version}"))
+            if c.status != "ga":
+                term += [nodes.Text(" "), status_badge(c.status)]
             items = nodes.bullet_list()
             for change in v.changes:
                 items += nodes.list_item("", nodes.paragraph("", "", *markup.inline(change, self.state.document, Loc(c.path, v.line))))
@@ -326,6 +331,136 @@ class TroubleshootingIndexDirective(CatalogDirective):
         return out
 
 
+class DomainTablesDirective(CatalogDirective):
+    """One sortable table per domain, a row (or rows) per connector, each connector with an anchor."""
+
+    abstract = True
+    headers: ClassVar[list[str]]
+    widths: ClassVar[list[int]]
+    anchor_prefix: ClassVar[str]
+
+    def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
+        raise NotImplementedError
+
+    def run(self) -> list[nodes.Node]:
+        shown = self.listed()
+        out: list[nodes.Node] = []
+        for key, d in self.catalog.domains.items():
+            members = [c for c in shown if c.domain == key]
+            if not members:
+                continue
+            rows: list[list[list[nodes.Node]]] = []
+            for c in members:
+                for i, row in enumerate(self.rows(c)):
+                    first = row[0]
+                    if i == 0:  # a stable anchor per connector: #<prefix>-<id>
+                        first.insert(0, nodes.target("", "", ids=[f"{self.anchor_prefix}-{c.id}"]))
+                    rows.append(row)
+            title = nodes.title(d.title, "", self.doc_ref(domain_doc(self.config, key), [nodes.Text(d.title)]))
+            tbl = table(self.headers, rows, self.widths, classes=("wg-sortable", f"wg-{self.anchor_prefix}-table"))
+            tbl.insert(0, title)
+            out.append(tbl)
+        return out
+
+
+class PortsDirective(DomainTablesDirective):
+    """Every network rule of every connector: the firewall page."""
+
+    kind = Kind.network
+    headers = ["Connector", "From", "To", "Protocol", "Ports", "Purpose"]
+    widths = [3, 2, 3, 1, 2, 4]
+    anchor_prefix = "ports"
+
+    def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
+        out = []
+        for rule in c.rules:
+            to: list[nodes.Node] = [nodes.Text(rule.target)]
+            if rule.host:
+                to += [nodes.Text(" "), nodes.literal(rule.host, rule.host)]
+            purpose = markup.inline(rule.purpose, self.state.document, Loc(c.path, rule.line))
+            if rule.optional:
+                purpose = [nodes.emphasis("Optional: ", "Optional: "), *purpose]
+            ports = ports_text(rule.ports)
+            out.append([[self.connector_ref(c)], [nodes.Text(rule.source)], to, [nodes.Text(rule.protocol.upper())],
+                        [nodes.literal(ports, ports)], purpose])
+        return out
+
+
+class CompatibilityDirective(DomainTablesDirective):
+    """Product, supported range, tested versions and last verification of every connector."""
+
+    kind = Kind.compatibility
+    headers = ["Connector", "Status", "Product", "Supported", "Tested with", "Last verified"]
+    widths = [3, 2, 2, 3, 2, 3]
+    anchor_prefix = "compatibility"
+
+    def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
+        loc = Loc(c.path, c.line)
+        verified: list[nodes.Node] = [nodes.Text(f"{c.verified[0]} against {c.verified[1]}" if c.verified
+                                                 else "not recorded")]
+        if c.stale_days is not None:
+            verified += [nodes.Text(" "), badge("Needs re-verification", "danger", extra=("wg-stale",))]
+        return [[
+            [self.connector_ref(c)], [status_badge(c.status)], markup.inline(c.product, self.state.document, loc),
+            markup.inline(c.supported, self.state.document, loc), [nodes.Text(", ".join(c.tested))], verified,
+        ]]
+
+
+class OutageDirective(DomainTablesDirective):
+    """What each connector's outage does to subscribers and staff: the NOC's page."""
+
+    kind = Kind.outage
+    headers = ["Connector", "Fail mode", "Subscribers notice", "Staff notice", "When it returns"]
+    widths = [3, 2, 4, 4, 4]
+    anchor_prefix = "outage"
+
+    def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
+        loc = Loc(c.path, c.line)
+        doc = self.state.document
+        return [[
+            [self.connector_ref(c)], [fail_mode_badge(c.fail_mode)], markup.inline(c.subscribers, doc, loc),
+            markup.inline(c.operations, doc, loc), markup.inline(" ".join(c.recovery.split()), doc, loc),
+        ]]
+
+
+class VendorChangesDirective(CatalogDirective):
+    """Vendor-side changes, newest first, each linking the guides it affects."""
+
+    kind = Kind.ids
+
+    def run(self) -> list[nodes.Node]:
+        shown = {v.id: v for v in self.listed()}
+        path = state.layout(self.env).vendor_changes
+        self.env.note_dependency(str(self.catalog.root / path))
+        out: list[nodes.Node] = []
+        for ch in self.catalog.vendor_changes:
+            loc = Loc(path.as_posix(), ch.line)
+            title = f"{ch.vendor} {ch.product} {ch.version}"
+            section = nodes.section("", nodes.title(title, title), ids=[f"change-{ch.id}"], names=[f"change-{ch.id}"],
+                                    classes=["wg-vendor-change"])
+            date = ch.date or "date not confirmed"
+            facts = nodes.field_list()
+            facts += field("Released", [nodes.paragraph(date, date)])
+            facts += field("What changed", [nodes.paragraph("", "", *markup.inline(ch.summary, self.state.document, loc))])
+            facts += field("What to do", [nodes.paragraph("", "", *markup.inline(ch.action, self.state.document, loc))])
+            guides: list[nodes.Node] = []
+            for cid in ch.connectors:
+                if cid in shown:
+                    guides += [self.connector_ref(shown[cid]), nodes.Text(", ")]
+            facts += field("Guides", [nodes.paragraph("", "", *guides[:-1])])
+            source = nodes.reference(ch.source.title, "", nodes.inline(ch.source.title, ch.source.title),
+                                     refuri=ch.source.url)
+            facts += field("Source", [nodes.paragraph("", "", source)])
+            section += facts
+            self.state.document.note_explicit_target(section, section)
+            out.append(section)
+        return out
+
+
+def field(label: str, body: list[nodes.Node]) -> nodes.field:
+    return nodes.field("", nodes.field_name(label, label), nodes.field_body("", *body))
+
+
 DIRECTIVES = {
     "catalog-hero": HeroDirective,
     "catalog-domains": DomainsDirective,
@@ -337,6 +472,10 @@ DIRECTIVES = {
     "catalog-matrix": MatrixDirective,
     "catalog-whats-new": WhatsNewDirective,
     "catalog-troubleshooting": TroubleshootingIndexDirective,
+    "catalog-ports": PortsDirective,
+    "catalog-compatibility": CompatibilityDirective,
+    "catalog-outage": OutageDirective,
+    "catalog-vendor-changes": VendorChangesDirective,
 }
 
 

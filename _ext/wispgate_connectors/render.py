@@ -12,9 +12,13 @@ from typing import Any
 
 from docutils import nodes
 
-from . import markup
-from .components import badge, complexity_badge, connector_link, doc_link, tab_set
+from . import freshness, markup
+from .components import (
+    FAIL_MODES, admonition, badge, complexity_badge, connector_link, doc_link, fail_mode_badge, ports_text,
+    status_badge, sync_words, tab_set, table,
+)
 from .domain import note_reference
+from .state import layout
 from .model import Catalog, Code, ConfigField, Connector
 from .report import Loc
 
@@ -28,6 +32,9 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("example", "Example configuration notes"),
     ("troubleshooting", "Common failure points"),
     ("validation", "Validation"),
+    ("limitations", "Known limitations"),
+    ("rollback", "Rollback"),
+    ("outage", "If this integration is down"),
     ("readiness", "Implementation readiness"),
     ("related", "Related resources"),
     ("versions", "Version notes"),
@@ -141,14 +148,73 @@ class Renderer:
             uc = self.catalog.use_cases.get(key)
             tags += [badge(uc.title if uc else key, "primary", outline=True, extra=("wg-use-case",)), nodes.Text(" ")]
         facts += self.labelled("Use cases", tags[:-1])
+        facts += self.labelled("Status", [status_badge(c.status)])
+        facts += self.labelled("Available since", [nodes.Text(f"WISPGate {c.since}")])
+        compat = c.compatibility
+        tested = ", ".join(compat.tested)
+        facts += self.labelled("Compatibility", [
+            *self.inline(f"{compat.product}: {compat.supported}", c.line_of("compatibility", "product")),
+            nodes.Text(f"; tested with {tested}"),
+            *([nodes.Text(". "), *self.inline(compat.notes, c.line_of("compatibility", "notes"))]
+              if compat.notes else []),
+        ])
+        facts += self.labelled("Data flow", [nodes.Text(sync_words(c.sync))])
         if c.verified:
             facts += self.labelled("Last verified", [nodes.Text(f"{c.verified.date} against {c.verified.against}")])
-        sec += [what, where, facts]
+        sec += [*self.notices(), what, where, facts]
         return sec
 
+    def notices(self) -> list[nodes.Node]:
+        """What a reader must know before following the guide: replaced, out of date, overtaken by a vendor."""
+        c = self.connector
+        out: list[nodes.Node] = []
+        if c.status in ("deprecated", "archived"):
+            replacement = self.catalog.connectors.get(c.replaced_by or "")
+            name = replacement.name if replacement else (c.replaced_by or "")
+            link: nodes.Node = nodes.inline(name, name)
+            if replacement is not None and replacement.docname in self.document.settings.env.found_docs:
+                link = connector_link(replacement.id, name, self.docname)
+                note_reference(self.document.settings.env, self.docname, replacement.id)
+            words = "is deprecated: it still works, but new deployments should use" if c.status == "deprecated" \
+                else "is archived: WISPGate no longer offers it. Use"
+            out.append(admonition("warning", "Deprecated" if c.status == "deprecated" else "Archived", [
+                nodes.paragraph("", "", nodes.Text(f"This connector {words} "), link, nodes.Text(".")),
+            ], ("wg-status-notice",)))
+        state = freshness.of(self.catalog, c.id)
+        if state.stale_days is not None and c.verified:
+            text = (f"This guide was last verified on {c.verified.date}, {state.stale_days} days ago. "
+                    "Check each step against the vendor's current documentation before relying on it.")
+            out.append(admonition("caution", "Needs re-verification", [nodes.paragraph(text, text)],
+                                  ("wg-stale-notice",)))
+        changes = {ch.id: ch for ch in self.catalog.vendor_changes}
+        env = self.document.settings.env
+        for cid in state.changes:
+            ch = changes[cid]
+            loc = Loc(layout(env).vendor_changes.as_posix(), ch.line)
+            title = f"Verified before {ch.product} {ch.version} changed"
+            body = [
+                nodes.paragraph("", "", *markup.inline(ch.summary, self.document, loc), classes=["wg-change-summary"]),
+                nodes.paragraph("", "", nodes.strong("Check: ", "Check: "),
+                                *markup.inline(ch.action, self.document, loc)),
+            ]
+            out.append(admonition("caution", title, body, ("wg-change-notice",)))
+        return out
+
     def prerequisites(self) -> nodes.section:
+        c = self.connector
         sec = self.section("prerequisites")
-        sec += self.bullets(self.connector.prerequisites, self.connector.line_of("prerequisites"), ("wg-prerequisites",))
+        sec += self.bullets(c.prerequisites, c.line_of("prerequisites"), ("wg-prerequisites",))
+        network = self.section("network", "Network and firewall")
+        intro = "Who opens which connection to whom. Open these before go-live; optional rules are needed only " \
+                "for the feature their purpose names."
+        network += nodes.paragraph(intro, intro)
+        endpoints = "concepts/wispgate-endpoints"
+        if endpoints in self.document.settings.env.found_docs:
+            label = "WISPGate endpoints and network side"
+            network += nodes.paragraph("", "", nodes.Text("WISPGate's side of each connection: "),
+                                       doc_link(endpoints, nodes.inline(label, label), self.docname), nodes.Text("."))
+        network += network_table(c, self.inline)
+        sec += network
         return sec
 
     def field_entry(self, f: ConfigField) -> nodes.definition_list_item:
@@ -241,15 +307,62 @@ class Renderer:
         sec += lst
         return sec
 
+    def limitations(self) -> nodes.section:
+        sec = self.section("limitations")
+        sec += self.bullets(self.connector.limitations, self.connector.line_of("limitations"), ("wg-limitations",))
+        return sec
+
+    def rollback(self) -> nodes.section:
+        sec = self.section("rollback")
+        steps = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["wg-steps", "wg-rollback"])
+        for step in self.connector.rollback:
+            item = nodes.list_item("", classes=["wg-step"])
+            item += self.para(step.title, step.line, classes=["wg-step-title"])
+            item.extend(self.block(step.body, step.line))
+            if step.code:
+                item += self.code(step.code)
+            steps += item
+        sec += steps
+        return sec
+
+    def outage(self) -> nodes.section:
+        c = self.connector
+        o = c.outage
+        sec = self.section("outage")
+        facts = nodes.field_list(classes=["wg-outage"])
+        facts += self.labelled("Fail mode", [nodes.paragraph("", "", fail_mode_badge(o.fail_mode),
+                                                             nodes.Text(f": {FAIL_MODES[o.fail_mode][2]}."))])
+        facts += self.labelled("Subscribers notice", [self.para(o.subscribers, c.line_of("outage", "subscribers"))])
+        facts += self.labelled("Staff notice", [self.para(o.operations, c.line_of("outage", "operations"))])
+        facts += self.labelled("When it returns", self.block(o.recovery, c.line_of("outage", "recovery")))
+        sec += facts
+        return sec
+
     def readiness(self) -> nodes.section:
         c = self.connector
         return readiness_section(self.catalog, self.document, c.id, c.readiness, Loc(c.path, c.line_of("readiness")))
 
     def related(self) -> nodes.section | None:
         c = self.connector
-        if not c.related:
+        if not c.related and not c.sources:
             return None
         sec = self.section("related")
+        if c.related:
+            sec += self.related_list()
+        if c.sources:
+            sources = self.section("sources", "Sources")
+            lst = nodes.bullet_list(classes=["wg-sources"])
+            for i, source in enumerate(c.sources):
+                text = nodes.inline(source.title, source.title)
+                link = nodes.reference(source.title, "", text, refuri=source.url)
+                covers = self.inline(source.covers, c.line_of("sources", i, "covers"))
+                lst += nodes.list_item("", nodes.paragraph("", "", link, nodes.Text(": covers "), *covers))
+            sources += lst
+            sec += sources
+        return sec
+
+    def related_list(self) -> nodes.bullet_list:
+        c = self.connector
         lst = nodes.bullet_list(classes=["wg-related"])
         for r in c.related:
             text = nodes.inline(r.title, r.title)
@@ -265,8 +378,7 @@ class Renderer:
                 link = text
             link.source, link.line = c.path, r.line
             lst += nodes.list_item("", nodes.paragraph("", "", link))
-        sec += lst
-        return sec
+        return lst
 
     def versions(self) -> nodes.section:
         c = self.connector
@@ -287,3 +399,20 @@ class Renderer:
         if method is None:
             raise NotImplementedError(f"SECTIONS names '{key}' but Renderer has no method {key.replace('-', '_')}()")
         return method()  # type: ignore[no-any-return]
+
+
+def network_table(c: Connector, inline: Any) -> nodes.table:
+    """The connector's network rules: from, to (and host), protocol, ports, purpose."""
+    rows = []
+    for i, rule in enumerate(c.network):
+        to: list[nodes.Node] = [nodes.Text(rule.to)]
+        if rule.host:
+            to += [nodes.Text(" "), nodes.literal(rule.host, rule.host)]
+        purpose = inline(rule.purpose, c.line_of("network", i, "purpose"))
+        if rule.optional:
+            purpose = [nodes.emphasis("Optional: ", "Optional: "), *purpose]
+        ports = ports_text(rule.ports)
+        rows.append([[nodes.Text(getattr(rule, "from"))], to,
+                     [nodes.Text(rule.protocol.upper())], [nodes.literal(ports, ports)], purpose])
+    return table(["From", "To", "Protocol", "Ports", "Purpose"], rows, [2, 3, 1, 2, 4],
+                 classes=("wg-network", "wg-sortable"))

@@ -14,7 +14,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from . import code_version
+from . import code_version, freshness
 from .catalog import Catalog, Layout, load_catalog
 from .config import layout as config_layout
 from .report import Problem, warn
@@ -68,8 +68,9 @@ def catalog(env: BuildEnvironment) -> Catalog:
 
 
 def report_data_problems(app: Sphinx) -> None:
-    """Load the catalog for this build and report every data problem once."""
+    """Load the catalog for this build, date its guides, and report every data problem once."""
     loaded, secrets = load(app.srcdir, app.doctreedir, config_layout(app.config))
+    freshness.annotate(loaded, freshness.build_date(), app.config.wispgate_stale_after_days)
     for p in loaded.problems + secrets:
         warn(p.subtype, p.message, p.loc)
 
