@@ -20,7 +20,8 @@ from sphinx_design.shared import is_component
 
 from . import markup, state
 from .components import (
-    STRETCHED, badge, card, complexity_badge, connector_link, grid, grid_item, skip_node, text_para,
+    MODES, STATUS, STRETCHED, badge, card, complexity_badge, connector_link, grid, grid_item, skip_node,
+    status_badge, text_para,
 )
 from .domain import get_domain
 from .listing import CardView, Kind, Scope, views
@@ -48,6 +49,10 @@ def visit_filter_html(self: Any, node: wg_filter) -> None:
         f'<label>Use case <select name="use-case"><option value="">All use cases</option>{options(node["use_cases"])}</select></label>'
         '<label>Complexity <select name="complexity"><option value="">Any complexity</option>'
         f'{options((c, c.capitalize()) for c in ("low", "medium", "high"))}</select></label>'
+        '<label>Status <select name="status"><option value="">Any status</option>'
+        f'{options((k, STATUS[k][0]) for k in ("ga", "beta", "deprecated"))}</select></label>'
+        '<label>Data flow <select name="sync"><option value="">Any data flow</option>'
+        f'{options((k, MODES[k].capitalize()) for k in MODES)}</select></label>'
         '<button type="reset">Clear</button>'
         '<p class="wg-filter-count" aria-live="polite"></p>'
         "</form>"
@@ -102,6 +107,10 @@ class CardMaker:
         """Name, vendor, summary, type, complexity, key prerequisite, use-case tags."""
         meta = nodes.paragraph("", "", badge(c.type, "info", outline=True, extra=("wg-type",)), nodes.Text(" "),
                                complexity_badge(c.complexity), classes=["wg-card-meta"])
+        if c.status != "ga":  # beta and deprecated at a glance
+            meta += [nodes.Text(" "), status_badge(c.status)]
+        if c.stale_days is not None:
+            meta += [nodes.Text(" "), badge("Needs re-verification", "danger", extra=("wg-stale",))]
         body: list[nodes.Node] = [
             text_para(c.vendor, ("wg-card-vendor",)),
             nodes.paragraph("", "", *markup.inline(c.summary, self.document, Loc(c.path, c.summary_line)),
@@ -124,7 +133,8 @@ class CardMaker:
     def grid(self, node: wg_cards) -> nodes.Element:
         items = []
         for c in self.members(node):
-            filters = (f"wg-d-{c.domain}", f"wg-c-{c.complexity}", *(f"wg-u-{u}" for u in c.use_cases))
+            filters = (f"wg-d-{c.domain}", f"wg-c-{c.complexity}", *(f"wg-u-{u}" for u in c.use_cases),
+                       f"wg-s-{c.status}", f"wg-m-{c.sync_mode}")
             items.append(grid_item(self.connector_card(c, node["compact"]), ("wg-card-item", *filters)))
         if not items:
             return text_para("No connectors yet.", ("wg-empty",))

@@ -145,6 +145,17 @@ def _cross_references(catalog: Catalog) -> None:
             if not known(cid):
                 catalog.problems.append(Problem(c.path, c.line_of("after", i),
                                                 f"after[{i}]: unknown connector '{cid}'", Subtype.reference))
+        for i, old in enumerate(c.renamed_from):
+            if known(old):
+                catalog.problems.append(Problem(c.path, c.line_of("renamed_from", i),
+                                                f"renamed_from[{i}]: '{old}' is still a connector's id",
+                                                Subtype.duplicate))
+            elif old in catalog.renamed:
+                catalog.problems.append(Problem(c.path, c.line_of("renamed_from", i),
+                                                f"renamed_from[{i}]: '{old}' is also renamed to "
+                                                f"'{catalog.renamed[old]}'", Subtype.duplicate))
+            else:
+                catalog.renamed[old] = c.id
 
 
 def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = None,

@@ -167,6 +167,10 @@ class ConnectorDomain(Domain):
                 return None
             return make_refnode(builder, fromdocname, docname, "", contnode)
         entry = self.connectors.get(target.strip())
+        if entry is None:  # a former id of a renamed connector
+            from . import state
+
+            entry = self.connectors.get(state.catalog(env).renamed.get(target.strip(), ""))
         if entry is None:
             return None
         docname, name, anchor = entry

@@ -26,10 +26,11 @@ CATALOG_SCHEMA = SCHEMA_FILE.with_name("catalog.schema.json")
 #: keys of the connector data in catalog.json, in file order; ``url`` and ``sections`` are added after ``use_cases``
 EXPORTED = (
     "id", "name", "vendor", "domain", "type", "complexity", "complexity_note", "featured", "summary", "use_cases",
-    "prerequisites", "fields", "versions", "verified",
+    "prerequisites", "fields", "versions", "verified", "status", "since", "replaced_by", "after", "failures",
+    "network", "compatibility", "sync", "limitations", "rollback", "outage", "sources",
 )
 #: keys written even when the data leaves them out (with their default, or null)
-ALWAYS = frozenset({"complexity_note", "featured", "verified"})
+ALWAYS = frozenset({"complexity_note", "featured", "verified", "status"})
 ADDED = ("url", "sections")
 
 

@@ -25,6 +25,7 @@ from .listing import setup_listing
 from .memory import setup_memory
 from .navigation import setup_navigation, setup_static
 from .pages import setup_pages
+from .redirects import setup_redirects
 from .schema_doc import setup_schema_doc
 from .sitemap import setup_sitemap
 from .state import setup_state
@@ -44,6 +45,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_components(app)
     setup_degrade(app)
     setup_generate(app)
+    setup_redirects(app)
     setup_export(app)
     setup_navigation(app)
     setup_static(app)

@@ -393,6 +393,8 @@ class Catalog:
     files: list[Path] = field(default_factory=list)
     #: data/vendor-changes.yaml, newest first (undated last)
     vendor_changes: tuple[Any, ...] = ()
+    #: old connector id -> the id it was renamed to (``renamed_from``)
+    renamed: dict[str, str] = field(default_factory=dict)
     #: per connector id, its freshness on this build's date (see freshness.py)
     freshness: dict[str, Any] = field(default_factory=dict)
 

@@ -8,7 +8,7 @@
     if (!grid) return;
     var items = Array.prototype.slice.call(grid.querySelectorAll(".wg-card-item"));
     var count = form.querySelector(".wg-filter-count");
-    var fields = ["q", "domain", "use-case", "complexity"];
+    var fields = ["q", "domain", "use-case", "complexity", "status", "sync"];
 
     function value(name) {
       return form.elements[name].value.trim().toLowerCase();
@@ -16,11 +16,14 @@
 
     function apply() {
       var q = value("q"), domain = value("domain"), useCase = value("use-case"), complexity = value("complexity");
+      var status = value("status"), sync = value("sync");
       var shown = 0;
       items.forEach(function (item) {
         var ok = (!domain || item.classList.contains("wg-d-" + domain)) &&
           (!useCase || item.classList.contains("wg-u-" + useCase)) &&
           (!complexity || item.classList.contains("wg-c-" + complexity)) &&
+          (!status || item.classList.contains("wg-s-" + status)) &&
+          (!sync || item.classList.contains("wg-m-" + sync)) &&
           (!q || item.textContent.toLowerCase().indexOf(q) !== -1);
         item.hidden = !ok;
         if (ok) shown += 1;
