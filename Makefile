@@ -14,7 +14,7 @@ PORT       ?= 8000
 EXT        := PYTHONPATH=_ext
 
 .DEFAULT_GOAL := help
-.PHONY: bench new help html dirhtml epub text linkcheck livehtml check test test-fast lint clean lock venv test-env browser-deps
+.PHONY: stale bench new help html dirhtml epub text linkcheck livehtml check test test-fast lint clean lock venv test-env browser-deps
 
 help:
 	@echo "make html       build the site into $(BUILDDIR)/html (warnings are errors)"
@@ -22,6 +22,7 @@ help:
 	@echo "make test-fast  every test that needs neither the whole site nor a browser, on both cores"
 	@echo "make lint       ruff check, ruff format --check and mypy --strict on the extension"
 	@echo "make check      validate data/ against the schema in well under a second"
+	@echo "make stale      list guides that need re-verification (age, vendor changes); fails if any"
 	@echo "make new ID=x DOMAIN=y   scaffold data/connectors/x.yaml and integrations/x.md"
 	@echo "make livehtml   live preview on http://$(HOST):$(PORT), rebuilding on edits to pages, data/ and _ext/"
 	@echo "make linkcheck  check every external link"
@@ -80,6 +81,10 @@ livehtml: venv
 
 check: venv
 	@$(EXT) $(BIN)/python -m wispgate_connectors check
+
+# guides past their re-verification age or verified before a vendor change (CI runs it weekly)
+stale: venv
+	@$(EXT) $(BIN)/python -m wispgate_connectors check --stale
 
 # make new ID=acme-billing DOMAIN=payments-finance [VENDOR="Acme"]
 new: venv

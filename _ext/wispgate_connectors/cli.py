@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .catalog import DEFAULT_LAYOUT, load_catalog
 from .model import Catalog
-from .report import Problem
+from .report import Problem, Subtype
 from .validation import ID_PATTERN, page_rules
 from .yamlio import read_yaml
 
@@ -37,6 +37,28 @@ def page_problems(root: Path, catalog: Catalog) -> list[Problem]:
                       DEFAULT_LAYOUT.page_dir)
 
 
+def stale_problems(catalog: Catalog, max_age: int) -> list[Problem]:
+    """Guides older than ``max_age`` days, and vendor changes newer than a guide's verification."""
+    from .freshness import assess, build_date
+
+    today = build_date()
+    changes = {ch.id: ch for ch in catalog.vendor_changes}
+    out = []
+    for c in catalog.sorted():
+        state = assess(c, catalog, today, max_age)
+        line = c.line_of("verified", "date") if c.verified else c.line_of("versions")
+        verified = c.verified.date if c.verified else "never"
+        if state.stale_days is not None:
+            out.append(Problem(c.path, line, f"verified.date: last verified {verified}, {state.stale_days} days ago "
+                                             f"(the limit is {max_age}): re-verify the guide", Subtype.schema))
+        for cid in state.changes:
+            ch = changes[cid]
+            out.append(Problem(c.path, line, f"verified.date: {verified} is before {ch.product} {ch.version} "
+                                             f"({ch.date}, vendor change '{ch.id}'): re-verify the guide against it",
+                               Subtype.schema))
+    return out
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .secrets import scan_project
 
@@ -46,6 +68,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {root} has no data/ folder; run from the project root or pass it", file=sys.stderr)
         return 2
     catalog = load_catalog(root)
+    if args.stale:
+        problems = catalog.problems or stale_problems(catalog, args.max_age)
+        for p in problems:
+            print(p)
+        n = len(problems)
+        print(f"{n} stale guide{'s' if n != 1 else ''} or vendor-change conflict{'s' if n != 1 else ''}"
+              if n else "every guide is current", file=sys.stderr)
+        return 1 if problems else 0
     problems = catalog.problems + page_problems(root, catalog) + scan_project(root, catalog)
     for p in sorted(set(problems), key=lambda p: (p.file, p.line, p.message)):
         print(p)
@@ -223,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate data/ and pages; print file:line: problem")
     check.add_argument("root", nargs="?", default=".", help="project root (default: current folder)")
+    check.add_argument("--stale", action="store_true",
+                       help="list guides that need re-verification (age, vendor changes) instead; the build date "
+                            "honours SOURCE_DATE_EPOCH")
+    check.add_argument("--max-age", type=int, default=365, metavar="DAYS",
+                       help="with --stale: days after verified.date (default 365, as wispgate_stale_after_days)")
     check.set_defaults(func=cmd_check)
     new = sub.add_parser("new", help="scaffold a connector: data/connectors/ID.yaml and integrations/ID.md")
     new.add_argument("id", help="connector id: lowercase letters, digits and hyphens")

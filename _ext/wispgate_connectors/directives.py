@@ -72,9 +72,13 @@ class ConnectorDirective(SphinxDirective):
         out = self.register(connector)
         freshness.note_read(self.env, self.env.docname, connector.id)
         renderer = Renderer(connector, state.catalog(self.env), self.state.document, self.env.docname)
+        sections = self.sections
+        if connector.status == "archived" and type(self) is ConnectorDirective:
+            # an archived connector's page is a short notice: what it was, its replacement, its history
+            sections = ARCHIVED_SECTIONS
         if "readiness" in self.sections and state.catalog(self.env).readiness:
             self.env.note_dependency(str(state.catalog(self.env).root / state.layout(self.env).readiness))
-        for key in self.sections:
+        for key in sections:
             section = renderer.render(key)
             if section is not None:
                 note_targets(self.state.document, section)
@@ -85,6 +89,10 @@ class ConnectorDirective(SphinxDirective):
         text = f"The guide for '{self.arguments[0]}' could not be generated: its data has errors."
         return nodes.admonition("", nodes.title("Guide unavailable", "Guide unavailable"),
                                 nodes.paragraph(text, text), classes=["warning", "wg-unavailable"])
+
+
+#: what the page of an archived connector keeps
+ARCHIVED_SECTIONS = ("overview", "related", "versions")
 
 
 def section_directive(key: str) -> type[ConnectorDirective]:
