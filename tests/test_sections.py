@@ -42,7 +42,8 @@ def test_overview_shows_data(built):
     sec = soup(built, "integrations/alpha").find(id="alpha-overview")
     text = sec.get_text(" ", strip=True)
     assert "Alpha does RADIUS for subscribers." in text
-    assert sec.find("strong").get_text() == "RADIUS"  # markdown in YAML is rendered
+    what = sec.find(id="alpha-overview-what")
+    assert what.find("strong").get_text() == "RADIUS"  # markdown in YAML is rendered
     assert "Alpha is used on towers." in text
     assert "AlphaNet" in text and "Network & AAA" in text
     assert sec.select_one(".wg-type").get_text() == "RADIUS NAS"

@@ -22,8 +22,8 @@ CASES: dict[str, tuple[str | None, str, dict[str, str]]] = {
     "connector": ("connector", "alpha", {}),
     "connector-rst-page": ("connector", "beta", {}),
     **{f"section-{key}": (f"connector-{key}", "alpha", {}) for key in (
-        "overview", "prerequisites", "fields", "flow", "example", "troubleshooting", "validation", "related",
-        "versions",
+        "overview", "prerequisites", "fields", "flow", "example", "troubleshooting", "validation", "limitations",
+        "rollback", "outage", "related", "versions",
     )},
     "readiness-common": ("readiness-checklist", "", {}),
     "readiness-connector": ("readiness-checklist", "alpha", {}),
@@ -42,6 +42,10 @@ CASES: dict[str, tuple[str | None, str, dict[str, str]]] = {
     "whats-new": ("catalog-whats-new", "", {}),
     "troubleshooting-index": ("catalog-troubleshooting", "", {}),
     "schema": ("connector-schema", "", {}),
+    "ports": ("catalog-ports", "", {}),
+    "compatibility": ("catalog-compatibility", "", {}),
+    "outage-page": ("catalog-outage", "", {}),
+    "vendor-changes": ("catalog-vendor-changes", "", {}),
     "role": (None, "alpha", {}),
 }
 

@@ -101,6 +101,7 @@ complexity: medium  # low, medium or high
 featured: false
 # status: beta  # beta, ga (the default), deprecated or archived (these two need replaced_by)
 # replaced_by: other-connector-id
+# renamed_from: [old-id]  # former ids: their pages redirect here
 since: "{month}"  # the WISPGate release that first shipped the connector, YYYY.MM
 # after: [mikrotik]  # connectors to set up before this one (orders the stack planner)
 summary: "TODO: one sentence for the catalog card."

@@ -29,6 +29,10 @@ DEF_WORDS = {
     "check": "mapping (see Validation checks below)",
     "related": "mapping (see Related resources below)",
     "version": "mapping (see Version notes below)",
+    "version-name": "one line of text, up to 40 characters",
+    "port": "port number, 1 to 65535",
+    "rule": "mapping (see Network rules below)",
+    "source": "mapping (see Sources below)",
 }
 
 NESTED = [
@@ -38,6 +42,8 @@ NESTED = [
     ("check", "Validation checks (`validation[]`)"),
     ("related", "Related resources (`related[]`)"),
     ("version", "Version notes (`versions[]`)"),
+    ("rule", "Network rules (`network[]`)"),
+    ("source", "Sources (`sources[]`)"),
     ("code", "Code blocks (`example`, `flow[].code`)"),
 ]
 
@@ -47,6 +53,8 @@ def describe(prop: dict) -> str:
         return DEF_WORDS.get(prop["$ref"].rsplit("/", 1)[-1], prop["$ref"].rsplit("/", 1)[-1])
     if "enum" in prop:
         return "one of " + ", ".join(str(v) for v in prop["enum"])
+    if "oneOf" in prop:
+        return " or ".join(describe(alt) for alt in prop["oneOf"])
     kind = prop.get("type")
     if kind == "array":
         items = prop.get("items", {})

@@ -137,8 +137,8 @@ def schema_problems(data: Any, marks: Marks, display: str, schema_name: str = "c
     out = []
     for error in _validator(schema_name).iter_errors(data):
         # keep the most specific message of a schema branch
-        if error.context:
-            error = min(error.context, key=lambda e: -len(e.absolute_path))
+        if error.context:  # the branch the value was meant for: deepest, and of the value's type
+            error = min(error.context, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
         path, words = _schema_message(error)
         out.append(Problem(display, marks.line(path), words, Subtype.schema))
     return sorted(set(out), key=lambda p: (p.line, p.message))
