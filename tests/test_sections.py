@@ -7,7 +7,8 @@ from bs4 import BeautifulSoup
 
 SECTION_IDS = [
     "alpha-overview", "alpha-prerequisites", "alpha-fields", "alpha-flow", "alpha-example",
-    "alpha-troubleshooting", "alpha-validation", "alpha-readiness", "alpha-related", "alpha-versions",
+    "alpha-troubleshooting", "alpha-validation", "alpha-limitations", "alpha-rollback", "alpha-outage",
+    "alpha-readiness", "alpha-related", "alpha-versions",
 ]
 
 
@@ -33,8 +34,8 @@ def test_every_section_in_order_with_stable_anchor(built):
     titles = [page.find(id=i).find(["h2", "h3"]).get_text(strip=True).rstrip("¶") for i in SECTION_IDS]
     assert titles == [
         "Overview", "Prerequisites", "Key configuration fields", "Implementation flow",
-        "Example configuration notes", "Common failure points", "Validation",
-        "Implementation readiness", "Related resources", "Version notes",
+        "Example configuration notes", "Common failure points", "Validation", "Known limitations", "Rollback",
+        "If this integration is down", "Implementation readiness", "Related resources", "Version notes",
     ]
 
 

@@ -266,9 +266,13 @@ def views(kind: Kind, scope: Scope, catalog: Catalog) -> list[Any]:
     if kind is Kind.taxonomies:
         return []
     members = scope.members(catalog)
-    if kind is Kind.cards:  # archived connectors leave the grids and keep their page
+    if kind in CURRENT_ONLY:  # archived connectors leave these listings and keep a short page
         members = [c for c in members if c.status != "archived"]
     return [view(kind, c, catalog) for c in members]
+
+
+#: listings of what an operator sets up today: no archived connectors
+CURRENT_ONLY = frozenset({Kind.cards, Kind.failures, Kind.network, Kind.compatibility, Kind.outage})
 
 
 # --- digests and staleness -------------------------------------------------------------------

@@ -368,7 +368,7 @@ class PortsDirective(DomainTablesDirective):
 
     kind = Kind.network
     headers = ["Connector", "From", "To", "Protocol", "Ports", "Purpose"]
-    widths = [3, 2, 3, 1, 2, 4]
+    widths = [14, 10, 14, 8, 10, 22]
     anchor_prefix = "ports"
 
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
@@ -391,7 +391,7 @@ class CompatibilityDirective(DomainTablesDirective):
 
     kind = Kind.compatibility
     headers = ["Connector", "Status", "Product", "Supported", "Tested with", "Last verified"]
-    widths = [3, 2, 2, 3, 2, 3]
+    widths = [14, 10, 10, 14, 10, 16]
     anchor_prefix = "compatibility"
 
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
@@ -411,7 +411,7 @@ class OutageDirective(DomainTablesDirective):
 
     kind = Kind.outage
     headers = ["Connector", "Fail mode", "Subscribers notice", "Staff notice", "When it returns"]
-    widths = [3, 2, 4, 4, 4]
+    widths = [14, 10, 18, 18, 18]
     anchor_prefix = "outage"
 
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:

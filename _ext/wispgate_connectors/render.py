@@ -414,5 +414,6 @@ def network_table(c: Connector, inline: Any) -> nodes.table:
         ports = ports_text(rule.ports)
         rows.append([[nodes.Text(getattr(rule, "from"))], to,
                      [nodes.Text(rule.protocol.upper())], [nodes.literal(ports, ports)], purpose])
-    return table(["From", "To", "Protocol", "Ports", "Purpose"], rows, [2, 3, 1, 2, 4],
+    # widths are characters in the text builder; HTML lets the browser size columns
+    return table(["From", "To", "Protocol", "Ports", "Purpose"], rows, [10, 16, 8, 10, 26],
                  classes=("wg-network", "wg-sortable"))
