@@ -73,7 +73,27 @@ def test_filter_narrows_and_clears(page, served_site):
     page.wait_for_function("document.querySelectorAll('.wg-card-item[hidden]').length === 0")
     assert visible_cards(page) == everything
     page.fill("form.wg-filter input[name=q]", "mikrotik")
-    assert [n for n in visible_cards(page)] == ["MikroTik RADIUS & Service Enforcement"]
+    assert sorted(visible_cards(page)) == ["MikroTik RADIUS & Service Enforcement",
+                                           "MikroTik RouterOS API (REST & API-SSL)"]
+
+
+def test_status_and_data_flow_facets(page, served_site):
+    from wispgate_connectors.catalog import load_catalog
+
+    catalog = load_catalog(PROJECT)
+    webhook = sorted(c.name for c in catalog.connectors.values() if c.sync.mode == "webhook" and c.status != "archived")
+    page.goto(f"{served_site}/index.html")
+    everything = visible_cards(page)
+    page.select_option("form.wg-filter select[name=sync]", "webhook")
+    assert sorted(visible_cards(page)) == webhook and 0 < len(webhook) < len(everything)
+    assert "sync=webhook" in page.url
+    page.select_option("form.wg-filter select[name=status]", "deprecated")
+    deprecated = [c.name for c in catalog.connectors.values() if c.status == "deprecated" and c.sync.mode == "webhook"]
+    assert sorted(visible_cards(page)) == sorted(deprecated)
+    assert page.locator(".wg-filter-count").inner_text().startswith(f"{len(deprecated)} of")
+    page.goto(f"{served_site}/index.html?status=ga&sync=poll")
+    polled = sorted(c.name for c in catalog.connectors.values() if c.sync.mode == "poll" and c.status == "ga")
+    assert sorted(visible_cards(page)) == polled
 
 
 def test_filter_state_comes_from_the_address(page, served_site):
@@ -126,7 +146,10 @@ def test_theme_toggle_switches_dark_and_light(page, served_site):
     assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
 
 
-@pytest.mark.parametrize("path", ["index.html", "integrations/mikrotik.html", "catalog/matrix.html"])
+NEW_PAGES = ["catalog/ports.html", "catalog/compatibility.html", "catalog/outage.html", "catalog/vendor-changes.html"]
+
+
+@pytest.mark.parametrize("path", ["index.html", "integrations/mikrotik.html", "catalog/matrix.html", *NEW_PAGES])
 def test_phone_width_has_no_horizontal_scroll(browser, served_site, path):
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     page = context.new_page()
@@ -140,12 +163,12 @@ def test_matrix_sorts_by_complexity(page, served_site):
     page.goto(f"{served_site}/catalog/matrix.html")
     table = page.locator("table.wg-matrix").first
     table.locator("thead th", has_text="Complexity").click()
-    ranks = [t.split()[0] for t in table.locator("tbody tr td:nth-child(3)").all_inner_texts()]
+    ranks = [t.split()[0] for t in table.locator("tbody tr td:nth-child(4)").all_inner_texts()]
     order = {"Low": 1, "Medium": 2, "High": 3}
     assert [order[r] for r in ranks] == sorted(order[r] for r in ranks)
 
 
-@pytest.mark.parametrize("path", ["index.html", "integrations/mikrotik.html"])
+@pytest.mark.parametrize("path", ["index.html", "integrations/mikrotik.html", *NEW_PAGES])
 def test_accessibility_scan_has_no_serious_violations(page, served_site, path):
     assert AXE.exists(), "axe-core is missing: `make test` runs npm ci"
     page.goto(f"{served_site}/{path}")
