@@ -27,7 +27,7 @@ def code_version() -> int:
     return int(digest.hexdigest()[:8], 16)
 
 
-def setup(app) -> dict[str, Any]:
+def setup(app: Any) -> Any:
     from .extension import setup as _setup
 
     return _setup(app)

@@ -97,7 +97,8 @@ class CardMaker:
         """The card's link to its guide; the name as plain text while the guide has no page."""
         pending = connector_link(c.id, c.name, self.docname)
         # the domain knows which page documents the connector, wherever it lives
-        ref = self.domain.resolve_xref(self.env, self.docname, self.builder, "connector", c.id, pending, pending[0])
+        ref = self.domain.resolve_xref(self.env, self.docname, self.builder, "connector", c.id, pending,
+                                       nodes.inline(c.name, c.name))
         if ref is None:
             return nodes.inline(c.name, c.name)
         ref["classes"].extend(STRETCHED)
@@ -194,5 +195,6 @@ def setup_cards(app: Sphinx) -> None:
         man=(skip_node, None), texinfo=(skip_node, None),
     )
     # always filled by FillCards; the visitors only keep a stray one harmless
-    app.add_node(wg_cards, **{fmt: (skip_node, None) for fmt in ("html", "text", "latex", "man", "texinfo")})
+    skip = (skip_node, None)
+    app.add_node(wg_cards, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
     app.add_post_transform(FillCards)

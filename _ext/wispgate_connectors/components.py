@@ -8,6 +8,7 @@ interactive HTML (:func:`offline`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
@@ -64,12 +65,12 @@ def ports_text(ports: tuple[int | str, ...]) -> str:
     return ", ".join(str(p) for p in ports)
 
 
-def admonition(kind: str, title: str, body: list[nodes.Node], classes: tuple[str, ...] = ()) -> nodes.admonition:
+def admonition(kind: str, title: str, body: Sequence[nodes.Node], classes: tuple[str, ...] = ()) -> nodes.admonition:
     """A titled notice; ``kind`` is a docutils admonition class (note, warning, caution...)."""
     return nodes.admonition("", nodes.title(title, title), *body, classes=[kind, *classes])
 
 
-def table(headers: list[str], rows: list[list[list[nodes.Node]]], widths: list[int],
+def table(headers: Sequence[str], rows: Sequence[Sequence[Sequence[nodes.Node]]], widths: Sequence[int],
           classes: tuple[str, ...] = ()) -> nodes.table:
     """A plain table; each cell is a list of inline nodes (one paragraph)."""
     tbl = nodes.table(classes=list(classes))
@@ -124,13 +125,13 @@ def connector_link(connector_id: str, name: str, fromdoc: str) -> addnodes.pendi
     )
 
 
-def tab_set(items: list[tuple[str, list[nodes.Node]]], classes: tuple[str, ...] = ()) -> nodes.container:
+def tab_set(items: Sequence[tuple[str, Sequence[nodes.Node]]], classes: tuple[str, ...] = ()) -> nodes.container:
     """A sphinx-design tab set; other builders show each tab as a titled block."""
     tabs = create_component("tab-set", classes=["sd-tab-set", "wg-tabs", *classes])
     for i, (label, children) in enumerate(items):
         item = create_component("tab-item", classes=["sd-tab-item"], selected=(i == 0))
         item += nodes.rubric(label, label, classes=["sd-tab-label"])
-        content = create_component("tab-content", classes=["sd-tab-content"], children=children)
+        content = create_component("tab-content", classes=["sd-tab-content"], children=list(children))
         item += content
         tabs += item
     return tabs
@@ -161,7 +162,7 @@ class LinkClasses(SphinxPostTransform):
                     del child["link_classes"]
 
 
-def card(title: list[nodes.Node], body: list[nodes.Node], footer: list[nodes.Node],
+def card(title: Sequence[nodes.Node], body: Sequence[nodes.Node], footer: Sequence[nodes.Node],
          link: nodes.Element, classes: tuple[str, ...] = ()) -> nodes.container:
     """A sphinx-design card whose whole area links to ``link``."""
     box = create_component(
@@ -179,7 +180,7 @@ def card(title: list[nodes.Node], body: list[nodes.Node], footer: list[nodes.Nod
     return box
 
 
-def grid(items: list[nodes.Node], columns: str = "1 2 2 3", classes: tuple[str, ...] = ()) -> nodes.container:
+def grid(items: Sequence[nodes.Node], columns: str = "1 2 2 3", classes: tuple[str, ...] = ()) -> nodes.container:
     from sphinx_design.grids import gutter_option, row_columns_option
 
     container = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override", "sd-mb-4", *classes])

@@ -15,7 +15,7 @@ from sphinx.errors import ConfigError
 
 from .catalog import Layout
 
-#: name -> (default, rebuild, types, what it is)
+#: name -> (default, rebuild, types, what it is); every value re-reads the pages it changes
 CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "wispgate_data_dir": ("data", "env", (str,), "folder of connectors/, domains.yaml, use-cases.yaml, readiness.yaml"),
     "wispgate_page_dir": ("integrations", "env", (str,), "folder of the guides' pages, one <id>.md each"),
@@ -42,6 +42,6 @@ def check_config(app: Sphinx, config: Config) -> None:
 
 
 def setup_config(app: Sphinx) -> None:
-    for name, (default, rebuild, types, _) in CONFIG_VALUES.items():
-        app.add_config_value(name, default, rebuild, types=types)
+    for name, (default, _rebuild, types, _) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, "env", types=types)
     app.connect("config-inited", check_config)

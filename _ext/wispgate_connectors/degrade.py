@@ -27,10 +27,14 @@ class DegradeForOffline(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         for form in list(self.document.findall(wg_filter)):
             form.parent.remove(form)
-        for grid in list(self.document.findall(lambda n: is_component(n, "grid-container"))):
+        for grid in list(self.document.findall(nodes.Element)):
+            if not is_component(grid, "grid-container"):
+                continue
             if next(grid.findall(lambda n: is_component(n, "card")), None) is not None:
                 grid.replace_self(cards_to_list(grid))
-        for tabs in list(self.document.findall(lambda n: is_component(n, "tab-set"))):
+        for tabs in list(self.document.findall(nodes.Element)):
+            if not is_component(tabs, "tab-set"):
+                continue
             blocks: list[nodes.Node] = []
             for item in tabs.children:
                 if not is_component(item, "tab-item"):

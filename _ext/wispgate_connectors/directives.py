@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -47,7 +49,7 @@ class ConnectorDirective(SphinxDirective):
 
     def register(self, connector: Connector) -> list[nodes.Node]:
         """The target, index entries and domain record, once per page."""
-        registered = self.env.temp_data.setdefault("wg_registered", set())
+        registered = cast("set[str]", self.env.temp_data.setdefault("wg_registered", set()))
         if connector.id in registered:
             return []
         registered.add(connector.id)

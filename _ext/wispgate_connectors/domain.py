@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Set
-from typing import Any
+from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx import addnodes
@@ -27,12 +27,13 @@ class ConnectorRole(XRefRole):
     def __init__(self) -> None:
         super().__init__(warn_dangling=True)
 
-    def run(self):
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         # the plain ``connector`` role is registered outside the domain
         self.name = f"{DOMAIN}:connector"
         return super().run()
 
-    def process_link(self, env, refnode, has_explicit_title, title, target):
+    def process_link(self, env: BuildEnvironment, refnode: nodes.Element, has_explicit_title: bool, title: str,
+                     target: str) -> tuple[str, str]:
         note_reference(env, env.docname, target.strip())
         return title, target
 
@@ -51,7 +52,7 @@ class ConnectorDomain(Domain):
     label = "WISPGate connectors"
     object_types = {"connector": ObjType("connector", "connector")}
     roles = {"connector": ConnectorRole()}
-    initial_data: dict[str, Any] = {
+    initial_data: ClassVar[dict[str, Any]] = {
         "connectors": {},  # id -> (docname, display name, anchor)
         "listings": {},  # docname -> set of (listing.Kind, listing.Scope) the page shows
         "refs": {},  # docname -> ids of the connectors it links to
@@ -178,7 +179,8 @@ class ConnectorDomain(Domain):
             contnode = nodes.inline(name, name, classes=["wg-connector-ref"])
         return make_refnode(builder, fromdocname, docname, anchor, contnode, name)
 
-    def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode):
+    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
+                         node: addnodes.pending_xref, contnode: nodes.Element) -> list[tuple[str, nodes.reference]]:
         ref = self.resolve_xref(env, fromdocname, builder, "connector", target, node, contnode)
         return [(f"{DOMAIN}:connector", ref)] if ref is not None else []
 
@@ -187,7 +189,8 @@ class ConnectorDomain(Domain):
             yield cid, name, "connector", docname, anchor, 1
 
     def get_full_qualified_name(self, node: nodes.Element) -> str | None:
-        return node.get("reftarget")
+        target = node.get("reftarget")
+        return str(target) if target is not None else None
 
 
 def get_domain(env: BuildEnvironment) -> ConnectorDomain:

@@ -69,7 +69,7 @@ class Record:
         return (_make_record, (type(self).record_name, self._values, self.line))
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other._values == self._values  # type: ignore[attr-defined]
+        return type(other) is type(self) and other._values == self._values
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, repr(self._values)))

@@ -18,6 +18,7 @@ import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -75,7 +76,7 @@ def build_tree(env: BuildEnvironment) -> Tree:
         entries = []
         for explicit, doc in _entries(env, toctree):
             entry = Entry(doc, _title(env, doc, explicit))
-            children = []
+            children: list[Entry] = []
             for child_toc in (env.tocs.get(doc) or nodes.Element()).findall(addnodes.toctree):
                 children.extend(Entry(c, _title(env, c, t)) for t, c in _entries(env, child_toc))
             for i, child in enumerate(children):
@@ -175,7 +176,7 @@ class Navigation:
             text = head.replace("\0", "") + (" current-page" if mark else "") + tail
         return text
 
-    def json_data(self) -> dict:
+    def json_data(self) -> dict[str, Any]:
         uri = self.app.builder.get_target_uri
         return {
             "version": 1,
@@ -210,7 +211,8 @@ def reset(app: Sphinx, env: BuildEnvironment) -> None:
         delattr(app.builder, _NAV_KEY)
 
 
-def replace_toctree(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def replace_toctree(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                    doctree: nodes.document | None) -> None:
     """Runs before furo: hand it the cached navigation instead of the global toctree.
 
     Furo would turn that into its own markup with BeautifulSoup; it gets nothing to
@@ -223,7 +225,8 @@ def replace_toctree(app: Sphinx, pagename: str, templatename: str, context: dict
     context["_wg_nav"] = nav
 
 
-def furo_tree(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def furo_tree(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+              doctree: nodes.document | None) -> None:
     nav = context.pop("_wg_nav", None)
     if nav is None:
         return

@@ -156,7 +156,7 @@ class UseCasesDirective(CatalogDirective):
         self.listed()
         catalog = self.catalog
         limit = self.options.get("limit", self.config.wispgate_use_case_tab_limit)
-        tabs = []
+        tabs: list[tuple[str, list[nodes.Node]]] = []
         for key, uc in catalog.use_cases.items():
             n = len(catalog.by_use_case(key))
             label = f"All {n} {uc.title} connectors" if n > limit else "Use-case page"
@@ -372,12 +372,12 @@ class PortsDirective(DomainTablesDirective):
     anchor_prefix = "ports"
 
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
-        out = []
+        out: list[list[list[nodes.Node]]] = []
         for rule in c.rules:
             to: list[nodes.Node] = [nodes.Text(rule.target)]
             if rule.host:
                 to += [nodes.Text(" "), nodes.literal(rule.host, rule.host)]
-            purpose = markup.inline(rule.purpose, self.state.document, Loc(c.path, rule.line))
+            purpose: list[nodes.Node] = markup.inline(rule.purpose, self.state.document, Loc(c.path, rule.line))
             if rule.optional:
                 purpose = [nodes.emphasis("Optional: ", "Optional: "), *purpose]
             ports = ports_text(rule.ports)

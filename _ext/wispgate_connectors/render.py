@@ -52,7 +52,7 @@ def anchor(connector_id: str, key: str) -> str:
 
 
 def readiness_section(catalog: Catalog, document: nodes.document, prefix: str | None,
-                      own: Any, location: Loc | None) -> nodes.section:
+                      own: Any, location: Loc | str) -> nodes.section:
     """The readiness component: common items from data/readiness.yaml plus a connector's own."""
     def ident(key: str) -> str:
         return f"{prefix}-{key}" if prefix else f"wg-{key}"
@@ -139,7 +139,7 @@ class Renderer:
         domain = self.catalog.domains.get(c.domain)
         facts += self.labelled("Domain", [nodes.Text(domain.title if domain else c.domain)])
         facts += self.labelled("Integration type", [badge(c.type, "info", outline=True, extra=("wg-type",))])
-        complexity = [complexity_badge(c.complexity)]
+        complexity: list[nodes.Node] = [complexity_badge(c.complexity)]
         if c.complexity_note:
             complexity += [nodes.Text(" "), *self.inline(c.complexity_note, c.line_of("complexity_note"))]
         facts += self.labelled("Complexity", complexity)

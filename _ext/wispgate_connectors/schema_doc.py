@@ -7,6 +7,7 @@ data/schema/connector.schema.json.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -48,9 +49,10 @@ NESTED = [
 ]
 
 
-def describe(prop: dict) -> str:
+def describe(prop: dict[str, Any]) -> str:
     if "$ref" in prop:
-        return DEF_WORDS.get(prop["$ref"].rsplit("/", 1)[-1], prop["$ref"].rsplit("/", 1)[-1])
+        name = str(prop["$ref"]).rsplit("/", 1)[-1]
+        return DEF_WORDS.get(name, name)
     if "enum" in prop:
         return "one of " + ", ".join(str(v) for v in prop["enum"])
     if "oneOf" in prop:
@@ -72,7 +74,7 @@ def describe(prop: dict) -> str:
     return str(kind or "value")
 
 
-def table(schema_part: dict) -> nodes.table:
+def table(schema_part: dict[str, Any]) -> nodes.table:
     required = set(schema_part.get("required", ()))
     rows = []
     for key, prop in schema_part.get("properties", {}).items():

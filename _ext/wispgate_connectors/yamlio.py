@@ -46,7 +46,7 @@ def _check_text(text: str, line: int) -> None:
                                "write the character itself or an 8-digit '\\U' escape")
 
 
-def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
+def _to_python(node: Node, path: tuple[Any, ...], marks: Marks, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise _DataError(node.start_mark.line + 1, f"values are nested more than {MAX_DEPTH} levels deep")
     marks[path] = node.start_mark.line + 1
@@ -99,8 +99,8 @@ class _NoAliasComposer(yaml.SafeLoader):
 
     _depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _DataError(
                 event.start_mark.line + 1,
