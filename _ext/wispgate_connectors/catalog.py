@@ -22,6 +22,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import safety
+
 #: the published schema; one copy for every project that uses this extension
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "data" / "schema" / "connector.schema.json"
 CONNECTOR_DIR = Path("data/connectors")
@@ -370,17 +372,17 @@ def _fast_compose(text: str) -> Node | None:
         return None
 
 
-def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
-    """Read one YAML file; return (data, marks, problems).  Never raises on bad input."""
+def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, Marks, list[Problem]]:
+    """Read one YAML file; return (data, marks, problems).  Never raises on bad input.
+
+    Only a regular file inside ``root`` (default: the file's folder) is read, and its
+    size is checked before reading (see :func:`safety.read_regular`).
+    """
     marks = Marks()
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, marks, [Problem(display, 1, f"cannot read file: {exc.strerror}", Subtype.syntax)]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, marks, [Problem(
-            display, 1, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", Subtype.syntax
-        )]
+        raw = safety.read_regular(path, root if root is not None else path.parent, MAX_FILE_BYTES)
+    except safety.UnsafeFile as exc:
+        return None, marks, [Problem(display, 1, exc.message, Subtype.syntax)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -666,7 +668,7 @@ _KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 def _load_taxonomy(root: Path, rel: Path, catalog: Catalog) -> dict[str, Taxonomy]:
     display = rel.as_posix()
-    data, marks, problems = read_yaml(root / rel, display)
+    data, marks, problems = read_yaml(root / rel, display, root)
     catalog.problems.extend(problems)
     if problems:
         return {}
@@ -698,10 +700,10 @@ def _load_taxonomy(root: Path, rel: Path, catalog: Catalog) -> dict[str, Taxonom
 
 def _load_readiness(root: Path, catalog: Catalog) -> None:
     display = READINESS_PATH.as_posix()
-    if not (root / READINESS_PATH).exists():
+    if not os.path.lexists(root / READINESS_PATH):  # a dangling link is reported, not skipped
         catalog.readiness = {k: () for k in READINESS_KEYS}
         return
-    data, marks, problems = read_yaml(root / READINESS_PATH, display)
+    data, marks, problems = read_yaml(root / READINESS_PATH, display, root)
     catalog.problems.extend(problems)
     data = data if isinstance(data, dict) else {}
     for key in data:
@@ -717,7 +719,7 @@ def _load_readiness(root: Path, catalog: Catalog) -> None:
 
 def _load_connector(path: Path, display: str, catalog: Catalog) -> tuple[Connector | None, list[Problem]]:
     """One connector file: its object, or None and the reasons; plus non-fatal problems."""
-    data, marks, problems = read_yaml(path, display)
+    data, marks, problems = read_yaml(path, display, catalog.root)
     if not problems:
         problems = schema_problems(data, marks, display, SCHEMA_FILE)
     if not problems:
@@ -725,6 +727,37 @@ def _load_connector(path: Path, display: str, catalog: Catalog) -> tuple[Connect
     if problems:
         return None, problems
     return _build_connector(data, marks, display), _todo_problems(data, (), marks, display)
+
+
+def _nested_files(root: Path) -> list[Problem]:
+    """Connector files in subfolders are not loaded: say so, once per file."""
+    out = []
+    for rel, entry in safety.walk(root / CONNECTOR_DIR):
+        if "/" in rel and rel.endswith((".yaml", ".yml")) and not entry.is_dir(follow_symlinks=False):
+            out.append(Problem(safety.display(root / CONNECTOR_DIR / rel, root), 1,
+                               f"connector files live directly in {CONNECTOR_DIR.as_posix()}/; "
+                               "this one is not read: move it up", Subtype.page))
+    return out
+
+
+def _plain_named(files: list[Path], root: Path, catalog: Catalog) -> list[Path]:
+    """Connector files whose names print as they are; the others are reported once.
+
+    A name is the connector's id, so it is plain ASCII: a Cyrillic 'о' or a newline
+    in it would otherwise give messages that look right or split in two.
+    """
+    out = []
+    for path in files:
+        if safety.plain_name(path.name):
+            out.append(path)
+            continue
+        odd = next(ch for ch in path.name if not safety.plain_name(ch))
+        catalog.problems.append(Problem(
+            safety.display(path, root), 1,
+            f"the file name holds {safety.char_name(odd)}; name the file after the connector id "
+            "(lowercase ASCII letters, digits and hyphens)", Subtype.syntax,
+        ))
+    return out
 
 
 def load_catalog(root: str | os.PathLike, cache: dict | None = None) -> Catalog:
@@ -744,13 +777,15 @@ def load_catalog(root: str | os.PathLike, cache: dict | None = None) -> Catalog:
         catalog.problems.append(Problem(
             extra.relative_to(root).as_posix(), 1, "connector files end in .yaml, not .yml; rename it", Subtype.page
         ))
+    catalog.problems.extend(_nested_files(root))
     # results depend on the file, the taxonomies and the schema
-    context = (tuple(catalog.domains), tuple(catalog.use_cases), SCHEMA_FILE.stat().st_mtime_ns)
+    context = (tuple(catalog.domains), tuple(catalog.use_cases), safety.digest(SCHEMA_FILE.read_bytes()))
     seen: dict[str, str] = {}
+    files = _plain_named(files, root, catalog)
     for path in files:
         display = path.relative_to(root).as_posix()
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size, context)
+        # keyed on content: 'cp -p' or 'rsync -t' keep size and time stamp but not the text
+        stamp = (safety.file_digest(path, root, MAX_FILE_BYTES), context)
         hit = cache.get(display) if cache is not None else None
         if hit is not None and hit[0] == stamp:
             connector, problems = hit[1]

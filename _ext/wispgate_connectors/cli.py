@@ -33,6 +33,8 @@ def page_problems(root: Path, catalog) -> list[Problem]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .lint import check_problems
+    from .safety import project_settings
     from .secrets import scan_project
 
     start = time.perf_counter()
@@ -41,7 +43,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {root} has no data/ folder; run from the project root or pass it", file=sys.stderr)
         return 2
     catalog = load_catalog(root)
-    problems = catalog.problems + page_problems(root, catalog) + scan_project(root, catalog)
+    settings = project_settings(root)
+    # every rule the build runs that needs no rendering (lint.py), on the same settings
+    problems = catalog.problems + check_problems(root, catalog, settings) + scan_project(root, catalog, settings=settings)
     for p in sorted(set(problems), key=lambda p: (p.file, p.line, p.message)):
         print(p)
     took = time.perf_counter() - start
@@ -132,7 +136,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     errors = []
     if not ID_PATTERN.fullmatch(cid):
         errors.append(f"invalid id '{cid}': use lowercase letters, digits and single hyphens, e.g. acme-billing")
-    domains, _, problems = read_yaml(root / "data" / "domains.yaml", "data/domains.yaml")
+    domains, _, problems = read_yaml(root / "data" / "domains.yaml", "data/domains.yaml", root)
     keys = [d.get("key") for d in domains] if isinstance(domains, list) and not problems else []
     if args.domain not in keys:
         errors.append(f"unknown domain '{args.domain}' (known: {', '.join(k for k in keys if k)})")
@@ -146,7 +150,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             print(f"error: {e}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 2
-    use_cases, _, _ = read_yaml(root / "data" / "use-cases.yaml", "data/use-cases.yaml")
+    use_cases, _, _ = read_yaml(root / "data" / "use-cases.yaml", "data/use-cases.yaml", root)
     first_use_case = use_cases[0]["key"] if isinstance(use_cases, list) and use_cases else "subscriber-auth"
     vendor = args.vendor or "TODO: vendor"
     text = SCAFFOLD.format(id=cid, domain=args.domain, vendor=vendor, use_case=first_use_case,

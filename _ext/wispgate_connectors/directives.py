@@ -43,10 +43,9 @@ class ConnectorDirective(SphinxDirective):
             # the data problems were reported with their file and line already
             self.env.note_dependency(str(catalog.root / catalog.broken[cid]))
             return None
-        logger.warning(
-            f"unknown connector id '{cid}': no data/connectors/{cid}.yaml",
-            location=self.get_location(), type=WARNING_TYPE, subtype=Subtype.reference.value,
-        )
+        message = f"unknown connector id '{cid}': no data/connectors/{cid}.yaml"
+        if message not in state.unknown_ids:  # else reported at the start of the build (lint.py)
+            logger.warning(message, location=self.get_location(), type=WARNING_TYPE, subtype=Subtype.reference.value)
         return None
 
     def register(self, connector: Connector) -> list[nodes.Node]:

@@ -15,6 +15,8 @@ from . import __version__, code_version, state
 from .catalog import Subtype
 from .directives import DIRECTIVES
 from .domain import ConnectorDomain, ConnectorRole, documented
+from .guard import setup_guards
+from .lint import connector_page_problems
 from .markup import WARNING_TYPE
 from .navigation import add_static_path, pages_with_new_navigation, setup_navigation, uses_navigation
 from .schema_doc import ConnectorSchemaDirective
@@ -31,21 +33,9 @@ def report_data_problems(app: Sphinx) -> None:
 
 def check_pages(app: Sphinx, env: BuildEnvironment) -> None:
     """Checks that need every page read: each connector has one page, related docs exist."""
-    catalog = state.catalog(env)
-    pages = documented(env)
-    for cid, c in catalog.connectors.items():
-        if cid not in pages:
-            logger.warning(
-                f"connector '{cid}' has no page: add integrations/{cid}.md containing "
-                f"the connector directive for '{cid}'",
-                location=f"{c.path}:{c.line_of('id')}", type=WARNING_TYPE, subtype=Subtype.page.value,
-            )
-        for i, r in enumerate(c.related):
-            if r.doc and r.doc not in env.found_docs:
-                logger.warning(
-                    f"related[{i}].doc: no page '{r.doc}' in this site",
-                    location=f"{c.path}:{r.line}", type=WARNING_TYPE, subtype=Subtype.reference.value,
-                )
+    # the same rules as `make check` (lint.py), on what the build read
+    for p in connector_page_problems(state.catalog(env), documented(env), env.found_docs):
+        logger.warning(p.message, location=f"{p.file}:{p.line}", type=WARNING_TYPE, subtype=p.subtype.value)
 
 
 def _listing_digests(env: BuildEnvironment, keys) -> dict[tuple[str, str | None], str]:
@@ -213,6 +203,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_directive(name, directive)
     app.add_directive("connector-schema", ConnectorSchemaDirective)
     app.connect("builder-inited", report_data_problems)
+    setup_guards(app)
     app.connect("config-inited", calm_collector)
     app.connect("env-before-read-docs", settle_memory, priority=900)
     app.connect("env-updated", settle_memory, priority=900)

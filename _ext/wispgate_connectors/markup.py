@@ -18,31 +18,42 @@ from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from sphinx.util import logging
 
+from . import lint, state
 from .catalog import Subtype
 
 logger = logging.getLogger(__name__)
 
 WARNING_TYPE = "wispgate"
 
-# Roles a YAML value may use: references and inline semantics only.
-ALLOWED_ROLES = frozenset({
-    "connector", "wg:connector", "doc", "ref", "term", "abbr", "kbd", "code", "command",
-    "file", "samp", "guilabel", "menuselection", "rfc", "sub", "sup", "dfn", "math",
-})
-SAFE_SCHEMES = ("http", "https", "mailto")
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What a value may use is decided in lint.py, which ``make check`` shares: no math
+# (MathJax would load and run \href{javascript:...}), no attributes.
+ALLOWED_ROLES = lint.ALLOWED_ROLES
+SAFE_SCHEMES = lint.SAFE_SCHEMES
+_SCHEME = lint.SCHEME
 # Text without any of these characters is plain text and needs no parser.
-_MARKUP = re.compile(r"[`*_\[\]<>{}\\!&#|~$\n]|^\s*[-+>=]|^\s*\d+[.)](\s|$)")
+_MARKUP = lint.MARKUP
 
 
 class _DataRenderer(SphinxRenderer):
     location: str = ""
+    value: str = ""
 
     def _refuse(self, what: str, token) -> None:
-        logger.warning(
-            f"{what} is not allowed in connector data; it is shown as text",
-            location=self.location, type=WARNING_TYPE, subtype=Subtype.markup.value,
-        )
+        message = what if what.startswith("code block") else lint.refused_message(what)
+        if (self.value, message) in state.reported_markup:
+            return  # reported at the start of the build, with every other data problem
+        logger.warning(message, location=self.location, type=WARNING_TYPE, subtype=Subtype.markup.value)
+
+    def _as_text(self, token) -> None:
+        self._refuse(lint.MATH, token)
+        if token.type == "math_inline" or token.type == "math_single":
+            self.current_node.append(nodes.literal(token.content, token.content))
+        else:
+            self.current_node.append(nodes.literal_block(token.content, token.content, language="text"))
+
+    # $...$ and $$...$$ (dollarmath, amsmath): MathJax would load on the page
+    render_math_inline = render_math_inline_double = render_math_single = _as_text
+    render_math_block = render_math_block_label = render_amsmath = _as_text
 
     def render_html_inline(self, token) -> None:
         self.current_node.append(nodes.Text(token.content))
@@ -58,6 +69,11 @@ class _DataRenderer(SphinxRenderer):
             self.current_node.append(node)
             return
         super().render_fence(token)
+        language = lint.fence_language(token)
+        block = self.current_node.children[-1] if self.current_node.children else None
+        if not lint.known_lexer(language) and isinstance(block, nodes.literal_block):
+            self._refuse(lint.lexer_message(language), token)
+            block["language"] = "text"
 
     def render_colon_fence(self, token) -> None:
         self._refuse("a ':::' directive", token)
@@ -116,6 +132,22 @@ def _parser(config: MdParserConfig):
     return md
 
 
+_plain_parsers: dict[int, Any] = {}
+
+
+def _plain_parser(config: MdParserConfig):
+    """The data parser without MyST's attribute syntax, sharing the renderer."""
+    md = _plain_parsers.get(id(config))
+    if md is None:
+        import dataclasses
+
+        plain = dataclasses.replace(config, enable_extensions=set(config.enable_extensions) - lint.ATTRS_EXTENSIONS)
+        md = create_md_parser(plain, _DataRenderer)
+        _plain_parsers.clear()
+        _plain_parsers[id(config)] = md
+    return md
+
+
 def _render(text: str, document: nodes.document, location: str, inline: bool) -> list[nodes.Node]:
     env = document.settings.env
     md = _parser(env.myst_config)
@@ -128,7 +160,13 @@ def _render(text: str, document: nodes.document, location: str, inline: bool) ->
         renderer.setup_render({**md.options, "document": document}, md_env)
     renderer.md_env = md_env
     renderer.current_node = holder
+    renderer.value = text
     tokens = md.parseInline(text, md_env) if inline else md.parse(text + "\n", md_env)
+    if lint.has_attributes(tokens):
+        # '{.class}', '{#id}': data gets no classes or ids; read the value without them
+        renderer._refuse(lint.ATTRIBUTES, None)
+        plain = _plain_parser(env.myst_config)
+        tokens = plain.parseInline(text, md_env) if inline else plain.parse(text + "\n", md_env)
     renderer._render_tokens(tokens)
     # Nodes carry the YAML file and line, not the page's, so that later warnings
     # (a missing reference target, a bad highlight) point at the data.

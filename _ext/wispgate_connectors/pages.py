@@ -29,6 +29,7 @@ from .cards import (
 )
 from .catalog import SCHEMA_FILE, Catalog, Connector, Subtype
 from .domain import DOMAIN, documented
+from .guard import write_generated
 from .render import SECTIONS, badge, complexity_badge, connector_link, tab_set
 
 logger = logging.getLogger(__name__)
@@ -64,16 +65,8 @@ def write_generated_pages(app: Sphinx) -> None:
             wanted[Path(app.srcdir) / folder / f"{key}.md"] = (
                 f"{GENERATED_NOTE}# {myst_escape(entry.title)}\n\n```{{catalog-{kind}}} {key}\n```\n"
             )
-    for folder in (DOMAIN_DIR, USE_CASE_DIR):
-        base = Path(app.srcdir) / folder
-        if base.is_dir():
-            for stale in base.glob("*.md"):
-                if stale not in wanted:
-                    stale.unlink()
-    for path, text in wanted.items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+    # never through a link, never outside the project, never a page it did not write
+    write_generated(app, (DOMAIN_DIR, USE_CASE_DIR), wanted, GENERATED_NOTE)
 
 
 def myst_escape(text: str) -> str:
@@ -285,7 +278,8 @@ class DomainPageDirective(ListingDirective):
         out.append(text_para(f"{n} connector{'s' if n != 1 else ''}.", ("wg-page-count",)))
         out.append(self.cards(self.scope()))
         if self.taxonomy == "domains":
-            docs = [pages.get(c.id, (c.docname,))[0] for c in members]
+            # the page found in the sources before reading: guides read after this page count
+            docs = [pages.get(c.id, (state.guide_pages.get(c.id, c.docname),))[0] for c in members]
             docs = [d for d in docs if d in self.env.found_docs]
             if docs:
                 out.append(hidden_toctree(self.env.docname, docs))

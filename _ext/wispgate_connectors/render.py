@@ -13,7 +13,7 @@ from sphinx import addnodes
 from sphinx_design.badges_buttons import create_bdg_classes, sd_badge
 from sphinx_design.shared import create_component
 
-from . import markup
+from . import lint, markup
 from .catalog import Catalog, ConfigField, Connector
 from .domain import note_reference
 
@@ -151,7 +151,9 @@ class Renderer:
         return lst
 
     def code(self, code, classes: tuple[str, ...] = ()) -> nodes.literal_block:
-        node = nodes.literal_block(code.text, code.text, language=code.language, classes=list(classes))
+        # an unknown language is reported once per build by lint.py, not by each highlight
+        language = code.language if lint.known_lexer(code.language) else "text"
+        node = nodes.literal_block(code.text, code.text, language=language, classes=list(classes))
         node.source, node.line = self.connector.path, code.line
         return node
 

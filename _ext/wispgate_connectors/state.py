@@ -18,6 +18,16 @@ from .secrets import scan_project
 
 CACHE_FILE = "wispgate-catalog.pickle"
 _catalogs: dict[Path, Catalog] = {}
+#: (value, message) of markup refusals reported at the start of this build (lint.py):
+#: the renderer does not repeat them for each page that shows the value
+reported_markup: set[tuple[str, str]] = set()
+#: (file, line, message) reported by guard.report in this build
+reported_problems: set[tuple[str, int, str]] = set()
+#: connector id -> the page whose directive documents it, read from the page sources
+#: before reading (so the order Sphinx reads pages in does not matter)
+guide_pages: dict[str, str] = {}
+#: messages about unknown connector ids in pages, reported at the start of the build
+unknown_ids: set[str] = set()
 
 
 def _read_cache(path: Path) -> dict:
