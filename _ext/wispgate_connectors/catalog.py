@@ -279,6 +279,47 @@ def _check_text(text: str, line: int) -> None:
     if found:
         raise _DataError(line, f"the escape '\\u{ord(found.group()):04x}' is half of a UTF-16 surrogate pair; "
                                "write the character itself or an 8-digit '\\U' escape")
+    # bidi overrides, zero-width and control characters (also from escapes like "\\u202e")
+    found = safety.INVISIBLE.search(text)
+    if found:
+        raise _DataError(line, safety.invisible_message(found.group()))
+
+
+_YAML11 = {f"tag:yaml.org,2002:{t}": t for t in ("bool", "int", "float")}
+_PLAIN_INT = re.compile(r"0|-?[1-9][0-9]*")
+_PLAIN_FLOAT = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")
+#: longer plain numbers are refused: no value here needs them, and Python's int() stops at 4,300 digits
+MAX_DIGITS = 30
+
+
+def _retyped(node: ScalarNode) -> str | None:
+    """A plain scalar YAML 1.1 reads as something else than what it shows: 'on' as true,
+    '0755' as 493, '1:30' as 90, '1.10' as 1.1.  Values are shown to readers (and copied
+    into routers), so the writer is asked for quotes instead."""
+    kind = _YAML11.get(node.tag)
+    if kind is None or node.style not in (None, ""):
+        return None
+    text = node.value
+    shown = safety.clip(text, 40)
+    if kind == "bool":
+        if text in ("true", "false"):
+            return None
+        value = "true" if text.lower() in ("yes", "y", "on", "true") else "false"
+        return f'write "{shown}" in quotes: YAML reads it as {value} (for a yes/no value write {value})'
+    if len(text.lstrip("+-")) > MAX_DIGITS and kind == "int" or len(text) > 4 * MAX_DIGITS:
+        return f"a number of {len(text)} characters ({shown}) is too long; write it in quotes if it is text"
+    if kind == "int" and _PLAIN_INT.fullmatch(text):
+        return None
+    if kind == "float":
+        if text.lower().lstrip("+-") in (".inf", ".nan"):
+            return None  # reported as not finite
+        if _PLAIN_FLOAT.fullmatch(text) and repr(float(text)) == text:
+            return None
+    try:
+        value = _constructor.construct_object(node, deep=True)
+    except (ValueError, yaml.YAMLError):
+        return f'write "{shown}" in quotes: YAML cannot read it as a number'
+    return f'write "{shown}" in quotes: YAML reads it as {safety.clip(repr(value), 40)}'
 
 
 def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
@@ -313,6 +354,9 @@ def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
     # Timestamps stay text: the schema checks dates as ISO strings.
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value
+    retyped = _retyped(node)
+    if retyped:
+        raise _DataError(node.start_mark.line + 1, retyped)
     try:
         value = _constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:  # one line: the build prints it as a warning
@@ -320,7 +364,7 @@ def _to_python(node: Node, path: tuple, marks: Marks, depth: int = 0) -> Any:
         raise _DataError(node.start_mark.line + 1, f"cannot read value: {what}") from None
     except (ValueError, KeyError):  # an explicit '!!int abc', '!!bool maybe'
         shown = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise _DataError(node.start_mark.line + 1, f"cannot read {node.value!r} as {shown}") from None
+        raise _DataError(node.start_mark.line + 1, f"cannot read {safety.clip(node.value)!r} as {shown}") from None
     if isinstance(value, str):
         _check_text(value, node.start_mark.line + 1)
     if isinstance(value, float) and not math.isfinite(value):
@@ -372,6 +416,19 @@ def _fast_compose(text: str) -> Node | None:
         return None
 
 
+def _invisible_problem(text: str, display: str) -> Problem | None:
+    """The first invisible or bidi character of a file, at the line an editor shows.
+
+    YAML also counts U+0085 and U+2028 as line breaks, editors do not: refusing them
+    first keeps every line number the one an editor shows.
+    """
+    found = safety.INVISIBLE_RAW.search(text, 1 if text.startswith("\ufeff") else 0)
+    if found is None:
+        return None
+    return Problem(display, safety.editor_line(text, found.start()), safety.invisible_message(found.group()),
+                   Subtype.syntax)
+
+
 def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, Marks, list[Problem]]:
     """Read one YAML file; return (data, marks, problems).  Never raises on bad input.
 
@@ -390,6 +447,9 @@ def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, 
         return None, marks, [Problem(
             display, line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", Subtype.syntax
         )]
+    invisible = _invisible_problem(text, display)
+    if invisible:
+        return None, marks, [invisible]
     node = _fast_compose(text)
     if node is not None:
         try:
@@ -438,7 +498,7 @@ def _validator(schema_path: str):
 
     schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
-    cls = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern})
+    cls = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern, "uniqueItems": _unique_items})
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
@@ -452,13 +512,43 @@ def _ecma_pattern(validator, pattern: str, instance, schema):
 
     if not validator.is_type(instance, "string"):
         return
+    if len(instance) > schema.get("maxLength", len(instance)):
+        return  # too long is reported, and a pattern on a long value can take quadratic time
     python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
     if not re.search(python, instance):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+def _unique_items(validator, unique: bool, instance, schema):
+    """``uniqueItems`` in linear time: jsonschema compares every pair of a list that
+    mixes types.  Items are equal as in JSON: 1 == 1.0, but true is not 1."""
+    import jsonschema
+
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen = set()
+    for item in instance:
+        key = _json_key(item)
+        if key in seen:
+            yield jsonschema.ValidationError(f"{_shown(item)} is given twice")
+            return
+        seen.add(key)
+
+
+def _json_key(value: Any):
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("string", value)
+    return ("json", json.dumps(value, sort_keys=True, default=str))
+
+
 def _key_str(key: str) -> str:
     """A key as messages show it: bare when it is a plain word, quoted (one line) otherwise."""
+    if len(key) > safety.ECHO_LIMIT:  # a 400,000-character key is shown short
+        return repr(safety.clip(key))
     return key if re.fullmatch(r"[\w-]+", key) else repr(key)
 
 
@@ -515,7 +605,7 @@ def _schema_message(error) -> tuple[tuple, str]:
         allowed = list(error.schema.get("properties", {}))
         extra = [k for k in inst if k not in allowed]
         key = extra[0] if extra else "?"
-        close = difflib.get_close_matches(str(key), allowed, n=1)
+        close = difflib.get_close_matches(str(key), allowed, n=1) if len(str(key)) <= 100 else []
         hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
         return path + (key,), f"{_path_str(path + (key,))}: unknown key{hint}"
     if v == "enum":
@@ -640,7 +730,8 @@ def _semantic_problems(data: dict, marks: Marks, display: str, stem: str, catalo
     for i, f in enumerate(data["fields"]):
         if f["type"] == "enum" and not f.get("choices"):
             add(("fields", i, "type"), f"fields[{i}]: type enum needs a 'choices' list", Subtype.schema)
-        if f.get("choices") and "default" in f and f["default"] not in f["choices"]:
+        # true is not 1 here (Python says it is): compare as JSON does
+        if f.get("choices") and "default" in f and _json_key(f["default"]) not in {_json_key(c) for c in f["choices"]}:
             add(("fields", i, "default"), f"fields[{i}].default: {_shown(f['default'])} is not one of its choices", Subtype.schema)
     for i, r in enumerate(data.get("related", ())):
         given = [k for k in ("doc", "connector", "url") if k in r]

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from .catalog import CONNECTOR_DIR, PAGE_DIR, Problem, Subtype, load_catalog, read_yaml
+from .safety import yaml_quote
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -61,8 +62,8 @@ SCAFFOLD = """\
 # preview with `make livehtml`. The data contract, key by key, is in the site's
 # "Writing a connector guide" page and in data/schema/connector.schema.json.
 id: {id}
-name: "TODO: page title, e.g. {vendor} Payment Webhooks"
-vendor: "{vendor}"
+name: {name}
+vendor: {vendor}
 domain: {domain}
 type: "TODO: integration type shown on cards, e.g. Payment gateway"
 complexity: medium  # low, medium or high
@@ -153,8 +154,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     use_cases, _, _ = read_yaml(root / "data" / "use-cases.yaml", "data/use-cases.yaml", root)
     first_use_case = use_cases[0]["key"] if isinstance(use_cases, list) and use_cases else "subscriber-auth"
     vendor = args.vendor or "TODO: vendor"
-    text = SCAFFOLD.format(id=cid, domain=args.domain, vendor=vendor, use_case=first_use_case,
-                           today=datetime.date.today().isoformat())
+    # quoted for YAML, whatever the vendor's name holds (a '"', a '\\', a '#')
+    text = SCAFFOLD.format(id=cid, domain=args.domain, vendor=yaml_quote(vendor),
+                           name=yaml_quote(f"TODO: page title, e.g. {vendor} Payment Webhooks"),
+                           use_case=first_use_case, today=datetime.date.today().isoformat())
     yaml_path.parent.mkdir(parents=True, exist_ok=True)
     page_path.parent.mkdir(parents=True, exist_ok=True)
     yaml_path.write_text(text, encoding="utf-8")

@@ -96,7 +96,7 @@ KNOWN = [(name, _LinearJWT() if pattern is None else pattern) for name, pattern 
 URL_PASSWORD = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s/:@<>\"'`]{1,100}:([^\s/@<>\"'`]{1,100})@")
 #: a value given to a key that names a credential: api_key: ..., secret=..., "token": "..."
 ASSIGNED = re.compile(
-    r"(?i)(?<![A-Za-z0-9])[A-Za-z0-9_.-]{0,30}?(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
+    r"(?i)(?:secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|"
     r"password|passwd|pwd|auth[_-]?key)[\"']?[ \t]{0,3}[:=][ \t]{0,3}[\"']?([A-Za-z0-9_+/=.~!@#$%^*-]{8,200})"
 )
 HEX_TOKEN = re.compile(r"[0-9a-fA-F]{32,}")
@@ -261,8 +261,7 @@ def value_findings(path: Path, root: Path, display: str, raw_lines: list[str], r
     if problems:
         return []
     found_raw = {p.message for p in raw}
-    raw_text = "\n".join(raw_lines)
-    out: list[Problem] = []
+    pieces: list[tuple[str, int]] = []
 
     def walk(value, where: tuple) -> None:
         if isinstance(value, dict):
@@ -274,17 +273,17 @@ def value_findings(path: Path, root: Path, display: str, raw_lines: list[str], r
                 walk(v, where + (i,))
         elif isinstance(value, str):
             line = marks.line(where)
-            if 0 < line <= len(raw_lines) and "wg-secret-scan: ignore" in raw_lines[line - 1]:
-                return
-            for piece in value.splitlines() or [value]:
-                if piece in raw_text:  # written as is: the line scan saw it
-                    continue
-                for message, _ in line_findings(piece):
-                    if message not in found_raw:
-                        out.append(Problem(display, line, message, Subtype.secret))
+            pieces.extend((piece, line) for piece in value.split("\n"))
 
     walk(data, ())
-    return out
+    # one pass over all values, one per line: linear however many values there are
+    out: dict[Problem, None] = {}
+    for index, message, _ in text_findings("\n".join(piece for piece, _ in pieces)):
+        line = pieces[index - 1][1]
+        if message in found_raw or (0 < line <= len(raw_lines) and "wg-secret-scan: ignore" in raw_lines[line - 1]):
+            continue
+        out[Problem(display, line, message, Subtype.secret)] = None
+    return list(out)
 
 
 def files_to_scan(root: Path, settings: dict | None = None) -> Iterable[Path]:
