@@ -82,7 +82,7 @@ check: venv
 # make new ID=acme-billing DOMAIN=payments-finance [VENDOR="Acme"]
 new: venv
 	@test -n "$(ID)" -a -n "$(DOMAIN)" || { echo "usage: make new ID=<id> DOMAIN=<domain key> [VENDOR=<name>]"; exit 2; }
-	@$(EXT) $(BIN)/python -m wispgate_connectors new "$(ID)" --domain "$(DOMAIN)" $(if $(VENDOR),--vendor "$(VENDOR)")
+	@$(EXT) $(BIN)/python -m wispgate_connectors new "$(ID)" --domain "$(DOMAIN)" $(if $(value VENDOR),--vendor '$(subst ','\'',$(value VENDOR))')
 
 test: test-env
 	$(BIN)/python -m pytest

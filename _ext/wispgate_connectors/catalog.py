@@ -286,6 +286,7 @@ def _check_text(text: str, line: int) -> None:
 
 
 _YAML11 = {f"tag:yaml.org,2002:{t}": t for t in ("bool", "int", "float")}
+_resolver = yaml.resolver.Resolver()
 _PLAIN_INT = re.compile(r"0|-?[1-9][0-9]*")
 _PLAIN_FLOAT = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")
 #: longer plain numbers are refused: no value here needs them, and Python's int() stops at 4,300 digits
@@ -299,6 +300,8 @@ def _retyped(node: ScalarNode) -> str | None:
     kind = _YAML11.get(node.tag)
     if kind is None or node.style not in (None, ""):
         return None
+    if _resolver.resolve(ScalarNode, node.value, (True, False)) != node.tag:
+        return None  # an explicit tag ('!!int abc'): the constructor says what is wrong
     text = node.value
     shown = safety.clip(text, 40)
     if kind == "bool":

@@ -212,7 +212,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_static_path)
     app.add_css_file("wispgate.css")
     app.add_js_file("wispgate.js", defer="defer")
-    app.connect("env-check-consistency", check_pages)
+    # every build, not only when something was read (env-check-consistency): an unchanged
+    # project with a page-less connector fails each time, as `make check` does
+    app.connect("env-updated", check_pages)
     app.connect("env-get-outdated", listing_pages_to_reread)
     app.connect("env-updated", remember_listings)
     app.connect("env-get-updated", pages_to_rewrite)

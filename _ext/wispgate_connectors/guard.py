@@ -60,6 +60,8 @@ def guard_tree(app: Sphinx, config) -> None:
     srcdir = Path(app.srcdir)
     settings = safety.settings_from_config(config)
     settings["html_extra_path"] = list(getattr(config, "html_extra_path", []) or [])
+    # before Sphinx merges the suffixes extensions registered (MyST's '.md') into the config
+    settings["source_suffix"] = sorted({*settings["source_suffix"], *app.registry.source_suffix})
     problems = lint.tree_problems(srcdir, settings)
     report(problems)
     bad = [p.file for p in problems]
@@ -89,13 +91,12 @@ def _safe_copy_source(app: Sphinx, entry: str, bad: list[str]) -> str:
     except ValueError:
         return entry  # the extension's own files, or another project's: not ours to judge
     if rel in bad:
-        empty = Path(app.doctreedir) / "wispgate-empty-static"
+        empty = _scratch(app) / "empty"
         empty.mkdir(parents=True, exist_ok=True)
         return str(empty)
     if not any(b.startswith(rel + "/") for b in bad):
         return entry
-    clean = Path(app.doctreedir) / "wispgate-static" / re.sub(r"[^\w.-]", "_", rel)
-    shutil.rmtree(clean, ignore_errors=True)
+    clean = _scratch(app) / re.sub(r"[^\w.-]", "_", rel)
     for name, entry_ in safety.walk(path):
         if f"{rel}/{name}" in bad or entry_.is_dir(follow_symlinks=False):
             continue
@@ -107,6 +108,21 @@ def _safe_copy_source(app: Sphinx, entry: str, bad: list[str]) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return str(clean)
+
+
+def _scratch(app: Sphinx) -> Path:
+    """A folder outside the output (the doctrees may be inside it), removed after the build."""
+    import tempfile
+
+    if not hasattr(app, "_wg_scratch"):
+        app._wg_scratch = Path(tempfile.mkdtemp(prefix="wispgate-static-"))  # type: ignore[attr-defined]
+    return app._wg_scratch  # type: ignore[attr-defined]
+
+
+def remove_scratch(app: Sphinx, exception: Exception | None) -> None:
+    scratch = getattr(app, "_wg_scratch", None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def ignore_private_links(app: Sphinx, uri: str) -> None:
@@ -314,3 +330,4 @@ def setup_guards(app: Sphinx) -> None:
     app.connect("env-updated", remember_content)
     app.connect("build-finished", stop_on_full_disk, priority=1)
     app.connect("build-finished", remove_deleted_pages)
+    app.connect("build-finished", remove_scratch, priority=950)

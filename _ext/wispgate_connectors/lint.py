@@ -43,7 +43,7 @@ MARKUP = re.compile(r"[`*_\[\]<>{}\\!&#|~$\n]|^\s*[-+>=]|^\s*\d+[.)](\s|$)")
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
 MATH_TOKENS = frozenset({"math_inline", "math_inline_double", "math_single", "math_block", "math_block_label",
                          "amsmath"})
-ATTRIBUTES = "attributes ('{.class}', '{#id}', '{key=value}')"
+ATTRIBUTES = "an attribute block ('{.class}', '{#id}', '{key=value}')"
 MATH = "math ('$...$')"
 #: attributes markdown-it itself sets; anything else came from '{...}' in the text
 _OWN_ATTRS = {"link_open": {"href", "title"}, "link": {"href", "title"}, "image": {"src", "alt", "title"},

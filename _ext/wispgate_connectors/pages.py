@@ -449,7 +449,9 @@ def export_catalog(app: Sphinx, exception: Exception | None) -> None:
             "fields": [
                 {k: v for k, v in {
                     "name": f.name, "required": f.required, "type": f.type, "description": f.description,
-                    "secret": f.secret, "default": f.default, "example": None if f.secret else f.example,
+                    # a secret's default is published like its example: neither goes out
+                    "secret": f.secret, "default": None if f.secret else f.default,
+                    "example": None if f.secret else f.example,
                     "choices": list(f.choices) or None, "where": f.where,
                 }.items() if v is not None}
                 for f in c.fields

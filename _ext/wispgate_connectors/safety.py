@@ -103,8 +103,7 @@ def char_name(ch: str) -> str:
 
 
 def invisible_message(ch: str) -> str:
-    return (f"the invisible character {char_name(ch)} is not allowed in connector data "
-            "(it hides or reorders text on the page and in copied commands); delete it")
+    return f"invisible character {char_name(ch)}: it hides or reorders text on the page and in copied commands; delete it"
 
 
 def editor_line(text: str, index: int) -> int:

@@ -260,7 +260,7 @@ def value_findings(path: Path, root: Path, display: str, raw_lines: list[str], r
     data, marks, problems = read_yaml(path, display, root)
     if problems:
         return []
-    found_raw = {p.message for p in raw}
+    found_raw = {(p.line, p.message) for p in raw}
     pieces: list[tuple[str, int]] = []
 
     def walk(value, where: tuple) -> None:
@@ -280,10 +280,17 @@ def value_findings(path: Path, root: Path, display: str, raw_lines: list[str], r
     out: dict[Problem, None] = {}
     for index, message, _ in text_findings("\n".join(piece for piece, _ in pieces)):
         line = pieces[index - 1][1]
-        if message in found_raw or (0 < line <= len(raw_lines) and "wg-secret-scan: ignore" in raw_lines[line - 1]):
+        if (line, message) in found_raw or (0 < line <= len(raw_lines) and "wg-secret-scan: ignore" in raw_lines[line - 1]):
             continue
         out[Problem(display, line, message, Subtype.secret)] = None
     return list(out)
+
+
+def _named_first(problems: list[Problem]) -> list[Problem]:
+    """One value, one message: on a line where the parsed value shows a named credential
+    ('\\x73k_live_...' is a Stripe key), the raw text's generic finding goes."""
+    named = {p.line for p in problems if not p.message.startswith(_GENERIC)}
+    return [p for p in problems if p.line not in named or not p.message.startswith(_GENERIC)]
 
 
 def files_to_scan(root: Path, settings: dict | None = None) -> Iterable[Path]:
@@ -320,7 +327,7 @@ def scan_project(root: Path, catalog: Catalog, cache: dict | None = None, settin
             text = None  # unreadable data files are reported by the catalog loader
         found = scan_text(text, display) if text is not None else []
         if text is not None and path.suffix in (".yaml", ".yml"):
-            found += value_findings(path, root, display, text.splitlines(), found)
+            found = _named_first(found + value_findings(path, root, display, text.splitlines(), found))
         if cache is not None:
             cache[display] = (stamp, found)
         out.extend(found)
