@@ -142,9 +142,9 @@ def _read_cache(path: Path) -> dict:
     try:
         with path.open("rb") as f:
             cache = pickle.load(f)
-        return cache if cache.get("version") == code_version() else {"version": code_version()}
+        return cache if cache.get("version") == code_version() else {"version": code_version(), "fresh": True}
     except Exception:  # a missing, partial or old cache is simply rebuilt
-        return {"version": code_version()}
+        return {"version": code_version(), "fresh": True}
 
 
 def _write_cache(path: Path, cache: dict) -> None:
@@ -165,11 +165,12 @@ def report_rules(app: Sphinx) -> None:
     extensions = frozenset(settings["myst_enable_extensions"])
     path = Path(app.doctreedir) / RULES_CACHE
     cache = _read_cache(path)
-    before = repr(cache)
     markup = cache.setdefault("markup", {})
+    pages_cache = cache.setdefault("pages", {})
+    before = (_stamps(markup), _stamps(pages_cache))
     findings: list[tuple[Problem, str]] = []
     for c in catalog.sorted():
-        key = (repr(c), tuple(sorted(extensions)))
+        key = safety.digest(repr((c, sorted(extensions))).encode("utf-8", "surrogatepass"))
         hit = markup.get(c.path)
         if hit is None or hit[0] != key:
             hit = markup[c.path] = (key, lint.connector_markup_findings(c, extensions))
@@ -179,15 +180,22 @@ def report_rules(app: Sphinx) -> None:
     findings += lint.readiness_markup_findings(srcdir, extensions)
     # the renderer does not repeat these for every page that shows the value
     state.reported_markup.update((text, p.message) for p, text in findings)
-    pages = lint.scan_pages(srcdir, settings, cache.setdefault("pages", {}))
+    pages = lint.scan_pages(srcdir, settings, pages_cache)
+    for gone in set(pages_cache) - pages.files:
+        del pages_cache[gone]
     state.guide_pages.clear()
     state.guide_pages.update(pages.guides)
     uses = lint.use_problems(catalog, pages)
     state.unknown_ids.clear()
     state.unknown_ids.update(p.message for p in uses)
     report([p for p, _ in findings] + uses + lint.generated_problems(srcdir, catalog))
-    if repr(cache) != before:
+    if (_stamps(markup), _stamps(pages_cache)) != before or cache.get("fresh"):
+        cache.pop("fresh", None)
         _write_cache(path, cache)
+
+
+def _stamps(part: dict) -> dict:
+    return {name: entry[0] for name, entry in part.items()}
 
 
 def write_generated(app: Sphinx, folders: tuple[str, ...], wanted: dict[Path, str], marker: str) -> None:

@@ -387,6 +387,8 @@ class Pages:
     """What the page sources say, read without Sphinx."""
 
     docs: set[str]
+    #: the page files read (relative paths)
+    files: set[str]
     #: connector id -> the page whose directive documents it (the first, in page order)
     guides: dict[str, str]
     uses: dict[str, list[Use]]
@@ -397,7 +399,7 @@ def scan_pages(root: Path, settings: dict, cache: dict | None = None) -> Pages:
     root = Path(root)
     suffixes = tuple(settings["source_suffix"])
     extensions = tuple(sorted(settings.get("myst_enable_extensions", ())))
-    pages = Pages(set(), {}, {})
+    pages = Pages(set(), set(), {}, {})
     for rel in safety.source_files(root, settings["exclude_patterns"], suffixes):
         suffix = next(s for s in suffixes if rel.endswith(s))
         doc = rel[: -len(suffix)]
@@ -406,6 +408,7 @@ def scan_pages(root: Path, settings: dict, cache: dict | None = None) -> Pages:
         except safety.UnsafeFile:
             continue  # reported by the tree check, and not read by Sphinx
         pages.docs.add(doc)
+        pages.files.add(rel)
         key = (safety.digest(data), extensions)
         hit = cache.get(rel) if cache is not None else None
         if hit is not None and hit[0] == key:
