@@ -523,6 +523,9 @@ def test_guide_at_another_path_builds_the_same_every_time(tmp_path):
     alpha.write_text(alpha.read_text().replace("Alpha summary sentence.", "Alpha summary, edited."))
     assert warnings_of(build(root)) == []
     assert warnings_of(build(root)) == []
+    shutil.move(root / "guides" / "alpha.md", root / "integrations" / "alpha.md")  # and back home
+    assert warnings_of(build(root)) == []
+    assert check(root).returncode == 0
 
 
 def test_catalog_cache_is_keyed_on_content_not_stamps(tmp_path):

@@ -253,8 +253,27 @@ def outdated_by_content(app: Sphinx, env: BuildEnvironment, added, changed, remo
     return sorted(stale)
 
 
+def outdated_by_guides(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+    """Domain pages list their guides in a toctree: when a guide moves to another page,
+    the pages of its domain are read again (their cards are only re-written)."""
+    before: dict[str, str] | None = getattr(env, "wg_guides", None)
+    if before is None:
+        return []
+    now = state.guide_pages
+    moved = {cid for cid in before.keys() | now.keys() if before.get(cid) != now.get(cid)}
+    catalog = state.catalog(env)
+    scopes = {f"domain:{catalog.connectors[cid].domain}" for cid in moved if cid in catalog.connectors}
+    if not scopes:
+        return []
+    listings = env.get_domain("wg").listings  # type: ignore[attr-defined]
+    return sorted(doc for doc, shown in listings.items()
+                  if doc in env.found_docs and any(scope in scopes for _, scope in shown))
+
+
 def remember_content(app: Sphinx, env: BuildEnvironment) -> None:
-    """After reading: the content of every data file a page depends on."""
+    """After reading: the content of every data file a page depends on, and which page
+    documents each connector."""
+    env.wg_guides = dict(state.guide_pages)  # type: ignore[attr-defined]
     srcdir = Path(env.srcdir)
     paths = {str(dep) for deps in env.dependencies.values() for dep in deps}
     env.wg_content = {  # type: ignore[attr-defined]
@@ -335,6 +354,7 @@ def setup_guards(app: Sphinx) -> None:
     app.connect("warn-missing-reference", suppress_reported_reference)
     app.connect("linkcheck-process-uri", ignore_private_links)
     app.connect("env-get-outdated", outdated_by_content)
+    app.connect("env-get-outdated", outdated_by_guides)
     app.connect("env-updated", remember_content)
     app.connect("build-finished", stop_on_full_disk, priority=1)
     app.connect("build-finished", remove_deleted_pages)
