@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import PROJECT, ROOTS, make_project_app, warnings_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -494,12 +493,12 @@ def test_check_and_build_report_the_same_rules_every_build(tmp_path):
     (root / "integrations" / "beta.rst").write_text("Beta\n====\n\nNo directive here.\n")
     expected = {
         f"{ALPHA}:{line_of(root, 'overview:')}: directive '{{raw}}' is not allowed in connector data; it is shown as text",
-        f"{ALPHA}:{line_of(root, '    code:')}: code block language 'routeros' is not a Pygments lexer name "
-        "(e.g. bash, json, text); it is shown as plain text",
+        (f"{ALPHA}:{line_of(root, '    code:')}: code block language 'routeros' is not a Pygments lexer name "
+         "(e.g. bash, json, text); it is shown as plain text"),
         f"{ALPHA}:{line_of(root, '  - title: Concept page')}: related[1].doc: no page 'concepts/missing' in this site",
         "ghost.md:3: unknown connector id 'ghost': no data/connectors/ghost.yaml",
-        "data/connectors/beta.yaml:2: connector 'beta' has no page: add integrations/beta.md containing the "
-        "connector directive for 'beta'",
+        ("data/connectors/beta.yaml:2: connector 'beta' has no page: add integrations/beta.md containing the "
+         "connector directive for 'beta'"),
     }
     checked = set(check(root).stdout.splitlines())
     assert expected <= checked, checked

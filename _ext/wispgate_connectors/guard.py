@@ -25,7 +25,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from . import code_version, lint, safety, state
-from .catalog import Problem, Subtype
+from .catalog import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +65,12 @@ def guard_tree(app: Sphinx, config) -> None:
     problems = lint.tree_problems(srcdir, settings)
     report(problems)
     bad = [p.file for p in problems]
+    if bad:
+        config.exclude_patterns = [*config.exclude_patterns, *(_glob_escape(rel) for rel in bad)]
+        settings["exclude_patterns"] = [*settings["exclude_patterns"], *(_glob_escape(rel) for rel in bad)]
+    state.build_settings[srcdir] = settings
     if not bad:
         return
-    config.exclude_patterns = [*config.exclude_patterns, *(_glob_escape(rel) for rel in bad)]
     for name in ("html_static_path", "html_extra_path"):
         entries = list(getattr(config, name, []) or [])
         if entries:
@@ -132,7 +135,6 @@ def ignore_private_links(app: Sphinx, uri: str) -> None:
         pattern = re.escape(uri) + r"\Z"
         if pattern not in app.config.linkcheck_ignore:
             app.config.linkcheck_ignore = [*app.config.linkcheck_ignore, pattern]
-    return None
 
 
 # --- builder-inited: the rules that need no rendering ---------------------------------------------
@@ -148,11 +150,14 @@ def _read_cache(path: Path) -> dict:
 
 
 def _write_cache(path: Path, cache: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)  # atomic: a killed build never leaves half a cache
+    except OSError:
+        pass  # only a cache: the next build checks everything again
 
 
 def report_rules(app: Sphinx) -> None:
@@ -204,12 +209,15 @@ def write_generated(app: Sphinx, folders: tuple[str, ...], wanted: dict[Path, st
     srcdir = Path(app.srcdir)
     for folder in folders:
         mine = {p.name: text for p, text in wanted.items() if p.parent == srcdir / folder}
-        problems, deletions, writes = safety.generated_plan(srcdir, folder, mine, marker)
-        for path in deletions:
-            path.unlink()
-        for path, text in writes:
-            safety.write_new(path, text)
-        # reported with the other rules (report_rules), which runs on every build
+        _, deletions, writes = safety.generated_plan(srcdir, folder, mine, marker)  # problems: report_rules
+        try:
+            for path in deletions:
+                path.unlink()
+            for path, text in writes:
+                safety.write_new(path, text)
+        except OSError as exc:
+            stop_on_full_disk(app, exc)
+            raise
 
 
 def suppress_reported_reference(app: Sphinx, domain, node) -> bool | None:

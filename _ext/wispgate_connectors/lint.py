@@ -24,7 +24,15 @@ from pathlib import Path
 
 from . import safety
 from .catalog import (
-    CONNECTOR_DIR, DOMAINS_PATH, PAGE_DIR, READINESS_PATH, USE_CASES_PATH, Catalog, Connector, Problem, Subtype,
+    CONNECTOR_DIR,
+    DOMAINS_PATH,
+    PAGE_DIR,
+    READINESS_PATH,
+    USE_CASES_PATH,
+    Catalog,
+    Connector,
+    Problem,
+    Subtype,
     read_yaml,
 )
 
@@ -333,9 +341,9 @@ ROLES = frozenset({"connector", "wg:connector"})
 #: directives whose content is not Markdown
 _LITERAL = frozenset({"code-block", "code", "sourcecode", "code-cell", "literalinclude", "raw", "math", "eval-rst",
                       "csv-table", "mermaid", "graphviz"})
-_RST_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w:-]+)::[ \t]*(\S*)", re.M)
+_RST_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w:-]+)::[ \t]*(\S*)", re.MULTILINE)
 _RST_ROLE = re.compile(r":(?:wg:)?connector:`([^`]+)`")
-_EXPLICIT = re.compile(r"^.*<([^<>]+)>$", re.S)
+_EXPLICIT = re.compile(r"^.*<([^<>]+)>$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -362,7 +370,7 @@ def page_uses(text: str, suffix: str, extensions: Iterable[str]) -> list[Use]:
         for match in _RST_ROLE.finditer(text):
             out.append(Use("role", _target(match.group(1)), safety.editor_line(text, match.start())))
         return out
-    md_full, md_plain = parsers(frozenset(extensions))
+    md_full, _ = parsers(frozenset(extensions))
     return list(_md_uses(md_full, text, 0))
 
 

@@ -301,8 +301,8 @@ def tree_problems(root: Path, exclude_patterns: Iterable[str], suffixes: Iterabl
                 if problem:
                     out.append((rel, "file " + problem))
                 elif not os.path.isfile(entry.path):
-                    out.append((rel, f"file is a symbolic link to {_kind(os.stat(entry.path).st_mode)}, "
-                                     "not a regular file; only regular files are read"))
+                    out.append((rel, (f"file is a symbolic link to {_kind(os.stat(entry.path).st_mode)}, "
+                                      "not a regular file; only regular files are read")))
             continue
         if read and not entry.is_dir(follow_symlinks=False) and not entry.is_file(follow_symlinks=False):
             try:
@@ -356,9 +356,9 @@ def generated_plan(root: Path, folder: str, wanted: dict[str, str], marker: str)
             problems.append((escape_name(rel), exc.message))
             continue
         if head != marker.encode():
-            problems.append((escape_name(rel), f"this page is not generated (its first line is not "
-                             f"{clip(marker.strip(), 40)!r}), so it is kept; pages in {folder}/ are generated from "
-                             "data/: move it to another folder"))
+            problems.append((escape_name(rel), (f"this page is not generated (its first line is not "
+                                                f"{clip(marker.strip(), 40)!r}), so it is kept; pages in {folder}/ "
+                                                "are generated from data/: move it to another folder")))
             continue
         if name not in wanted:
             deletions.append(base / name)

@@ -88,9 +88,20 @@ KNOWN = [(name, _LinearJWT() if pattern is None else pattern) for name, pattern 
     ("a GitLab token", re.compile(r"\bglpat-[0-9A-Za-z_-]{20,}")),
     ("a Slack webhook URL", re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[0-9A-Za-z]{6,}/[0-9A-Za-z]{6,}/[0-9A-Za-z]{16,}")),
     ("a PGP private key", re.compile(r"-----BEGIN PGP PRIVATE KEY BLOCK-----")),
-    ("a PuTTY private key", re.compile(r"\bPuTTY-User-Key-File-\d+:|^Private-Lines: \d+", re.M)),
+    ("a PuTTY private key", re.compile(r"\bPuTTY-User-Key-File-\d+:|^Private-Lines: \d+", re.MULTILINE)),
     ("a Mailgun API key", re.compile(r"\bkey-[0-9a-z]{32}\b")),
 ]
+
+#: text every match of a known shape holds
+_NEEDS = {
+    "a live secret key (Stripe, Paystack)": ("_live_",), "a Stripe webhook signing secret": ("whsec_",),
+    "an AWS access key id": ("AKIA", "ASIA"), "a private key": ("PRIVATE KEY",), "a GitHub token": ("gh",),
+    "a Slack token": ("xox",), "a Google API key": ("AIza",), "a JSON Web Token": ("eyJ",),
+    "a Meta/Facebook access token": ("EAA",), "a Flutterwave secret key": ("FLWSECK",), "a GitLab token": ("glpat-",),
+    "a Slack webhook URL": ("hooks.slack.com",), "a PGP private key": ("PGP PRIVATE",),
+    "a PuTTY private key": ("PuTTY-User-Key-File-", "Private-Lines:"), "a Mailgun API key": ("key-",),
+}
+assert set(_NEEDS) <= {name for name, _ in KNOWN}
 
 #: a password inside a URL: https://user:pass@host, postgres://user:pass@db
 URL_PASSWORD = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s/:@<>\"'`]{1,100}:([^\s/@<>\"'`]{1,100})@")
@@ -198,6 +209,8 @@ def _raw_findings(text: str):
     """(offset, message, matched text), known shapes first, then the generic rules."""
     known: list[tuple[int, int]] = []
     for name, pattern in KNOWN:
+        if name in _NEEDS and not any(literal in text for literal in _NEEDS[name]):
+            continue  # a plain substring test is much faster than the expression
         for match in pattern.finditer(text):
             if not is_placeholder(match.group()):
                 known.append((match.start(), match.end()))
@@ -273,7 +286,10 @@ def value_findings(path: Path, root: Path, display: str, raw_lines: list[str], r
                 walk(v, where + (i,))
         elif isinstance(value, str):
             line = marks.line(where)
-            pieces.extend((piece, line) for piece in value.split("\n"))
+            raw_line = raw_lines[line - 1] if 0 < line <= len(raw_lines) else ""
+            # written as is on its (short) line: the line scan saw it already
+            pieces.extend((piece, line) for piece in value.split("\n")
+                          if not (len(raw_line) <= 200 and piece in raw_line))
 
     walk(data, ())
     # one pass over all values, one per line: linear however many values there are

@@ -28,6 +28,8 @@ reported_problems: set[tuple[str, int, str]] = set()
 guide_pages: dict[str, str] = {}
 #: messages about unknown connector ids in pages, reported at the start of the build
 unknown_ids: set[str] = set()
+#: srcdir -> the settings of the build's configuration (exclude patterns, suffixes...)
+build_settings: dict[Path, dict] = {}
 
 
 def _read_cache(path: Path) -> dict:
@@ -49,7 +51,8 @@ def load(srcdir: Path, cache_dir: Path | None = None) -> tuple[Catalog, list[Pro
     cache["version"] = code_version()
     before = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
     catalog = load_catalog(srcdir, connectors)
-    secrets = scan_project(Path(srcdir), catalog, scans)
+    # the pages the build's configuration makes Sphinx read (guard.guard_tree sets it)
+    secrets = scan_project(Path(srcdir), catalog, scans, settings=build_settings.get(Path(srcdir)))
     after = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
     if path and (fresh or before != after):
         path.parent.mkdir(parents=True, exist_ok=True)
