@@ -89,7 +89,7 @@ stale: venv
 # make new ID=acme-billing DOMAIN=payments-finance [VENDOR="Acme"]
 new: venv
 	@test -n "$(ID)" -a -n "$(DOMAIN)" || { echo "usage: make new ID=<id> DOMAIN=<domain key> [VENDOR=<name>]"; exit 2; }
-	@$(EXT) $(BIN)/python -m wispgate_connectors new "$(ID)" --domain "$(DOMAIN)" $(if $(VENDOR),--vendor "$(VENDOR)")
+	@$(EXT) $(BIN)/python -m wispgate_connectors new "$(ID)" --domain "$(DOMAIN)" $(if $(value VENDOR),--vendor '$(subst ','\'',$(value VENDOR))')
 
 LINTED := _ext tests bench conf.py
 

@@ -51,7 +51,8 @@ def test_check_lists_every_todo_left_with_its_line(root):
     cli("new", "acme-pay", "--domain", "payments-finance", "--root", str(root))
     result = cli("check", str(root))
     assert result.returncode == 1
-    lines = result.stdout.splitlines()
+    # check runs the build's page rules too: this root has no concepts/subscriber-model page
+    lines = [line for line in result.stdout.splitlines() if "no page 'concepts/subscriber-model'" not in line]
     assert "data/connectors/acme-pay.yaml:6: name: still holds a TODO placeholder" in lines
     # the test root has no concepts/subscriber-model page, which the scaffold links: the build says so too
     missing = "related[0].doc: no page 'concepts/subscriber-model' in this site"

@@ -16,8 +16,9 @@ from typing import Any
 
 from .model import SCHEMA_FILE, Catalog, Connector, Marks, Taxonomy, build_connector, build_records, load_schema
 from .report import Problem, Subtype
+from . import safety
 from .validation import connector_rules, schema_problems, taxonomy_rules, todo_problems, vendor_change_rules
-from .yamlio import read_yaml
+from .yamlio import MAX_FILE_BYTES, read_yaml
 
 READINESS_SCHEMA = "readiness.schema.json"
 VENDOR_CHANGES_SCHEMA = "vendor-changes.schema.json"
@@ -59,7 +60,7 @@ DEFAULT_LAYOUT = Layout()
 
 def _load_taxonomy(root: Path, rel: Path, catalog: Catalog) -> dict[str, Taxonomy]:
     display = rel.as_posix()
-    data, marks, problems = read_yaml(root / rel, display)
+    data, marks, problems = read_yaml(root / rel, display, root)
     if not problems:
         problems = schema_problems(data, marks, display, TAXONOMY_SCHEMA)
     if not problems:
@@ -81,10 +82,10 @@ def _load_taxonomy(root: Path, rel: Path, catalog: Catalog) -> dict[str, Taxonom
 
 def _load_readiness(root: Path, rel: Path, catalog: Catalog) -> None:
     catalog.readiness = {k: () for k in READINESS_KEYS}
-    if not (root / rel).exists():
+    if not os.path.lexists(root / rel):  # a dangling link is reported, not skipped
         return
     display = rel.as_posix()
-    data, marks, problems = read_yaml(root / rel, display)
+    data, marks, problems = read_yaml(root / rel, display, root)
     if not problems:
         problems = schema_problems(data, marks, display, READINESS_SCHEMA,
                                    what="data/readiness.yaml must be a mapping of phases to lists")
@@ -95,10 +96,10 @@ def _load_readiness(root: Path, rel: Path, catalog: Catalog) -> None:
 
 
 def _load_vendor_changes(root: Path, rel: Path, catalog: Catalog) -> tuple[Any, ...]:
-    if not (root / rel).exists():
+    if not os.path.lexists(root / rel):
         return ()
     display = rel.as_posix()
-    data, marks, problems = read_yaml(root / rel, display)
+    data, marks, problems = read_yaml(root / rel, display, root)
     if not problems:
         problems = schema_problems(data, marks, display, VENDOR_CHANGES_SCHEMA)
     if not problems:
@@ -117,7 +118,7 @@ def _load_vendor_changes(root: Path, rel: Path, catalog: Catalog) -> tuple[Any, 
 
 def _load_connector(path: Path, display: str, catalog: Catalog) -> tuple[Connector | None, list[Problem]]:
     """One connector file: its record, or None and the reasons; plus non-fatal problems."""
-    data, marks, problems = read_yaml(path, display)
+    data, marks, problems = read_yaml(path, display, catalog.root)
     if not problems:
         problems = schema_problems(data, marks, display)
     if not problems:
@@ -158,6 +159,37 @@ def _cross_references(catalog: Catalog) -> None:
                 catalog.renamed[old] = c.id
 
 
+def _nested_files(root: Path, connector_dir: Path) -> list[Problem]:
+    """Connector files in subfolders are not loaded: say so, once per file."""
+    out = []
+    for rel, entry in safety.walk(root / connector_dir):
+        if "/" in rel and rel.endswith((".yaml", ".yml")) and not entry.is_dir(follow_symlinks=False):
+            out.append(Problem(safety.display(root / connector_dir / rel, root), 1,
+                               f"connector files live directly in {connector_dir.as_posix()}/; "
+                               "this one is not read: move it up", Subtype.page))
+    return out
+
+
+def _plain_named(files: list[Path], root: Path, catalog: Catalog) -> list[Path]:
+    """Connector files whose names print as they are; the others are reported once.
+
+    A name is the connector's id, so it is plain ASCII: a Cyrillic 'о' or a newline
+    in it would otherwise give messages that look right or split in two.
+    """
+    out = []
+    for path in files:
+        if safety.plain_name(path.name):
+            out.append(path)
+            continue
+        odd = next(ch for ch in path.name if not safety.plain_name(ch))
+        catalog.problems.append(Problem(
+            safety.display(path, root), 1,
+            f"the file name holds {safety.char_name(odd)}; name the file after the connector id "
+            "(lowercase ASCII letters, digits and hyphens)", Subtype.syntax,
+        ))
+    return out
+
+
 def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = None,
                  layout: Layout = DEFAULT_LAYOUT) -> Catalog:
     """Read every data file below ``root``; collect every problem, raise none.
@@ -178,13 +210,15 @@ def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = No
         catalog.problems.append(Problem(
             extra.relative_to(root).as_posix(), 1, "connector files end in .yaml, not .yml; rename it", Subtype.page
         ))
+    catalog.problems.extend(_nested_files(root, layout.connector_dir))
     # results depend on the file, the taxonomies and the schema
-    context = (tuple(catalog.domains), tuple(catalog.use_cases), SCHEMA_FILE.stat().st_mtime_ns)
+    context = (tuple(catalog.domains), tuple(catalog.use_cases), safety.digest(SCHEMA_FILE.read_bytes()))
     seen: dict[str, str] = {}
+    files = _plain_named(files, root, catalog)
     for path in files:
         display = path.relative_to(root).as_posix()
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size, context)
+        # keyed on content: 'cp -p' or 'rsync -t' keep size and time stamp but not the text
+        stamp = (safety.file_digest(path, root, MAX_FILE_BYTES), context)
         hit = cache.get(display) if cache is not None else None
         if hit is not None and hit[0] == stamp:
             connector, problems = hit[1]

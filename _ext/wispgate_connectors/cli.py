@@ -20,22 +20,9 @@ from pathlib import Path
 from .catalog import DEFAULT_LAYOUT, load_catalog
 from .model import Catalog
 from .report import Problem, Subtype
-from .validation import ID_PATTERN, page_rules
+from .safety import yaml_quote
+from .validation import ID_PATTERN
 from .yamlio import read_yaml
-
-PAGE_SUFFIXES = (".md", ".rst")
-
-
-def page_problems(root: Path, catalog: Catalog) -> list[Problem]:
-    """The page rules, answered from the files: every connector has its page, related pages exist."""
-    page_dir = root / DEFAULT_LAYOUT.page_dir
-
-    def exists(doc: Path) -> bool:
-        return any(doc.with_name(doc.name + ext).is_file() for ext in PAGE_SUFFIXES)
-
-    return page_rules(catalog, lambda cid: exists(page_dir / cid), lambda doc: exists(root / doc),
-                      DEFAULT_LAYOUT.page_dir)
-
 
 def stale_problems(catalog: Catalog, max_age: int) -> list[Problem]:
     """Guides older than ``max_age`` days, and vendor changes newer than a guide's verification."""
@@ -60,6 +47,8 @@ def stale_problems(catalog: Catalog, max_age: int) -> list[Problem]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .lint import check_problems
+    from .safety import project_settings
     from .secrets import scan_project
 
     start = time.perf_counter()
@@ -76,7 +65,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{n} stale guide{'s' if n != 1 else ''} or vendor-change conflict{'s' if n != 1 else ''}"
               if n else "every guide is current", file=sys.stderr)
         return 1 if problems else 0
-    problems = catalog.problems + page_problems(root, catalog) + scan_project(root, catalog)
+    settings = project_settings(root)
+    # every rule the build runs that needs no rendering (lint.py), on the same settings
+    problems = catalog.problems + check_problems(root, catalog, settings) + scan_project(root, catalog,
+                                                                                         settings=settings)
     for p in sorted(set(problems), key=lambda p: (p.file, p.line, p.message)):
         print(p)
     took = time.perf_counter() - start
@@ -92,8 +84,8 @@ SCAFFOLD = """\
 # preview with `make livehtml`. The data contract, key by key, is in the site's
 # "Writing a connector guide" page and in data/schema/connector.schema.json.
 id: {id}
-name: "TODO: page title, e.g. {vendor} Payment Webhooks"
-vendor: "{vendor}"
+name: {name}
+vendor: {vendor}
 domain: {domain}
 type: "TODO: integration type shown on cards, e.g. Payment gateway"
 complexity: medium  # low, medium or high
@@ -220,7 +212,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     errors = []
     if not ID_PATTERN.fullmatch(cid):
         errors.append(f"invalid id '{cid}': use lowercase letters, digits and single hyphens, e.g. acme-billing")
-    domains, _, problems = read_yaml(root / "data" / "domains.yaml", "data/domains.yaml")
+    domains, _, problems = read_yaml(root / "data" / "domains.yaml", "data/domains.yaml", root)
     keys = [d.get("key") for d in domains] if isinstance(domains, list) and not problems else []
     if args.domain not in keys:
         errors.append(f"unknown domain '{args.domain}' (known: {', '.join(k for k in keys if k)})")
@@ -234,12 +226,14 @@ def cmd_new(args: argparse.Namespace) -> int:
             print(f"error: {e}", file=sys.stderr)
         print("nothing was written", file=sys.stderr)
         return 2
-    use_cases, _, _ = read_yaml(root / "data" / "use-cases.yaml", "data/use-cases.yaml")
+    use_cases, _, _ = read_yaml(root / "data" / "use-cases.yaml", "data/use-cases.yaml", root)
     first_use_case = use_cases[0]["key"] if isinstance(use_cases, list) and use_cases else "subscriber-auth"
     vendor = args.vendor or "TODO: vendor"
     today = datetime.date.today()
-    text = SCAFFOLD.format(id=cid, domain=args.domain, vendor=vendor, use_case=first_use_case,
-                           today=today.isoformat(), month=today.strftime("%Y.%m"))
+    # quoted for YAML, whatever the vendor's name holds (a '"', a '\\', a '#')
+    text = SCAFFOLD.format(id=cid, domain=args.domain, vendor=yaml_quote(vendor),
+                           name=yaml_quote(f"TODO: page title, e.g. {vendor} Payment Webhooks"),
+                           use_case=first_use_case, today=today.isoformat(), month=today.strftime("%Y.%m"))
     yaml_path.parent.mkdir(parents=True, exist_ok=True)
     page_path.parent.mkdir(parents=True, exist_ok=True)
     yaml_path.write_text(text, encoding="utf-8")

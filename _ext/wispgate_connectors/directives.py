@@ -44,7 +44,9 @@ class ConnectorDirective(SphinxDirective):
             self.env.note_dependency(str(catalog.root / catalog.broken[cid]))
             return None
         folder = state.layout(self.env).connector_dir.as_posix()
-        warn(Subtype.reference, f"unknown connector id '{cid}': no {folder}/{cid}.yaml", self.get_location())
+        message = f"unknown connector id '{cid}': no {folder}/{cid}.yaml"
+        if message not in state.unknown_ids:  # else reported at the start of the build (lint.py)
+            warn(Subtype.reference, message, self.get_location())
         return None
 
     def register(self, connector: Connector) -> list[nodes.Node]:

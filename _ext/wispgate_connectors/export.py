@@ -48,7 +48,9 @@ def plain(value: Any) -> Any:
 def field_json(f: Any) -> dict[str, Any]:
     return {k: v for k, v in {
         "name": f.name, "required": f.required, "type": f.type, "description": f.description,
-        "secret": f.is_secret, "default": f.default, "example": None if f.is_secret else f.example,
+        # a secret's default is published like its example: neither goes out
+        "secret": f.is_secret, "default": None if f.is_secret else f.default,
+        "example": None if f.is_secret else f.example,
         "choices": list(f.choices) or None, "where": f.where,
     }.items() if v is not None}
 

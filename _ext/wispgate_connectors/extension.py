@@ -20,6 +20,7 @@ from .domain import setup_domain
 from .export import setup_export
 from .freshness import setup_freshness
 from .generate import setup_generate
+from .guard import setup_guards
 from .incremental import setup_incremental
 from .listing import setup_listing
 from .memory import setup_memory
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_directives(app)
     setup_schema_doc(app)
     setup_state(app)
+    setup_guards(app)
     setup_memory(app)
     setup_pages(app)
     setup_cards(app)

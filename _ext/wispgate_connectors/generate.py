@@ -13,8 +13,9 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from . import state
+from .guard import write_generated
+from .lint import GENERATED_NOTE
 
-GENERATED_NOTE = "<!-- Generated from data/ at every build; edits here are overwritten. -->\n"
 
 
 def domain_doc(config: Config, key: str) -> str:
@@ -45,16 +46,8 @@ def write_generated_pages(app: Sphinx) -> None:
             wanted[Path(app.srcdir) / folder / f"{key}.md"] = (
                 f"{GENERATED_NOTE}# {myst_escape(entry.title)}\n\n```{{catalog-{kind}}} {key}\n```\n"
             )
-    for folder in (config.wispgate_domain_pages, config.wispgate_use_case_pages):
-        base = Path(app.srcdir) / folder
-        if base.is_dir():
-            for stale in base.glob("*.md"):
-                if stale not in wanted:
-                    stale.unlink()
-    for path, text in wanted.items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+    # never through a link, never outside the project, never a page it did not write
+    write_generated(app, (config.wispgate_domain_pages, config.wispgate_use_case_pages), wanted, GENERATED_NOTE)
 
 
 def setup_generate(app: Sphinx) -> None:

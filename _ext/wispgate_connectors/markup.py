@@ -16,27 +16,41 @@ from docutils import nodes
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
+from . import lint, state
 from .report import Loc, Subtype, warn
 
 #: where a value comes from: a data file and line, or Sphinx's location of a page
 Where = Loc | str
 
-# Roles a YAML value may use: references and inline semantics only.
-ALLOWED_ROLES = frozenset({
-    "connector", "wg:connector", "doc", "ref", "term", "abbr", "kbd", "code", "command",
-    "file", "samp", "guilabel", "menuselection", "rfc", "sub", "sup", "dfn", "math",
-})
-SAFE_SCHEMES = ("http", "https", "mailto")
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What a value may use is decided in lint.py, which ``make check`` shares: no math
+# (MathJax would load and run \href{javascript:...}), no attributes.
+ALLOWED_ROLES = lint.ALLOWED_ROLES
+SAFE_SCHEMES = lint.SAFE_SCHEMES
+_SCHEME = lint.SCHEME
 # Text without any of these characters is plain text and needs no parser.
-_MARKUP = re.compile(r"[`*_\[\]<>{}\\!&#|~$\n]|^\s*[-+>=]|^\s*\d+[.)](\s|$)")
+_MARKUP = lint.MARKUP
 
 
 class _DataRenderer(SphinxRenderer):
     location: Where = ""
+    value: str = ""
 
     def _refuse(self, what: str, token: Any) -> None:
-        warn(Subtype.markup, f"{what} is not allowed in connector data; it is shown as text", self.location)
+        message = what if what.startswith("code block") else lint.refused_message(what)
+        if (self.value, message) in state.reported_markup:
+            return  # reported at the start of the build, with every other data problem
+        warn(Subtype.markup, message, self.location)
+
+    def _as_text(self, token: Any) -> None:
+        self._refuse(lint.MATH, token)
+        if token.type == "math_inline" or token.type == "math_single":
+            self.current_node.append(nodes.literal(token.content, token.content))
+        else:
+            self.current_node.append(nodes.literal_block(token.content, token.content, language="text"))
+
+    # $...$ and $$...$$ (dollarmath, amsmath): MathJax would load on the page
+    render_math_inline = render_math_inline_double = render_math_single = _as_text
+    render_math_block = render_math_block_label = render_amsmath = _as_text
 
     def render_html_inline(self, token) -> None:
         self.current_node.append(nodes.Text(token.content))
@@ -52,6 +66,11 @@ class _DataRenderer(SphinxRenderer):
             self.current_node.append(node)
             return
         super().render_fence(token)
+        language = lint.fence_language(token)
+        block = self.current_node.children[-1] if self.current_node.children else None
+        if not lint.known_lexer(language) and isinstance(block, nodes.literal_block):
+            self._refuse(lint.lexer_message(language), token)
+            block["language"] = "text"
 
     def render_colon_fence(self, token) -> None:
         self._refuse("a ':::' directive", token)
@@ -110,6 +129,22 @@ def _parser(config: MdParserConfig):
     return md
 
 
+_plain_parsers: dict[int, Any] = {}
+
+
+def _plain_parser(config: MdParserConfig) -> Any:
+    """The data parser without MyST's attribute syntax, sharing the renderer."""
+    md = _plain_parsers.get(id(config))
+    if md is None:
+        import dataclasses
+
+        plain = dataclasses.replace(config, enable_extensions=set(config.enable_extensions) - lint.ATTRS_EXTENSIONS)
+        md = create_md_parser(plain, _DataRenderer)
+        _plain_parsers.clear()
+        _plain_parsers[id(config)] = md
+    return md
+
+
 def _render(text: str, document: nodes.document, location: Where, inline: bool) -> list[nodes.Node]:
     env = document.settings.env
     md = _parser(env.myst_config)
@@ -122,7 +157,13 @@ def _render(text: str, document: nodes.document, location: Where, inline: bool) 
         renderer.setup_render({**md.options, "document": document}, md_env)
     renderer.md_env = md_env
     renderer.current_node = holder
+    renderer.value = text
     tokens = md.parseInline(text, md_env) if inline else md.parse(text + "\n", md_env)
+    if lint.has_attributes(tokens):
+        # '{.class}', '{#id}': data gets no classes or ids; read the value without them
+        renderer._refuse(lint.ATTRIBUTES, None)
+        plain = _plain_parser(env.myst_config)
+        tokens = plain.parseInline(text, md_env) if inline else plain.parse(text + "\n", md_env)
     renderer._render_tokens(tokens)
     # Nodes carry the YAML file and line, not the page's, so that later warnings
     # (a missing reference target, a bad highlight) point at the data.

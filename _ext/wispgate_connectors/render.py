@@ -12,7 +12,7 @@ from typing import Any
 
 from docutils import nodes
 
-from . import freshness, markup
+from . import freshness, lint, markup
 from .components import (
     FAIL_MODES, admonition, badge, complexity_badge, connector_link, doc_link, fail_mode_badge, ports_text,
     status_badge, sync_words, tab_set, table,
@@ -121,7 +121,9 @@ class Renderer:
         return lst
 
     def code(self, code: Code, classes: tuple[str, ...] = ()) -> nodes.literal_block:
-        node = nodes.literal_block(code.body, code.body, language=code.language, classes=list(classes))
+        # an unknown language is reported once per build by lint.py, not by each highlight
+        language = code.language if lint.known_lexer(code.language) else "text"
+        node = nodes.literal_block(code.body, code.body, language=language, classes=list(classes))
         node.source, node.line = self.connector.path, code.line
         return node
 

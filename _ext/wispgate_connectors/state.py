@@ -22,6 +22,18 @@ from .secrets import scan_project
 
 CACHE_FILE = "wispgate-catalog.pickle"
 _catalogs: dict[Path, Catalog] = {}
+#: (value, message) of markup refusals reported at the start of this build (lint.py):
+#: the renderer does not repeat them for each page that shows the value
+reported_markup: set[tuple[str, str]] = set()
+#: (file, line, message) reported by guard.report in this build
+reported_problems: set[tuple[str, int, str]] = set()
+#: connector id -> the page whose directive documents it, read from the page sources
+#: before reading (so the order Sphinx reads pages in does not matter)
+guide_pages: dict[str, str] = {}
+#: messages about unknown connector ids in pages, reported at the start of the build
+unknown_ids: set[str] = set()
+#: srcdir -> the settings of the build's configuration (exclude patterns, suffixes...)
+build_settings: dict[Path, dict[str, Any]] = {}
 
 
 def _read_cache(path: Path) -> dict[str, Any]:
@@ -44,7 +56,8 @@ def load(srcdir: Path, cache_dir: Path | None = None, where: Layout | None = Non
     cache["version"] = code_version()
     before = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
     catalog = load_catalog(srcdir, connectors, where)
-    secrets = scan_project(Path(srcdir), catalog, scans)
+    # the pages the build's configuration makes Sphinx read (guard.guard_tree sets it)
+    secrets = scan_project(Path(srcdir), catalog, scans, settings=build_settings.get(Path(srcdir)))
     after = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
     if path and (fresh or before != after):
         path.parent.mkdir(parents=True, exist_ok=True)

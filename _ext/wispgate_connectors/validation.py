@@ -14,6 +14,7 @@ from functools import cache
 from collections.abc import Callable, Collection
 from typing import Any
 
+from . import safety
 from .model import SCHEMA_DIR, Marks, load_schema
 from .report import Problem, Subtype
 
@@ -27,7 +28,7 @@ def _validator(schema_name: str) -> Any:
 
     schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
-    cls = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern})
+    cls = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern, "uniqueItems": _unique_items})
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
@@ -41,13 +42,44 @@ def _ecma_pattern(validator, pattern: str, instance, schema):
 
     if not validator.is_type(instance, "string"):
         return
+    if len(instance) > schema.get("maxLength", len(instance)):
+        return  # too long is reported, and a pattern on a long value can take quadratic time
     python = pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
     if not re.search(python, instance):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+def _unique_items(validator: Any, unique: bool, instance: Any, schema: Any) -> Any:
+    """``uniqueItems`` in linear time: jsonschema compares every pair of a list that
+    mixes types.  Items are equal as in JSON: 1 == 1.0, but true is not 1."""
+    import jsonschema
+
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen = set()
+    for item in instance:
+        key = json_key(item)
+        if key in seen:
+            yield jsonschema.ValidationError(f"{_shown(item)} is given twice")
+            return
+        seen.add(key)
+
+
+def json_key(value: Any) -> tuple[str, Any]:
+    """A value as JSON compares it: true is not 1."""
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, str):
+        return ("string", value)
+    return ("json", json.dumps(value, sort_keys=True, default=str))
+
+
 def _key_str(key: str) -> str:
     """A key as messages show it: bare when it is a plain word, quoted (one line) otherwise."""
+    if len(key) > safety.ECHO_LIMIT:  # a 400,000-character key is shown short
+        return repr(safety.clip(key))
     return key if re.fullmatch(r"[\w-]+", key) else repr(key)
 
 
@@ -108,7 +140,7 @@ def _schema_message(error: Any) -> tuple[tuple[Any, ...], str]:
         allowed = list(error.schema.get("properties", {}))
         extra = [k for k in inst if k not in allowed]
         key = extra[0] if extra else "?"
-        close = difflib.get_close_matches(str(key), allowed, n=1)
+        close = difflib.get_close_matches(str(key), allowed, n=1) if len(str(key)) <= 100 else []
         hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
         return (*path, key), f"{_path_str((*path, key))}: unknown key{hint}"
     if v == "enum":
@@ -162,7 +194,8 @@ def connector_rules(data: dict[str, Any], marks: Marks, display: str, stem: str,
     for i, f in enumerate(data["fields"]):
         if f["type"] == "enum" and not f.get("choices"):
             add(("fields", i, "type"), f"fields[{i}]: type enum needs a 'choices' list", Subtype.schema)
-        if f.get("choices") and "default" in f and f["default"] not in f["choices"]:
+        # true is not 1 here (Python says it is): compare as JSON does
+        if f.get("choices") and "default" in f and json_key(f["default"]) not in {json_key(c) for c in f["choices"]}:
             add(("fields", i, "default"),
                 f"fields[{i}].default: {_shown(f['default'])} is not one of its choices", Subtype.schema)
     for i, r in enumerate(data.get("related", ())):

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import safety
 from .model import Marks
 from .report import Problem, Subtype
 
@@ -44,6 +45,50 @@ def _check_text(text: str, line: int) -> None:
     if found:
         raise _DataError(line, f"the escape '\\u{ord(found.group()):04x}' is half of a UTF-16 surrogate pair; "
                                "write the character itself or an 8-digit '\\U' escape")
+    # bidi overrides, zero-width and control characters (also from escapes like "\\u202e")
+    found = safety.INVISIBLE.search(text)
+    if found:
+        raise _DataError(line, safety.invisible_message(found.group()))
+
+
+_YAML11 = {f"tag:yaml.org,2002:{t}": t for t in ("bool", "int", "float")}
+_resolver = yaml.resolver.Resolver()
+_PLAIN_INT = re.compile(r"0|-?[1-9][0-9]*")
+_PLAIN_FLOAT = re.compile(r"-?(0|[1-9][0-9]*)\.[0-9]+")
+#: longer plain numbers are refused: no value here needs them, and Python's int() stops at 4,300 digits
+MAX_DIGITS = 30
+
+
+def _retyped(node: ScalarNode) -> str | None:
+    """A plain scalar YAML 1.1 reads as something else than what it shows: 'on' as true,
+    '0755' as 493, '1:30' as 90, '1.10' as 1.1.  Values are shown to readers (and copied
+    into routers), so the writer is asked for quotes instead."""
+    kind = _YAML11.get(node.tag)
+    if kind is None or node.style not in (None, ""):
+        return None
+    if _resolver.resolve(ScalarNode, node.value, (True, False)) != node.tag:
+        return None  # an explicit tag ('!!int abc'): the constructor says what is wrong
+    text = node.value
+    shown = safety.clip(text, 40)
+    if kind == "bool":
+        if text in ("true", "false"):
+            return None
+        value = "true" if text.lower() in ("yes", "y", "on", "true") else "false"
+        return f'write "{shown}" in quotes: YAML reads it as {value} (for a yes/no value write {value})'
+    if len(text.lstrip("+-")) > MAX_DIGITS and kind == "int" or len(text) > 4 * MAX_DIGITS:
+        return f"a number of {len(text)} characters ({shown}) is too long; write it in quotes if it is text"
+    if kind == "int" and _PLAIN_INT.fullmatch(text):
+        return None
+    if kind == "float":
+        if text.lower().lstrip("+-") in (".inf", ".nan"):
+            return None  # reported as not finite
+        if _PLAIN_FLOAT.fullmatch(text) and repr(float(text)) == text:
+            return None
+    try:
+        value = _constructor.construct_object(node, deep=True)
+    except (ValueError, yaml.YAMLError):
+        return f'write "{shown}" in quotes: YAML cannot read it as a number'
+    return f'write "{shown}" in quotes: YAML reads it as {safety.clip(repr(value), 40)}'
 
 
 def _to_python(node: Node, path: tuple[Any, ...], marks: Marks, depth: int = 0) -> Any:
@@ -78,6 +123,9 @@ def _to_python(node: Node, path: tuple[Any, ...], marks: Marks, depth: int = 0) 
     # Timestamps stay text: the schema checks dates as ISO strings.
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value
+    retyped = _retyped(node)  # type: ignore[arg-type]
+    if retyped:
+        raise _DataError(node.start_mark.line + 1, retyped)
     try:
         value = _constructor.construct_object(node, deep=True)
     except yaml.YAMLError as exc:  # one line: the build prints it as a warning
@@ -85,7 +133,7 @@ def _to_python(node: Node, path: tuple[Any, ...], marks: Marks, depth: int = 0) 
         raise _DataError(node.start_mark.line + 1, f"cannot read value: {what}") from None
     except (ValueError, KeyError):  # an explicit '!!int abc', '!!bool maybe'
         shown = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise _DataError(node.start_mark.line + 1, f"cannot read {node.value!r} as {shown}") from None
+        raise _DataError(node.start_mark.line + 1, f"cannot read {safety.clip(node.value)!r} as {shown}") from None
     if isinstance(value, str):
         _check_text(value, node.start_mark.line + 1)
     if isinstance(value, float) and not math.isfinite(value):
@@ -137,17 +185,30 @@ def _fast_compose(text: str) -> Node | None:
         return None
 
 
-def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
-    """Read one YAML file; return (data, marks, problems).  Never raises on bad input."""
+def _invisible_problem(text: str, display: str) -> Problem | None:
+    """The first invisible or bidi character of a file, at the line an editor shows.
+
+    YAML also counts U+0085 and U+2028 as line breaks, editors do not: refusing them
+    first keeps every line number the one an editor shows.
+    """
+    found = safety.INVISIBLE_RAW.search(text, 1 if text.startswith("\ufeff") else 0)
+    if found is None:
+        return None
+    return Problem(display, safety.editor_line(text, found.start()), safety.invisible_message(found.group()),
+                   Subtype.syntax)
+
+
+def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, Marks, list[Problem]]:
+    """Read one YAML file; return (data, marks, problems).  Never raises on bad input.
+
+    Only a regular file inside ``root`` (default: the file's folder) is read, and its
+    size is checked before reading (see :func:`safety.read_regular`).
+    """
     marks = Marks()
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, marks, [Problem(display, 1, f"cannot read file: {exc.strerror}", Subtype.syntax)]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, marks, [Problem(
-            display, 1, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}", Subtype.syntax
-        )]
+        raw = safety.read_regular(path, root if root is not None else path.parent, MAX_FILE_BYTES)
+    except safety.UnsafeFile as exc:
+        return None, marks, [Problem(display, 1, exc.message, Subtype.syntax)]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -155,6 +216,9 @@ def read_yaml(path: Path, display: str) -> tuple[Any, Marks, list[Problem]]:
         return None, marks, [Problem(
             display, line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", Subtype.syntax
         )]
+    invisible = _invisible_problem(text, display)
+    if invisible:
+        return None, marks, [invisible]
     node = _fast_compose(text)
     if node is not None:
         try:
