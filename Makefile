@@ -76,7 +76,7 @@ linkcheck: venv
 
 livehtml: venv
 	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch data --watch _ext \
-		--ignore "*/__pycache__/*" --ignore "*/catalog/domains/*" --ignore "*/catalog/use-cases/*" \
+		--ignore "*/__pycache__/*" --ignore "*/catalog/domains/*" --ignore "*/catalog/use-cases/*" --ignore "*/commissioning/*" \
 		-b html $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/livehtml . $(BUILDDIR)/livehtml
 
 check: venv

@@ -26,7 +26,7 @@ GAMMA = (ROOTS / "test-basic/data/connectors/beta.yaml").read_text().replace("id
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def small_site(tmp_path_factory):
     """The basic root plus a connector added only as data and a page: it must appear everywhere."""
     src = tmp_path_factory.mktemp("catalog") / "src"
     shutil.copytree(ROOTS / "test-basic", src)
@@ -45,15 +45,15 @@ def card_names(container) -> list[str]:
     return [c.select_one(".sd-card-title").get_text(strip=True) for c in container.select(".wg-card")]
 
 
-def test_hero_counts_equal_the_data(site):
-    hero = page(site, "index").select_one(".wg-hero")
+def test_hero_counts_equal_the_data(small_site):
+    hero = page(small_site, "index").select_one(".wg-hero")
     assert hero.select_one(".wg-count-connectors .wg-stat-number").get_text() == "3"
     assert hero.select_one(".wg-count-domains .wg-stat-number").get_text() == "2"
-    assert hero.select_one(".wg-count-sections .wg-stat-number").get_text() == "10"
+    assert hero.select_one(".wg-count-sections .wg-stat-number").get_text() == "13"
 
 
-def test_domain_cards_with_counts_and_links(site):
-    cards = page(site, "index").select(".wg-domain-card")
+def test_domain_cards_with_counts_and_links(small_site):
+    cards = page(small_site, "index").select(".wg-domain-card")
     got = [(c.select_one(".sd-card-title").get_text(strip=True), c.select_one(".wg-domain-count").get_text(),
             c.select_one("a.sd-stretched-link")["href"]) for c in cards]
     assert got == [
@@ -63,16 +63,16 @@ def test_domain_cards_with_counts_and_links(site):
     assert "Routers and RADIUS." in words(cards[0])
 
 
-def test_featured_cards_first_and_linked(site):
-    grids = page(site, "index").select(".wg-cards")
+def test_featured_cards_first_and_linked(small_site):
+    grids = page(small_site, "index").select(".wg-cards")
     featured = grids[0]
     assert card_names(featured) == ["Alpha Router RADIUS"]
     link = featured.select_one("a.sd-stretched-link")
     assert link["href"] == "integrations/alpha.html#connector-alpha"
 
 
-def test_card_shows_guide_metadata(site):
-    card = page(site, "index").select(".wg-cards")[0].select_one(".wg-card")
+def test_card_shows_guide_metadata(small_site):
+    card = page(small_site, "index").select(".wg-cards")[0].select_one(".wg-card")
     assert card.select_one(".wg-type").get_text() == "RADIUS NAS"
     assert card.select_one(".wg-complexity").get_text() == "Medium complexity"
     assert "2 prerequisites; first: Reachable on UDP 1812." in words(card.select_one(".wg-card-prereq"))
@@ -80,8 +80,8 @@ def test_card_shows_guide_metadata(site):
     assert card.select_one(".wg-card-vendor").get_text() == "AlphaNet"
 
 
-def test_use_case_tabs_list_exactly_their_connectors(site):
-    tabs = page(site, "index").select_one(".wg-use-case-tabs")
+def test_use_case_tabs_list_exactly_their_connectors(small_site):
+    tabs = page(small_site, "index").select_one(".wg-use-case-tabs")
     labels = [label.get_text(strip=True) for label in tabs.select("label")]
     assert labels == ["Subscriber Auth (2)", "Billing Automation (2)"]
     panels = tabs.select(".sd-tab-content")
@@ -89,8 +89,8 @@ def test_use_case_tabs_list_exactly_their_connectors(site):
     assert card_names(panels[1]) == ["Alpha Router RADIUS", "Beta Payments"]
 
 
-def test_all_cards_carry_filter_classes_and_the_form_is_hidden_without_script(site):
-    index = page(site, "index")
+def test_all_cards_carry_filter_classes_and_the_form_is_hidden_without_script(small_site):
+    index = page(small_site, "index")
     form = index.select_one("form.wg-filter")
     assert form.has_attr("hidden")
     grid = index.find(id=form["data-target"])
@@ -108,14 +108,14 @@ def test_all_cards_carry_filter_classes_and_the_form_is_hidden_without_script(si
     ("catalog/use-cases/subscriber-auth", "Subscriber Auth", ["Alpha Router RADIUS", "Gamma Alerts"]),
     ("catalog/use-cases/billing-automation", "Billing Automation", ["Alpha Router RADIUS", "Beta Payments"]),
 ])
-def test_generated_domain_and_use_case_pages(site, docname, title, members):
-    doc = page(site, docname)
+def test_generated_domain_and_use_case_pages(small_site, docname, title, members):
+    doc = page(small_site, docname)
     assert doc.find("h1").get_text().rstrip("¶").strip() == title
     assert card_names(doc) == members
 
 
-def test_navigation_groups_connectors_under_their_domain(site):
-    nav = page(site, "catalog/domains/network-aaa").select_one(".sidebar-tree")
+def test_navigation_groups_connectors_under_their_domain(small_site):
+    nav = page(small_site, "catalog/domains/network-aaa").select_one(".sidebar-tree")
     domain_item = [li for li in nav.select("li") if li.find("a", recursive=False) and
                    li.find("a", recursive=False).get_text(strip=True) == "Network & AAA"][0]
     children = [a.get_text(strip=True) for a in domain_item.find("ul").find_all("a")]
@@ -133,38 +133,39 @@ def _shape(markup: str) -> list:
     return out
 
 
-def test_navigation_markup_is_what_furo_would_make(site):
+def test_navigation_markup_is_what_furo_would_make(small_site):
     """Each page's left tree is written in furo's shape directly (no BeautifulSoup pass):
     it must equal what furo's own get_navigation_tree makes of the plain tree."""
     from furo.navigation import get_navigation_tree
     from wispgate_connectors.navigation import Navigation
 
-    app = make_project_app(site.srcdir)
+    app = make_project_app(small_site.srcdir)
     try:
         nav = Navigation(app)
         for doc in sorted(app.env.found_docs):
             assert _shape(nav.page_html(doc, furo=True)) == _shape(get_navigation_tree(nav.page_html(doc))), doc
     finally:
         app.cleanup()
-    built = page(site, "integrations/gamma").select_one(".sidebar-tree")
+    built = page(small_site, "integrations/gamma").select_one(".sidebar-tree")
     current = built.select("li.current-page")
     assert [li.find("a").get_text(strip=True) for li in current] == ["Gamma Alerts"]
     assert built.select_one("li.has-children.current > input.toctree-checkbox[checked]") is not None
 
 
-def test_matrix_grouped_by_domain(site):
-    tables = page(site, "catalog").select("table.wg-matrix")
+def test_matrix_grouped_by_domain(small_site):
+    tables = page(small_site, "catalog").select("table.wg-matrix")
     assert [t.find("caption").get_text(" ", strip=True).rstrip("¶").strip() for t in tables] == ["Network & AAA", "Payments & Finance"]
     rows = [[words(td) for td in tr.select("td")] for tr in tables[0].select("tbody tr")]
     assert rows == [
-        ["Alpha Router RADIUS", "RADIUS NAS", "Medium complexity", "✓", "✓"],
-        ["Gamma Alerts", "Payment gateway", "High complexity", "✓", "–"],
+        ["Alpha Router RADIUS", "Generally available", "RADIUS NAS", "Medium complexity", "✓", "✓"],
+        ["Gamma Alerts", "Generally available", "Payment gateway", "High complexity", "✓", "–"],
     ]
-    assert [words(th) for th in tables[0].select("thead th")] == ["Connector", "Type", "Complexity", "Subscriber Auth", "Billing Automation"]
+    assert [words(th) for th in tables[0].select("thead th")] == [
+        "Connector", "Status", "Type", "Complexity", "Subscriber Auth", "Billing Automation"]
 
 
-def test_whats_new_newest_first_with_links(site):
-    entries = page(site, "catalog").select(".wg-whats-new > dt")
+def test_whats_new_newest_first_with_links(small_site):
+    entries = page(small_site, "catalog").select(".wg-whats-new > dt")
     got = [words(dt) for dt in entries]
     assert got == [
         "2026-11-01 · Alpha Router RADIUS 1.1",
@@ -175,8 +176,8 @@ def test_whats_new_newest_first_with_links(site):
     assert entries[0].find("a")["href"] == "integrations/alpha.html#connector-alpha"
 
 
-def test_troubleshooting_index_gathers_every_failure(site):
-    doc = page(site, "catalog")
+def test_troubleshooting_index_gathers_every_failure(small_site):
+    doc = page(small_site, "catalog")
     items = doc.select(".wg-trouble-index > dt")
     assert len(items) == 3
     first = doc.find(id="troubleshooting-network-aaa")
@@ -184,18 +185,18 @@ def test_troubleshooting_index_gathers_every_failure(site):
     assert link is not None and "Firewall drops UDP 1812." in words(first)
 
 
-def test_catalog_json_validates_and_lists_every_connector(site):
-    data = json.loads((site.outdir / "catalog.json").read_text())
-    schema = json.loads((site.outdir / "schema/catalog.schema.json").read_text())
+def test_catalog_json_validates_and_lists_every_connector(small_site):
+    data = json.loads((small_site.outdir / "catalog.json").read_text())
+    schema = json.loads((small_site.outdir / "schema/catalog.schema.json").read_text())
     jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(data)
     assert [c["id"] for c in data["connectors"]] == ["alpha", "beta", "gamma"]
     alpha = data["connectors"][0]
     assert alpha["url"] == "integrations/alpha.html"
     assert alpha["sections"]["fields"] == "integrations/alpha.html#alpha-fields"
-    assert (site.outdir / alpha["url"]).exists()
+    assert (small_site.outdir / alpha["url"]).exists()
     secret = [f for f in alpha["fields"] if f["name"] == "Shared secret"][0]
     assert secret["secret"] is True and "example" not in secret
-    assert (site.outdir / "schema/connector.schema.json").exists()
+    assert (small_site.outdir / "schema/connector.schema.json").exists()
 
 
 def test_project_catalog_json_schema_is_valid_schema():

@@ -21,6 +21,7 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "wispgate_page_dir": ("integrations", "env", (str,), "folder of the guides' pages, one <id>.md each"),
     "wispgate_domain_pages": ("catalog/domains", "env", (str,), "folder of the generated domain pages"),
     "wispgate_use_case_pages": ("catalog/use-cases", "env", (str,), "folder of the generated use-case pages"),
+    "wispgate_sheet_pages": ("commissioning", "env", (str,), "folder of the generated commissioning sheets"),
     "wispgate_use_case_tab_limit": (12, "env", (int,), "cards per use-case tab on the landing page"),
     "wispgate_stale_after_days": (365, "env", (int,), "days after verified.date when a guide needs re-verification"),
 }
@@ -31,7 +32,8 @@ def layout(config: Config) -> Layout:
 
 
 def check_config(app: Sphinx, config: Config) -> None:
-    for name in ("wispgate_data_dir", "wispgate_page_dir", "wispgate_domain_pages", "wispgate_use_case_pages"):
+    for name in ("wispgate_data_dir", "wispgate_page_dir", "wispgate_domain_pages", "wispgate_use_case_pages",
+                 "wispgate_sheet_pages"):
         value = getattr(config, name)
         if not value or value.startswith(("/", "\\")) or ".." in value.replace("\\", "/").split("/"):
             raise ConfigError(f"{name} = {value!r}: give a folder inside the project, relative to conf.py")

@@ -28,6 +28,7 @@ from .navigation import setup_navigation, setup_static
 from .pages import setup_pages
 from .redirects import setup_redirects
 from .schema_doc import setup_schema_doc
+from .sheets import setup_sheets
 from .sitemap import setup_sitemap
 from .state import setup_state
 
@@ -49,6 +50,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_generate(app)
     setup_redirects(app)
     setup_export(app)
+    setup_sheets(app)
     setup_navigation(app)
     setup_static(app)
     setup_listing(app)

@@ -46,8 +46,15 @@ def write_generated_pages(app: Sphinx) -> None:
             wanted[Path(app.srcdir) / folder / f"{key}.md"] = (
                 f"{GENERATED_NOTE}# {myst_escape(entry.title)}\n\n```{{catalog-{kind}}} {key}\n```\n"
             )
+    for cid, c in catalog.connectors.items():
+        if c.status != "archived":  # an archived connector is not commissioned any more
+            wanted[Path(app.srcdir) / config.wispgate_sheet_pages / f"{cid}.md"] = (
+                f"{GENERATED_NOTE}# Commissioning sheet: {myst_escape(c.name)}\n\n"
+                f"```{{commissioning-sheet}} {cid}\n```\n"
+            )
     # never through a link, never outside the project, never a page it did not write
-    write_generated(app, (config.wispgate_domain_pages, config.wispgate_use_case_pages), wanted, GENERATED_NOTE)
+    folders = (config.wispgate_domain_pages, config.wispgate_use_case_pages, config.wispgate_sheet_pages)
+    write_generated(app, folders, wanted, GENERATED_NOTE)
 
 
 def setup_generate(app: Sphinx) -> None:

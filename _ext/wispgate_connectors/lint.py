@@ -315,7 +315,8 @@ GENERATED_NOTE = "<!-- Generated from data/ at every build; edits here are overw
 
 def generated_folders(catalog: Catalog) -> dict[str, list[str]]:
     """The folders of generated pages (pages.DOMAIN_DIR, pages.USE_CASE_DIR) and their keys."""
-    return {"catalog/domains": list(catalog.domains), "catalog/use-cases": list(catalog.use_cases)}
+    return {"catalog/domains": list(catalog.domains), "catalog/use-cases": list(catalog.use_cases),
+            "commissioning": [cid for cid, c in catalog.connectors.items() if c.status != "archived"]}
 
 
 def generated_problems(root: Path, catalog: Catalog) -> list[Problem]:

@@ -18,27 +18,12 @@ from .components import (
     status_badge, sync_words, tab_set, table,
 )
 from .domain import note_reference
+from .sections import SECTIONS
+from .sheets import sheet_link
 from .state import layout
 from .model import Catalog, Code, ConfigField, Connector
 from .report import Loc
 
-#: (key, title) of every generated section, in page order.  Anchors are
-#: ``<connector id>-<key>``: stable, and unique across the site.
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("overview", "Overview"),
-    ("prerequisites", "Prerequisites"),
-    ("fields", "Key configuration fields"),
-    ("flow", "Implementation flow"),
-    ("example", "Example configuration notes"),
-    ("troubleshooting", "Common failure points"),
-    ("validation", "Validation"),
-    ("limitations", "Known limitations"),
-    ("rollback", "Rollback"),
-    ("outage", "If this integration is down"),
-    ("readiness", "Implementation readiness"),
-    ("related", "Related resources"),
-    ("versions", "Version notes"),
-)
 SECTION_TITLES = dict(SECTIONS)
 
 READINESS_TITLES = {
@@ -297,6 +282,9 @@ class Renderer:
 
     def validation(self) -> nodes.section:
         sec = self.section("validation")
+        link = sheet_link(self.document.settings.env, self.connector, self.docname)
+        if link is not None:
+            sec += link
         lst = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["wg-checks"])
         for check in self.connector.validation:
             item = nodes.list_item("", classes=["wg-check"])
