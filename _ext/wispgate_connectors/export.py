@@ -27,7 +27,7 @@ CATALOG_SCHEMA = SCHEMA_FILE.with_name("catalog.schema.json")
 EXPORTED = (
     "id", "name", "vendor", "domain", "type", "complexity", "complexity_note", "featured", "summary", "use_cases",
     "prerequisites", "fields", "versions", "verified", "status", "since", "replaced_by", "after", "failures",
-    "network", "compatibility", "sync", "limitations", "rollback", "outage", "sources",
+    "network", "compatibility", "sync", "limitations", "rollback", "outage", "sources", "readiness",
 )
 #: keys written even when the data leaves them out (with their default, or null)
 ALWAYS = frozenset({"complexity_note", "featured", "verified", "status"})

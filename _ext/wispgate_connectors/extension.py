@@ -27,6 +27,7 @@ from .memory import setup_memory
 from .navigation import setup_navigation, setup_static
 from .pages import setup_pages
 from .redirects import setup_redirects
+from .readertools import setup_readertools
 from .schema_doc import setup_schema_doc
 from .sheets import setup_sheets
 from .sitemap import setup_sitemap
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_redirects(app)
     setup_export(app)
     setup_sheets(app)
+    setup_readertools(app)
     setup_navigation(app)
     setup_static(app)
     setup_listing(app)

@@ -310,7 +310,8 @@ class TroubleshootingIndexDirective(CatalogDirective):
                 continue
             rows = sorted(((f.symptom.lower(), f, c) for c in members for f in c.failures), key=lambda r: r[0])
             sec_id = f"troubleshooting-{key}"
-            section = nodes.section("", nodes.title(d.title, d.title), ids=[sec_id], names=[sec_id])
+            section = nodes.section("", nodes.title(d.title, d.title), ids=[sec_id], names=[sec_id],
+                                    classes=["wg-trouble-domain", f"wg-td-{key}"])
             lst = nodes.definition_list(classes=["wg-trouble-index"])
             for _, f, c in rows:
                 loc = Loc(c.path, f.line)

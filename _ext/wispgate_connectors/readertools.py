@@ -1,0 +1,184 @@
+"""Reader tools that run in the browser from files the build writes: the error lookup
+on the troubleshooting index and the stack planner.
+
+Data files, at the site root beside ``catalog.json`` (all written at every HTML build):
+
+- ``catalog-index.json``: a small index (id, name, domain, use cases, status, type,
+  complexity, URL, ``after``) and the common readiness items, for the planner and any
+  tool that needs the list without the details;
+- ``connectors/<id>.json``: one connector's whole export, loaded only when needed;
+- ``failures.json``: every failure point as plain text, with its ``match`` strings, for
+  the error lookup (fetched when a reader first pastes something).
+
+No server and no tracking: a saved copy of the site keeps working (from ``file://``
+the browser may refuse ``fetch``; the pages then say so and link the index).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from . import state
+from .components import skip_node
+from .domain import documented
+from .export import connector_json
+
+#: the scripts each tool's page loads (only those pages)
+SCRIPTS = {"wg_lookup": "wispgate-lookup.js", "wg_planner": "wispgate-planner.js"}
+
+_ROLE = re.compile(r"\{[\w:-]+\}`([^`]*)`")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_CODE = re.compile(r"`+([^`]*)`+")
+_EMPHASIS = re.compile(r"(\*\*|__|\*)(\S(?:.*?\S)?)\1")
+
+
+def plain(text: str) -> str:
+    """MyST source as the words a reader sees: roles, links, code and emphasis unwrapped."""
+    text = _ROLE.sub(lambda m: re.sub(r"\s*<[^>]*>$", "", m.group(1)), text)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _EMPHASIS.sub(r"\2", text)
+    return " ".join(text.split())
+
+
+class wg_tool(nodes.General, nodes.Element):  # noqa: N801
+    """Where a reader tool's form goes: HTML builders only, filled by its script."""
+
+
+def visit_tool_html(self: Any, node: wg_tool) -> None:
+    self.body.append(node["html"])
+    raise nodes.SkipNode
+
+
+LOOKUP_HTML = (
+    '<form class="wg-lookup" role="search" aria-label="Look up an error" hidden onsubmit="return false"'
+    ' data-failures="{failures}" data-index="#troubleshooting-index">'
+    '<label for="wg-lookup-text">Paste a log line, an API response or an error message</label>'
+    '<textarea id="wg-lookup-text" name="text" rows="3" spellcheck="false"'
+    ' placeholder="e.g. Access-Reject, ResultCode 1032, 401 Unauthorized"></textarea>'
+    '<p class="wg-lookup-status" aria-live="polite"></p>'
+    '<ol class="wg-lookup-results"></ol>'
+    "</form>"
+    '<noscript><p class="wg-lookup-noscript">The error lookup needs scripts; the index below lists every '
+    "failure point by symptom.</p></noscript>"
+)
+
+DOMAIN_FILTER_HTML = (
+    '<form class="wg-index-filter" hidden onsubmit="return false" aria-label="Show one domain">'
+    '<label>Domain <select name="domain"><option value="">All domains</option>{options}</select></label></form>'
+)
+
+PLANNER_HTML = (
+    '<div class="wg-planner" hidden data-index="{index}">'
+    '<section class="wg-planner-pick" aria-labelledby="wg-planner-pick-title">'
+    '<h2 id="wg-planner-pick-title">1. Pick the connectors of your stack</h2>'
+    '<label class="wg-planner-search">Search <input type="search" name="q" autocomplete="off"'
+    ' placeholder="Vendor or name"></label>'
+    '<div class="wg-planner-choices"></div>'
+    "</section>"
+    '<section class="wg-planner-plan" aria-labelledby="wg-planner-plan-title" aria-live="polite">'
+    '<h2 id="wg-planner-plan-title">2. Your implementation plan</h2>'
+    '<p class="wg-planner-actions"><button type="button" data-action="print">Print the plan</button> '
+    '<button type="button" data-action="markdown">Copy as Markdown</button> '
+    '<span class="wg-planner-copied" role="status"></span></p>'
+    '<div class="wg-planner-output"><p>Pick one or more connectors above.</p></div>'
+    "</section></div>"
+    '<noscript><p class="wg-planner-noscript">The planner needs scripts. It turns the connectors you pick into '
+    "one plan: the order to set them up, their prerequisites, one firewall table and one readiness checklist. "
+    'Without scripts, start from the <a href="{catalog}">catalog</a> and each guide\'s own sections.</p></noscript>'
+)
+
+
+def _attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ErrorLookupDirective(SphinxDirective):
+    """``catalog-error-lookup``: the box that finds the failure point for a pasted error."""
+
+    def run(self) -> list[nodes.Node]:
+        catalog = state.catalog(self.env)
+        root = "../" * self.env.docname.count("/")
+        options = "".join(f'<option value="{_attr(k)}">{_attr(d.title)}</option>' for k, d in catalog.domains.items())
+        self.env.note_dependency(str(catalog.root / state.layout(self.env).domains))
+        return [wg_tool(html=LOOKUP_HTML.format(failures=f"{root}failures.json") +
+                        DOMAIN_FILTER_HTML.format(options=options), tool="wg_lookup")]
+
+
+class PlannerDirective(SphinxDirective):
+    """``catalog-planner``: the stack planner (filled by wispgate-planner.js)."""
+
+    def run(self) -> list[nodes.Node]:
+        root = "../" * self.env.docname.count("/")
+        return [wg_tool(html=PLANNER_HTML.format(index=f"{root}catalog-index.json", catalog=f"{root}index.html"),
+                        tool="wg_planner")]
+
+
+def add_tool_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                     doctree: nodes.document | None) -> None:
+    """Each tool's script on the pages that show it, and nowhere else."""
+    if doctree is None:
+        return
+    for node in doctree.findall(wg_tool):
+        app.add_js_file(SCRIPTS[node["tool"]], defer="defer")
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
+        return
+    catalog = state.catalog(app.env)
+    pages = documented(app.env)
+    uri = app.builder.get_target_uri
+    out = Path(app.outdir)
+    index = []
+    failures = []
+    current = [c for c in catalog.sorted() if c.status != "archived"]
+    for c in catalog.sorted():
+        url = uri(pages.get(c.id, (c.docname,))[0])
+        index.append({"id": c.id, "name": c.name, "domain": c.domain, "use_cases": list(c.use_cases),
+                      "status": c.status, "type": c.type, "complexity": c.complexity, "url": url,
+                      "after": list(c.after), "data": f"connectors/{c.id}.json"})
+        _write_json(out / "connectors" / f"{c.id}.json", connector_json(c, url))
+    for c in current:
+        url = uri(pages.get(c.id, (c.docname,))[0])
+        for f in c.failures:
+            failures.append({"connector": c.id, "name": c.name, "domain": c.domain, "symptom": plain(f.symptom),
+                             "cause": plain(f.cause), "fix": plain(f.fix), "match": list(f.match),
+                             "url": f"{url}#{c.id}-troubleshooting"})
+    _write_json(out / "catalog-index.json", {
+        "version": 1, "project": app.config.project,
+        "domains": [{"key": k, "title": d.title} for k, d in catalog.domains.items()],
+        "readiness": {k: list(v) for k, v in catalog.readiness.items()},
+        "connectors": index,
+    })
+    _write_json(out / "failures.json", {"version": 1, "failures": failures})
+    # a connector removed from the data leaves no file behind
+    folder = out / "connectors"
+    if folder.is_dir():
+        keep = {f"{c.id}.json" for c in catalog.connectors.values()}
+        for stale in folder.glob("*.json"):
+            if stale.name not in keep:
+                stale.unlink()
+
+
+def setup_readertools(app: Sphinx) -> None:
+    skip = (skip_node, None)
+    app.add_node(wg_tool, html=(visit_tool_html, None), text=skip, latex=skip, man=skip, texinfo=skip)
+    app.add_directive("catalog-error-lookup", ErrorLookupDirective)
+    app.add_directive("catalog-planner", PlannerDirective)
+    app.connect("html-page-context", add_tool_scripts)
+    app.connect("build-finished", export_tool_data)
