@@ -27,6 +27,7 @@ from .navigation import setup_navigation, setup_static
 from .pages import setup_pages
 from .redirects import setup_redirects
 from .schema_doc import setup_schema_doc
+from .search import setup_search
 from .sitemap import setup_sitemap
 from .state import setup_state
 
@@ -53,6 +54,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_freshness(app)
     setup_incremental(app)
     setup_sitemap(app)
+    setup_search(app)
     return {
         "version": __version__,
         "env_version": code_version(),
