@@ -20,6 +20,11 @@ var Scorer = (function () {
   var titleIndex = null;
   var titleOf = new Map();
 
+  // object names are HTML in the index
+  function text(html) {
+    return new DOMParser().parseFromString(html, "text/html").documentElement.textContent;
+  }
+
   function pageTitle(docName, fallback) {
     var index = typeof Search !== "undefined" ? Search._index : null;
     if (!index) return fallback;
@@ -60,7 +65,7 @@ var Scorer = (function () {
       var ownTitle = kind === "title" && result[2] === "";
       var score = result[4] - (isListing(docName) && !ownTitle ? LISTING_PENALTY : 0);
       // a section title keeps its "Page > Section" text and anchor; anything else shows the page
-      var title = kind === "title" ? result[1] : pageTitle(docName, result[1]);
+      var title = kind === "title" ? result[1] : pageTitle(docName, kind === "object" ? text(result[1]) : result[1]);
       var anchor = kind === "title" ? result[2] : "";
       var page = seen.get(docName);
       if (!page) {
