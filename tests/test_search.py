@@ -23,7 +23,7 @@ PAGES_SCRIPT = re.compile(r"var WISPGATE_SEARCH_PAGES = (\{.*?\});")
 def index_of(outdir: Path) -> dict[str, Any]:
     text = (outdir / "searchindex.js").read_text(encoding="utf-8")
     assert text.startswith("Search.setIndex(") and text.endswith(")")
-    return json.loads(text[len("Search.setIndex("):-1])
+    return json.loads(text[len("Search.setIndex(") : -1])
 
 
 def docs_with(index: dict[str, Any], term: str, key: str = "terms") -> set[str]:
@@ -46,26 +46,32 @@ def language() -> OperatorSearch:
     return OperatorSearch({})
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("UDP 3799 and 1812/1813", ["UDP", "3799", "and", "1812", "1813"]),
-    ("keys starting `sk_test_`.", ["keys", "starting", "sk_test_"]),
-    ("the X-Paystack-Signature header", ["the", "X-Paystack-Signature", "X", "Paystack", "Signature", "header"]),
-    ("ResultCode 1032, or 500.001.1001.", ["ResultCode", "1032", "or", "500.001.1001", "500", "001", "1001"]),
-    ("GenieACS TR-069 -", ["GenieACS", "TR-069", "TR", "069"]),
-    ("a-", ["a"]),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("UDP 3799 and 1812/1813", ["UDP", "3799", "and", "1812", "1813"]),
+        ("keys starting `sk_test_`.", ["keys", "starting", "sk_test_"]),
+        ("the X-Paystack-Signature header", ["the", "X-Paystack-Signature", "X", "Paystack", "Signature", "header"]),
+        ("ResultCode 1032, or 500.001.1001.", ["ResultCode", "1032", "or", "500.001.1001", "500", "001", "1001"]),
+        ("GenieACS TR-069 -", ["GenieACS", "TR-069", "TR", "069"]),
+        ("a-", ["a"]),
+    ],
+)
 def test_split_keeps_numbers_and_joined_tokens(language, text, words):
     assert language.split(text) == words
 
 
-@pytest.mark.parametrize(("word", "stem"), [
-    ("Signatures", "signatur"),  # plain words stem as English
-    ("3799", "3799"),
-    ("sk_test_", "sk_test_"),
-    ("X-Paystack-Signature", "x-paystack-signature"),
-    ("api_keys", "api_keys"),  # identifiers are searched as written
-    ("500.001.1001", "500.001.1001"),
-])
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("Signatures", "signatur"),  # plain words stem as English
+        ("3799", "3799"),
+        ("sk_test_", "sk_test_"),
+        ("X-Paystack-Signature", "x-paystack-signature"),
+        ("api_keys", "api_keys"),  # identifiers are searched as written
+        ("500.001.1001", "500.001.1001"),
+    ],
+)
 def test_stem_leaves_codes_and_identifiers_as_written(language, word, stem):
     assert language.stem(word).lower() == stem
 
@@ -115,8 +121,9 @@ def test_the_search_page_names_the_listing_pages(basic_app):
     assert data is not None
     assert data["listings"] == sorted(data["listings"])
     # the pages showing listings (the landing and catalog pages) and the generated folders
-    assert {"index", "catalog", "catalog/domains/", "catalog/use-cases/",
-            "catalog/domains/network-aaa"} <= set(data["listings"])
+    assert {"index", "catalog", "catalog/domains/", "catalog/use-cases/", "catalog/domains/network-aaa"} <= set(
+        data["listings"]
+    )
     assert not any(p.startswith(("integrations/", "concept", "roles")) for p in data["listings"])
     # only the search page needs it
     assert listing_data(basic_app.outdir, "index.html") is None
@@ -125,8 +132,9 @@ def test_the_search_page_names_the_listing_pages(basic_app):
 
 def test_listing_folders_come_from_the_settings(project_copy):
     src = project_copy()
-    app = build(src, freshenv=True, confoverrides={
-        "wispgate_domain_pages": "areas", "wispgate_use_case_pages": "tasks"})
+    app = build(
+        src, freshenv=True, confoverrides={"wispgate_domain_pages": "areas", "wispgate_use_case_pages": "tasks"}
+    )
     data = listing_data(app.outdir)
     assert data is not None
     assert {"areas/", "tasks/", "areas/network-aaa", "tasks/subscriber-auth"} <= set(data["listings"])
@@ -158,4 +166,5 @@ def test_search_files_are_reproducible(tmp_path):
     again = index_of(one / "_build/html")
     # Sphinx 9.0 loses the index entries when it writes no page, whatever the language
     assert {k: v for k, v in again.items() if k != "indexentries"} == {
-        k: v for k, v in before.items() if k != "indexentries"}
+        k: v for k, v in before.items() if k != "indexentries"
+    }

@@ -51,6 +51,7 @@ class OperatorSearch(SearchEnglish):
         self.js_splitter_code = LANGUAGE_JS.read_text(encoding="utf-8")
 
     def split(self, input: str) -> list[str]:
+        """Each run of word characters, and before its parts a run joined by ``-`` or ``.``."""
         words: list[str] = []
         for token in _TOKEN.findall(input):
             parts = _PART.findall(token)
@@ -60,9 +61,11 @@ class OperatorSearch(SearchEnglish):
         return words
 
     def stem(self, word: str) -> str:
+        # "api_keys" or "TR-069" stemmed would match neither what readers type nor the page
         return super().stem(word) if word.isalpha() else word.lower()
 
     def word_filter(self, word: str) -> bool:
+        # numbers are what operators search for (ports, result codes); Sphinx drops them
         return word.lower() not in self.stopwords
 
 
@@ -78,12 +81,11 @@ def choose_search(app: Sphinx, config: Config) -> None:
 def listing_pages(app: Sphinx) -> list[str]:
     """Docnames of listing pages, and folders (ending in ``/``) of generated ones."""
     config = app.config
-    folders = {f"{config.wispgate_domain_pages}/", f"{config.wispgate_use_case_pages}/"}
+    folders = {f"{config.wispgate_domain_pages.strip('/')}/", f"{config.wispgate_use_case_pages.strip('/')}/"}
     return sorted(folders | set(get_domain(app.env).listings))
 
 
-def name_listing_pages(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                       doctree: object) -> None:
+def name_listing_pages(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object) -> None:
     if templatename != "search.html":
         return
     data = json.dumps({"listings": listing_pages(app)}, separators=(",", ":"), ensure_ascii=True)
