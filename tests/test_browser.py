@@ -194,3 +194,90 @@ def test_screenshots_saved_as_artifacts(browser, served_site, path, name, width)
     page.screenshot(path=str(target), full_page=True)
     context.close()
     assert target.stat().st_size > 10_000
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+def search(page, served_site, query: str) -> list[tuple[str, str]]:
+    """The search page's results for a query: (link, title shown), best first."""
+    from urllib.parse import quote
+
+    page.goto(f"{served_site}/search.html?q={quote(query)}")
+    # the summary line is written once every result is listed
+    page.wait_for_function("(document.querySelector('#search-results .search-summary') || {}).innerText")
+    return [tuple(r) for r in page.eval_on_selector_all(
+        "#search-results ul.search li > a", "els => els.map(a => [a.getAttribute('href'), a.textContent])")]
+
+
+def is_listing(link: str) -> bool:
+    """The landing page and the catalog pages (domain, use-case and catalog listings); not the export's docs."""
+    path = link.split("#")[0]
+    return path == "index.html" or (path.startswith("catalog/") and path != "catalog/export.html")
+
+
+FREERADIUS, MIKROTIK = "integrations/freeradius.html", "integrations/mikrotik.html"
+
+
+@pytest.mark.parametrize("query,guides", [
+    ("3799", [FREERADIUS, MIKROTIK]),  # CoA port
+    ("1812", [FREERADIUS, MIKROTIK]),  # RADIUS port
+    ("7547", ["integrations/genieacs.html"]),  # CWMP port
+    ("1032", ["integrations/mpesa-daraja.html"]),  # M-Pesa result code
+    ("500.001.1001", ["integrations/mpesa-daraja.html"]),  # Daraja error code
+    ("sk_test_", ["integrations/stripe.html"]),
+    ("X-Paystack-Signature", ["integrations/paystack.html"]),
+    ("Message-Authenticator", [FREERADIUS, MIKROTIK]),
+])
+def test_search_finds_numbers_codes_headers_and_identifiers(page, served_site, query, guides):
+    links = [link.split("#")[0] for link, _ in search(page, served_site, query)]
+    assert set(guides) <= set(links), links
+    assert links[0].startswith("integrations/"), links
+
+
+@pytest.mark.parametrize("query", ["CoA", "PPPoE", "1812", "RADIUS"])
+def test_search_ranks_guides_above_the_listing_pages(page, served_site, query):
+    links = [link for link, _ in search(page, served_site, query)]
+    guides = [i for i, link in enumerate(links) if link.startswith("integrations/")]
+    listings = [i for i, link in enumerate(links) if is_listing(link)]
+    assert guides and listings, links  # the listing pages repeat the guides' cards
+    assert max(guides) < min(listings), links
+    if query == "CoA":
+        assert MIKROTIK in links
+
+
+def test_search_for_a_listing_page_title_finds_that_page_first(page, served_site):
+    assert search(page, served_site, "Network & AAA")[0] == ("catalog/domains/network-aaa.html", "Network & AAA")
+
+
+@pytest.mark.parametrize("query", ["mikrotik", "Africa's Talking", "stripe", "Network & AAA", "webhook"])
+def test_search_shows_each_page_once_with_its_title_as_written(page, served_site, query):
+    results = search(page, served_site, query)
+    pages = [link.split("#")[0] for link, _ in results]
+    assert results and len(pages) == len(set(pages)), pages
+    titles = page.evaluate(
+        "Object.fromEntries(Search._index.docnames.map((d, i) => [d + '.html', Search._index.titles[i]]))")
+    for link, shown in results:
+        title = titles[link.split("#")[0]]
+        assert shown == title or shown.startswith(f"{title} > "), (link, shown)
+        assert "&amp;" not in shown and "&#" not in shown, shown
+    if query == "mikrotik":
+        assert ("integrations/mikrotik.html", "MikroTik RADIUS & Service Enforcement") in results
+
+
+def test_search_query_terms_are_the_index_terms(page, served_site):
+    """The page's splitter and stemmer make, from a query, terms the build indexes from the same text."""
+    from wispgate_connectors.search import OperatorSearch
+
+    language = OperatorSearch({})
+    texts = ["UDP 3799 and 1812/1813", "keys starting sk_test_", "the X-Paystack-Signature header", "TR-069 7.16",
+             "ResultCode 1032 or 500.001.1001", "Signatures verified", "InternetGatewayDevice.ManagementServer.URL",
+             "api_keys naïve Café 2²", "Mikrotik-Rate-Limit, Access-Request"]
+    page.goto(f"{served_site}/search.html")
+    queried = page.evaluate("""texts => texts.map(text => {
+        const stemmer = new Stemmer();
+        return splitQuery(text).map(t => t.toLowerCase()).filter(t => !stopwords.has(t)).map(t => stemmer.stemWord(t));
+    })""", texts)
+    for text, terms in zip(texts, queried, strict=True):
+        indexed = {language.stem(w).lower() for w in language.split(text)}
+        assert terms and set(terms) <= {w for w in indexed if language.word_filter(w)}, (text, terms, indexed)

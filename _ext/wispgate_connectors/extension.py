@@ -29,6 +29,7 @@ from .pages import setup_pages
 from .redirects import setup_redirects
 from .readertools import setup_readertools
 from .schema_doc import setup_schema_doc
+from .search import setup_search
 from .sheets import setup_sheets
 from .sitemap import setup_sitemap
 from .state import setup_state
@@ -59,6 +60,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_freshness(app)
     setup_incremental(app)
     setup_sitemap(app)
+    setup_search(app)
     return {
         "version": __version__,
         "env_version": code_version(),
