@@ -281,3 +281,160 @@ def test_search_query_terms_are_the_index_terms(page, served_site):
     for text, terms in zip(texts, queried, strict=True):
         indexed = {language.stem(w).lower() for w in language.split(text)}
         assert terms and set(terms) <= {w for w in indexed if language.word_filter(w)}, (text, terms, indexed)
+
+
+# --- reader tools (issue 14) -----------------------------------------------------------------------
+
+
+def catalog_data():
+    from wispgate_connectors.catalog import load_catalog
+
+    return load_catalog(PROJECT)
+
+
+def test_planner_builds_one_plan_from_the_address(page, served_site):
+    catalog = catalog_data()
+    page.goto(f"{served_site}/catalog/planner.html?c=whatsapp-cloud,stripe,mikrotik")
+    page.wait_for_selector(".wg-plan-order li")
+    # network and AAA first, then payments, then messaging: not the order in the address
+    assert page.locator(".wg-plan-order li").all_inner_texts() == [
+        catalog.connectors[c].name for c in ("mikrotik", "stripe", "whatsapp-cloud")]
+    rules = page.locator(".wg-plan-rules tbody tr").all_inner_texts()
+    expected = sum(len(catalog.connectors[c].network) for c in ("mikrotik", "stripe", "whatsapp-cloud"))
+    assert len(rules) == expected
+    assert any("1812, 1813" in r and "MikroTik" in r for r in rules)
+    assert any("api.stripe.com" in r for r in rules)
+    checklist = page.locator(".wg-plan-checklist").first.inner_text()
+    for item in catalog.readiness["pre_deployment"]:
+        assert checklist.count(item.split(" (")[0][:40]) == 1
+    own = page.locator(".wg-planner-output h4").all_inner_texts()
+    assert own == [catalog.connectors[c].name for c in ("mikrotik", "stripe", "whatsapp-cloud")
+                   if catalog.connectors[c].readiness]
+    outage = page.locator(".wg-plan-outage li").all_inner_texts()
+    ranks = {"closed": 0, "degraded": 1, "open": 2}
+    modes = [catalog.connectors[c].outage.fail_mode for c in ("mikrotik", "stripe", "whatsapp-cloud")]
+    assert len(outage) == 3 and [ranks[m] for m in sorted(modes, key=ranks.get)] == sorted(ranks[m] for m in modes)
+    # unpicking one updates the plan and the address, with readable commas
+    page.uncheck("input[value=stripe]")
+    page.wait_for_function("document.querySelectorAll('.wg-plan-order li').length === 2")
+    assert page.url.endswith("?c=mikrotik,whatsapp-cloud")
+    # Markdown for a ticket
+    page.click("[data-action=markdown]")
+    markdown = page.get_attribute(".wg-planner", "data-markdown")
+    assert markdown.startswith("# Implementation plan") and "| From | To | Protocol | Ports |" in markdown
+    assert "Stripe" not in markdown.split("## Firewall rules")[0]
+
+
+def test_planner_order_and_merge_logic(page, served_site):
+    """The ordering and merging run in the reader's browser for any picks, so they live in
+    JavaScript and are tested here, on fixtures, through the module's own functions."""
+    page.goto(f"{served_site}/catalog/planner.html")
+    page.wait_for_function("window.wgPlanner !== undefined")
+    index = {
+        "domains": [{"key": "net", "title": "Net"}, {"key": "pay", "title": "Pay"}],
+        "readiness": {"pre_deployment": ["Common."], "post_deployment": []},
+        "connectors": [
+            {"id": "z-pay", "name": "A pay", "domain": "pay", "after": [], "url": "z"},
+            {"id": "radius", "name": "Radius", "domain": "net", "after": ["acs"], "url": "r"},
+            {"id": "acs", "name": "Zeta ACS", "domain": "net", "after": ["radius"], "url": "a"},
+            {"id": "olt", "name": "OLT", "domain": "net", "after": ["acs"], "url": "o"},
+        ],
+    }
+    order = page.evaluate("([index, ids]) => wgPlanner.order(index, ids).map(c => c.id)",
+                          [index, ["z-pay", "olt", "radius", "acs"]])
+    # domains first; within one, 'after' before name order; a cycle ends instead of looping
+    assert order[-1] == "z-pay" and order.index("acs") < order.index("olt")
+    assert sorted(order) == ["acs", "olt", "radius", "z-pay"]
+    details = {
+        "radius": {"prerequisites": ["One `secret`."], "network": [
+            {"from": "NAS", "to": "WISPGate", "protocol": "udp", "ports": [1812], "purpose": "Auth."}],
+            "readiness": {"pre_deployment": ["Own radius item."]}, "outage": {"fail_mode": "closed", "subscribers": "x"}},
+        "acs": {"prerequisites": ["One secret."], "network": [
+            {"from": "NAS", "to": "WISPGate", "protocol": "udp", "ports": [1812], "purpose": "Same rule."}],
+            "readiness": {}, "outage": {"fail_mode": "open", "subscribers": "y"}},
+    }
+    plan = page.evaluate("([index, details]) => wgPlanner.merge(index, wgPlanner.order(index, ['acs', 'radius']), details)",
+                         [index, details])
+    assert len(plan["prerequisites"]) == 1 and sorted(plan["prerequisites"][0]["from"]) == ["Radius", "Zeta ACS"]
+    assert len(plan["rules"]) == 1 and len(plan["rules"][0]["from"]) == 2
+    assert plan["common"] == ["Common."] and [o["name"] for o in plan["own"]] == ["Radius"]
+    assert [o["mode"] for o in plan["outage"]] == ["closed", "open"]
+
+
+def test_planner_without_scripts_says_what_it_does(browser, served_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{served_site}/catalog/planner.html")
+    text = page.locator("article").inner_text()
+    context.close()
+    assert "The planner needs scripts" in text and "catalog" in text
+
+
+@pytest.mark.parametrize("pasted,connector", [
+    ("Packet does not contain required Message-Authenticator attribute.", "freeradius"),
+    ('{"ResultCode": 1032, "ResultDesc": "Request cancelled by user"}', "mpesa-daraja"),
+    ("HTTP/1.1 202 Task queued but not processed", "genieacs"),
+])
+def test_error_lookup_puts_the_right_failure_first(page, served_site, pasted, connector):
+    name = catalog_data().connectors[connector].name
+    page.goto(f"{served_site}/catalog/troubleshooting.html")
+    page.fill("#wg-lookup-text", pasted)
+    page.wait_for_selector(".wg-lookup-result")
+    first = page.locator(".wg-lookup-result").first
+    assert name in first.locator(".wg-lookup-connector").inner_text()
+    assert "Cause:" in first.inner_text() and "Fix:" in first.inner_text()
+    assert first.locator("a").get_attribute("href").endswith(f"{connector}.html#{connector}-troubleshooting")
+
+
+def test_error_lookup_says_when_nothing_matches(page, served_site):
+    page.goto(f"{served_site}/catalog/troubleshooting.html")
+    page.fill("#wg-lookup-text", "zzqx plorf wibble")
+    page.wait_for_function("document.querySelector('.wg-lookup-status').textContent.includes('No failure point')")
+    assert page.locator(".wg-lookup-result").count() == 0
+    assert page.locator(".wg-lookup-status a").get_attribute("href") == "#troubleshooting-index"
+
+
+def test_troubleshooting_index_filters_by_domain(page, served_site):
+    page.goto(f"{served_site}/catalog/troubleshooting.html")
+    page.select_option("form.wg-index-filter select", "payments-finance")
+    visible = page.locator("section.wg-trouble-domain:visible")
+    assert visible.count() == 1 and "Payments" in visible.first.locator("h3").inner_text()
+
+
+def test_commissioning_sheet_prints_every_check_and_no_secret(page, served_site):
+    c = catalog_data().connectors["stripe"]
+    page.goto(f"{served_site}/commissioning/stripe.html")
+    page.emulate_media(media="print")
+    checks = page.locator(".wg-sheet-check:visible")
+    assert checks.count() == len(c.validation)
+    text = page.locator("article").inner_text()
+    rows = page.locator("table.wg-sheet-values tbody tr").all_inner_texts()
+    assert len(rows) == len(c.required_fields)
+    for f, row in zip(c.required_fields, rows, strict=True):
+        assert row.startswith(f.name)
+        if f.is_secret:  # the secret's row says whether it was entered, and holds no value
+            assert "entered: ☐ yes  ☐ no" in row
+            assert f.example is None or str(f.example) not in row
+    assert "Technician" in text and "Sign-off" in text
+    assert not page.locator(".sidebar-drawer").is_visible()
+
+
+TOOL_PAGES = ["catalog/planner.html?c=mikrotik,stripe", "catalog/troubleshooting.html", "commissioning/mikrotik.html"]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("path", TOOL_PAGES)
+def test_reader_tools_pass_the_accessibility_scan(browser, served_site, path, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{served_site}/{path}")
+    if "planner" in path:
+        page.wait_for_selector(".wg-plan-order li")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    context.close()
+    serious = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert scroll <= client

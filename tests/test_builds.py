@@ -114,8 +114,10 @@ def test_renamed_connector_updates_links_on_pages_not_reread(src):
     build(src, freshenv=True)
     edit(src / "data/connectors/alpha.yaml", "name: Alpha Router RADIUS", "name: Alpha Edge RADIUS")
     app, read = build(src)
-    # the name shows on cards, so listing pages that show alpha are re-read too
-    assert read == sorted(["integrations/alpha", *(p for p in LISTINGS if p != "catalog/domains/payments-finance")])
+    # the name shows on cards, so listing pages that show alpha are re-read too, and its
+    # commissioning sheet, whose generated source carries the name in its title
+    assert read == sorted(["integrations/alpha", "commissioning/alpha",
+                           *(p for p in LISTINGS if p != "catalog/domains/payments-finance")])
     # pages that only link to alpha are re-written with the new name
     for page in ("roles", "roles_rst", "concept"):
         html = (app.outdir / f"{page}.html").read_text()

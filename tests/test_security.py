@@ -271,8 +271,9 @@ def test_generated_notes_agree():
     from wispgate_connectors.config import CONFIG_VALUES
 
     assert lint.GENERATED_NOTE == generate.GENERATED_NOTE
-    assert set(lint.generated_folders(type("C", (), {"domains": {}, "use_cases": {}})())) == {
-        CONFIG_VALUES["wispgate_domain_pages"][0], CONFIG_VALUES["wispgate_use_case_pages"][0]}
+    assert set(lint.generated_folders(type("C", (), {"domains": {}, "use_cases": {}, "connectors": {}})())) == {
+        CONFIG_VALUES["wispgate_domain_pages"][0], CONFIG_VALUES["wispgate_use_case_pages"][0],
+        CONFIG_VALUES["wispgate_sheet_pages"][0]}
 
 
 # --- 4. special files ------------------------------------------------------------------------------
@@ -395,7 +396,8 @@ def test_worst_data_file_checks_in_linear_time(tmp_path, case):
     normal = normal_file(SIZE)
     assert abs(len(worst) - len(normal)) < SIZE * 0.1
     ratio = timed_check(tmp_path, "worst", worst) / timed_check(tmp_path, "normal", normal)
-    assert ratio < 5, f"{case}: {ratio:.1f}x a normal file of the same size"
+    # linear cases measure 0.4x-2.8x (a mixed list reports every item); quadratic ones were 18x-160x
+    assert ratio < 10, f"{case}: {ratio:.1f}x a normal file of the same size"
 
 
 def test_worst_page_line_scans_in_linear_time(tmp_path):

@@ -46,6 +46,10 @@ CASES: dict[str, tuple[str | None, str, dict[str, str]]] = {
     "compatibility": ("catalog-compatibility", "", {}),
     "outage-page": ("catalog-outage", "", {}),
     "vendor-changes": ("catalog-vendor-changes", "", {}),
+    "commissioning-sheet": ("commissioning-sheet", "alpha", {}),
+    "sheets-index": ("catalog-sheets", "", {}),
+    "error-lookup": ("catalog-error-lookup", "", {}),
+    "planner": ("catalog-planner", "", {}),
     "role": (None, "alpha", {}),
 }
 
@@ -137,4 +141,5 @@ def test_every_directive_has_a_snippet(built):
     from wispgate_connectors.pages import DIRECTIVES as CATALOG
 
     covered = {case[0] for case in CASES.values()}
-    assert set(DIRECTIVES) | set(CATALOG) | {"connector-schema"} <= covered
+    tools = {"commissioning-sheet", "catalog-sheets", "catalog-error-lookup", "catalog-planner", "connector-schema"}
+    assert set(DIRECTIVES) | set(CATALOG) | tools <= covered

@@ -46,11 +46,13 @@ class Kind(str, enum.Enum):
     compatibility = "compatibility"
     #: outage behaviour (the outage page)
     outage = "outage"
+    #: a commissioning sheet: required fields, checks, the after-deployment list (built when written)
+    sheet = "sheet"
 
     @property
     def written(self) -> bool:
         """Built when the page is written: a change re-writes the page instead of re-reading it."""
-        return self is Kind.cards
+        return self in (Kind.cards, Kind.sheet)
 
 
 @dataclass(frozen=True, order=True)
@@ -60,8 +62,13 @@ class Scope:
     featured: bool = False
     domain: str | None = None
     use_case: str | None = None
+    #: one connector (a commissioning sheet)
+    connector: str | None = None
 
     def members(self, catalog: Catalog) -> list[Connector]:
+        if self.connector is not None:
+            one = catalog.connectors.get(self.connector)
+            return [one] if one is not None else []
         return [
             c for c in catalog.sorted()
             if (not self.featured or c.featured)
@@ -236,6 +243,44 @@ class OutageView(IdView):
                    recovery=o.recovery)
 
 
+@dataclass(frozen=True)
+class SheetField:
+    name: str
+    where: str | None
+    secret: bool
+    line: int = field(compare=False)
+
+
+@dataclass(frozen=True)
+class SheetCheck:
+    check: str
+    how: str
+    expect: str
+    line: int = field(compare=False)
+
+
+@dataclass(frozen=True)
+class SheetView(IdView):
+    """Everything a commissioning sheet shows (see :mod:`.sheets`)."""
+
+    fields: tuple[SheetField, ...] = ()
+    checks: tuple[SheetCheck, ...] = ()
+    #: the common after-deployment items and the connector's own
+    after: tuple[str, ...] = ()
+    readiness_line: int = field(default=1, compare=False)
+
+    @classmethod
+    def of(cls, c: Connector, catalog: Catalog) -> SheetView:
+        own = c.readiness.post_deployment if c.readiness else ()
+        return cls(
+            **_base(c),
+            fields=tuple(SheetField(f.name, f.where, f.is_secret, f.line) for f in c.required_fields),
+            checks=tuple(SheetCheck(k.check, k.how, k.expect, k.line) for k in c.validation),
+            after=(*catalog.readiness.get("post_deployment", ()), *own),
+            readiness_line=c.line_of("readiness"),
+        )
+
+
 VIEWS: dict[Kind, type[IdView]] = {
     Kind.ids: IdView,
     Kind.taxonomies: IdView,
@@ -246,6 +291,7 @@ VIEWS: dict[Kind, type[IdView]] = {
     Kind.network: NetworkView,
     Kind.compatibility: CompatibilityView,
     Kind.outage: OutageView,
+    Kind.sheet: SheetView,
 }
 
 
@@ -272,7 +318,7 @@ def views(kind: Kind, scope: Scope, catalog: Catalog) -> list[Any]:
 
 
 #: listings of what an operator sets up today: no archived connectors
-CURRENT_ONLY = frozenset({Kind.cards, Kind.failures, Kind.network, Kind.compatibility, Kind.outage})
+CURRENT_ONLY = frozenset({Kind.cards, Kind.failures, Kind.network, Kind.compatibility, Kind.outage, Kind.sheet})
 
 
 # --- digests and staleness -------------------------------------------------------------------

@@ -19,13 +19,13 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.util.docutils import SphinxDirective
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from . import markup, state
-from .components import doc_link, hidden_toctree, table, text_para
+from .components import doc_link, hidden_toctree, skip_node, table, text_para
 from .domain import documented
-from .listing import Kind, ListingDirective
-from .model import SCHEMA_DIR, Catalog, Connector
+from .listing import Kind, ListingDirective, Scope, SheetView, views
+from .model import SCHEMA_DIR
 from .report import Loc, Subtype, warn
 
 BOX = "☐"
@@ -36,12 +36,12 @@ def sheet_doc(config: Config, connector_id: str) -> str:
     return f"{config.wispgate_sheet_pages}/{connector_id}"
 
 
-def check_ids(c: Connector) -> list[str]:
+def check_ids(connector_id: str, titles: list[str]) -> list[str]:
     """Stable ids for a connector's checks: its id and a slug of each check's title."""
     out: list[str] = []
-    for check in c.validation:
-        slug = re.sub(r"[^a-z0-9]+", "-", check.check.lower()).strip("-")[:60].strip("-") or "check"
-        ident, n = f"{c.id}.{slug}", 2
+    for title in titles:
+        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or "check"
+        ident, n = f"{connector_id}.{slug}", 2
         while ident in out:
             ident, n = f"{c.id}.{slug}-{n}", n + 1
         out.append(ident)
@@ -53,43 +53,71 @@ def blank(classes: tuple[str, ...] = ()) -> list[nodes.Node]:
     return [nodes.inline("", "", classes=["wg-blank", *classes])]
 
 
-class CommissioningSheetDirective(SphinxDirective):
-    """``commissioning-sheet <id>``: the sheet of one connector."""
+class wg_sheet(nodes.General, nodes.Element):  # noqa: N801
+    """Where a connector's sheet goes; filled when the page is written (:class:`FillSheets`)."""
 
+
+class CommissioningSheetDirective(ListingDirective):
+    """``commissioning-sheet <id>``: the sheet of one connector.
+
+    A placeholder while reading, filled from the connector's :class:`~.listing.SheetView`
+    when the page is written, as cards are: a data edit re-writes the sheet (when what
+    it shows changed) without re-reading it.
+    """
+
+    kind = Kind.sheet
     required_arguments = 1
 
+    def scope(self) -> Scope:
+        return Scope(connector=self.arguments[0].strip())
+
     def run(self) -> list[nodes.Node]:
-        catalog = state.catalog(self.env)
+        catalog = self.catalog
         cid = self.arguments[0].strip()
-        c = catalog.connectors.get(cid)
-        if c is None:
+        if cid not in catalog.connectors:
             if cid not in catalog.broken:
                 warn(Subtype.reference, f"unknown connector id '{cid}'", self.get_location())
             return []
-        self.env.note_dependency(str(catalog.root / c.path))
-        self.env.note_dependency(str(catalog.root / state.layout(self.env).readiness))
-        return self.sheet(c, catalog)
+        self.note_listing(self.kind, self.scope())
+        # a sheet is reached from its guide: a site without the sheets' index page is not wrong
+        self.env.metadata[self.env.docname]["orphan"] = True
+        node = wg_sheet(connector=cid)
+        self.set_source_info(node)
+        return [node]
 
-    def md(self, text: str, line: int) -> list[nodes.Node]:
-        return markup.inline(text, self.state.document, Loc(self.connector_path, line))
 
-    def sheet(self, c: Connector, catalog: Catalog) -> list[nodes.Node]:
-        self.connector_path = c.path
+class SheetMaker:
+    """The nodes of one sheet, from its view, for the page being written."""
+
+    def __init__(self, env: Any, document: nodes.document, docname: str) -> None:
+        self.env, self.document, self.docname = env, document, docname
+
+    def md(self, text: str, v: SheetView, line: int) -> list[nodes.Node]:
+        return markup.inline(text, self.document, Loc(v.path, line))
+
+    def section(self, key: str, title: str, children: list[nodes.Node]) -> nodes.section:
+        ident = f"sheet-{key}"
+        return nodes.section("", nodes.title(title, title), *children, ids=[ident], names=[ident],
+                             classes=["wg-sheet-section"])
+
+    def sheet(self, v: SheetView) -> list[nodes.Node]:
         out: list[nodes.Node] = []
-        guide = documented(self.env).get(c.id, (c.docname,))[0]
-        intro = nodes.paragraph("", "", nodes.Text("Print this sheet and fill it in on site while you follow "),
-                                doc_link(guide, nodes.inline(c.name, c.name), self.env.docname),
-                                nodes.Text(". Keep it with the job; never write a secret on it."),
-                                classes=["wg-sheet-intro"])
-        out.append(intro)
+        guide = documented(self.env).get(v.id, (v.docname,))[0]
+        name: nodes.Node = nodes.inline(v.name, v.name)
+        if guide in self.env.found_docs:  # a guide without its page is reported once, at its data
+            name = doc_link(guide, name, self.docname)
+        out.append(nodes.paragraph("", "", nodes.Text("Print this sheet and fill it in on site while you follow "),
+                                   name,
+                                   nodes.Text(". Keep it with the job; never write a secret on it."),
+                                   classes=["wg-sheet-intro"]))
         out.append(self.section("job", "Site and job", [table(
             ["", ""], [[[nodes.strong(label, label)], blank()] for label in
                        ("Site", "Job or ticket", "Technician", "Date")],
             [18, 50], classes=("wg-sheet-blanks",))]))
         rows = []
-        for i, f in enumerate(c.required_fields):
-            value: list[nodes.Node] = [nodes.Text(f"entered: {BOX} yes  {BOX} no")] if f.is_secret else blank()
-            where = self.md(f.where, f.line) if f.where else []
+        for f in v.fields:
+            value: list[nodes.Node] = [nodes.Text(f"entered: {BOX} yes  {BOX} no")] if f.secret else blank()
+            where = self.md(f.where, v, f.line) if f.where else []
             rows.append([[nodes.strong(f.name, f.name)], where, value])
         out.append(self.section("values", "Values entered in WISPGate", [
             text_para("Every required field of the connector. Secrets are stored in WISPGate only: tick whether "
@@ -97,24 +125,22 @@ class CommissioningSheetDirective(SphinxDirective):
             table(["Field", "Where to find it", "Value"], rows, [18, 26, 24], classes=("wg-sheet-values",)),
         ]))
         checks = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["wg-sheet-checks"])
-        for ident, check in zip(check_ids(c), c.validation, strict=True):
+        for ident, check in zip(check_ids(v.id, [k.check for k in v.checks]), v.checks, strict=True):
             item = nodes.list_item("", ids=[f"check-{ident.replace('.', '-')}"], classes=["wg-sheet-check"])
-            item += nodes.paragraph("", "", nodes.Text(f"{BOX} "), *self.md(check.check, check.line),
+            item += nodes.paragraph("", "", nodes.Text(f"{BOX} "), *self.md(check.check, v, check.line),
                                     classes=["wg-check-title"])
             details = nodes.field_list()
-            details += field("Run", markup.block(check.how, self.state.document, Loc(c.path, check.line)))
-            details += field("Success looks like",
-                             markup.block(check.expect, self.state.document, Loc(c.path, check.line)))
+            details += field("Run", markup.block(check.how, self.document, Loc(v.path, check.line)))
+            details += field("Success looks like", markup.block(check.expect, self.document, Loc(v.path, check.line)))
             details += field("Result", [nodes.paragraph("", "", *blank())])
             item += details
             checks += item
         out.append(self.section("checks", "Validation checks", [checks]))
-        post = [*catalog.readiness.get("post_deployment", ()), *(c.readiness.post_deployment if c.readiness else ())]
-        if post:
+        if v.after:
             lst = nodes.bullet_list(classes=["wg-sheet-list"])
-            for text in post:
+            for text in v.after:
                 lst += nodes.list_item("", nodes.paragraph("", "", nodes.Text(f"{BOX} "),
-                                                           *self.md(text, c.line_of("readiness"))))
+                                                           *self.md(text, v, v.readiness_line)))
             out.append(self.section("after", "After deployment", [lst]))
         out.append(self.section("sign-off", "Sign-off", [table(
             ["", "Name", "Signature", "Date"],
@@ -122,12 +148,21 @@ class CommissioningSheetDirective(SphinxDirective):
             [14, 22, 22, 12], classes=("wg-sheet-signoff",))]))
         return out
 
-    def section(self, key: str, title: str, children: list[nodes.Node]) -> nodes.section:
-        ident = f"sheet-{key}"
-        sec = nodes.section("", nodes.title(title, title), *children, ids=[ident], names=[ident],
-                            classes=["wg-sheet-section"])
-        self.state.document.note_implicit_target(sec, sec)
-        return sec
+
+class FillSheets(SphinxPostTransform):
+    """Put each sheet in its placeholder as the page is written (before references resolve)."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(wg_sheet))
+        if not placeholders:
+            return
+        catalog = state.catalog(self.env)
+        maker = SheetMaker(self.env, self.document, self.env.docname)
+        for node in placeholders:
+            found = views(Kind.sheet, Scope(connector=node["connector"]), catalog)
+            node.replace_self(maker.sheet(found[0]) if found else [])
 
 
 def field(label: str, body: list[nodes.Node]) -> nodes.field:
@@ -189,7 +224,8 @@ def export_validation(app: Sphinx, exception: Exception | None) -> None:
             "sheet": uri(sheet) if sheet in app.env.found_docs else None,
             "checks": [{"id": ident, "check": check.check, "how": check.how, "expect": check.expect,
                         "url": f"{guide}#{c.id}-validation"}
-                       for ident, check in zip(check_ids(c), c.validation, strict=True)],
+                       for ident, check in zip(check_ids(c.id, [k.check for k in c.validation]), c.validation,
+                                               strict=True)],
             "post_deployment": [*catalog.readiness.get("post_deployment", ()),
                                 *(c.readiness.post_deployment if c.readiness else ())],
         })
@@ -203,6 +239,9 @@ def export_validation(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_sheets(app: Sphinx) -> None:
+    skip = (skip_node, None)
+    app.add_node(wg_sheet, html=skip, text=skip, latex=skip, man=skip, texinfo=skip)
+    app.add_post_transform(FillSheets)
     app.add_directive("commissioning-sheet", CommissioningSheetDirective)
     app.add_directive("catalog-sheets", SheetsIndexDirective)
     app.connect("build-finished", export_validation)
