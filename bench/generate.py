@@ -77,6 +77,36 @@ def connector(i: int) -> dict:
             {"version": "1.0", "date": "2026-01-01", "changes": ["First release."]},
         ],
         "verified": {"date": "2026-11-01", "against": "Vendor OS 7.16"},
+        # operational data, as every real guide carries it
+        "since": "2025.03",
+        **({"status": "beta"} if i % 25 == 3 else {}),
+        **({"after": [f"synthetic-{i - 4:04d}"]} if i >= 4 and i % 7 == 0 else {}),
+        "network": [
+            {"from": "NAS", "to": "WISPGate RADIUS", "protocol": "udp", "ports": [1812, 1813],
+             "purpose": "Access-Request and accounting from the router's `src-address`."},
+            {"from": "WISPGate", "to": f"Vendor {i % 37} API", "protocol": "tcp", "ports": [443],
+             "purpose": "Provisioning calls over HTTPS.", "host": f"api.vendor{i % 37}.example.com"},
+            {"from": "WISPGate", "to": "NAS", "protocol": "udp", "ports": ["3799-3800"],
+             "purpose": "CoA and Disconnect.", "optional": True},
+        ],
+        "compatibility": {"product": f"Vendor OS {i % 5}", "supported": ">= 6.45", "tested": ["7.16", "6.49"],
+                          "notes": "Version 6 lacks `require-message-auth`."},
+        "sync": {"direction": ["inbound", "outbound", "both"][i % 3], "mode": ["push", "poll", "webhook", "request"][i % 4],
+                 **({"interval": "5m"} if i % 4 == 1 else {})},
+        "limitations": ["An address-list change needs a new session.", "No bulk import through the API."],
+        "rollback": [
+            {"title": f"Rollback {k}", "body": f"Undo step {k} and keep subscribers on the local fallback."}
+            for k in range(3)
+        ],
+        "outage": {"fail_mode": ["open", "degraded", "closed"][i % 3],
+                   "subscribers": "New sessions fail; running sessions stay up.",
+                   "operations": "The NOC sees timeouts on the NAS.",
+                   "recovery": "Replay queued events, then reconcile accounting."},
+        "sources": [
+            {"title": "Vendor manual", "url": "https://docs.example.com/manual", "covers": "fields, flow"},
+            {"title": "Vendor API reference", "url": "https://docs.example.com/api", "covers": "failures"},
+            {"title": "Vendor changelog", "url": "https://docs.example.com/changes", "covers": "compatibility"},
+        ],
     }
 
 
@@ -84,7 +114,8 @@ def unlink_guides(folder: Path) -> None:
     """Concept pages link to real guides that a synthetic catalog does not have."""
     for page in folder.glob("*.md"):
         text = page.read_text(encoding="utf-8")
-        page.write_text(re.sub(r"\[([^\]]+)\]\(\.\./integrations/[^)]+\)", r"\1", text), encoding="utf-8")
+        text = re.sub(r"\[([^\]]+)\]\(\.\./integrations/[^)]+\)", r"\1", text)
+        page.write_text(re.sub(r"\{(?:wg:)?connector\}`([^`]+)`", r"``\1``", text), encoding="utf-8")
 
 
 def make_project(dest: Path, n: int) -> Path:
@@ -99,7 +130,16 @@ def make_project(dest: Path, n: int) -> Path:
         else:
             shutil.copy2(src, dest / name)
     data = dest / "data"
-    shutil.copytree(PROJECT / "data", data, ignore=shutil.ignore_patterns("connectors"))
+    # vendor changes name real connectors: a synthetic catalog gets its own, one per 20 connectors
+    shutil.copytree(PROJECT / "data", data, ignore=shutil.ignore_patterns("connectors", "vendor-changes.yaml"))
+    (data / "vendor-changes.yaml").write_text(yaml.safe_dump([
+        {"id": f"change-{k:04d}", "vendor": f"Vendor {k % 37}", "product": f"Vendor OS {k % 5}", "version": f"7.{k}",
+         "date": f"2026-{1 + k % 12:02d}-01", "summary": "A default changed.", "action": "Check the setting.",
+         "connectors": [f"synthetic-{j:04d}" for j in range(k * 20, min(n, k * 20 + 3))],
+         "source": {"title": "Changelog", "url": "https://docs.example.com/changes"}}
+        for k in sorted(range(max(1, n // 20)), key=lambda k: (f"2026-{1 + k % 12:02d}-01", f"change-{k:04d}"),
+                        reverse=True) if k * 20 < n
+    ], sort_keys=False), encoding="utf-8")
     (data / "connectors").mkdir()
     (dest / "integrations").mkdir()
     for i in range(n):
@@ -132,6 +172,15 @@ def plain_myst_page(c: dict) -> str:
             "## Common failure points\n", "| Symptom | Cause | Fix |", "|---|---|---|",
             *(f"| {f['symptom']} | {f['cause']} | {f['fix']} |" for f in c["failures"]), "",
             "## Validation\n", *(f"- **{v['check']}**: {v['how']} Expect: {v['expect']}" for v in c["validation"]), "",
+            "## Network and firewall\n", "| From | To | Protocol | Ports | Purpose |", "|---|---|---|---|---|",
+            *(f"| {r['from']} | {r['to']} | {r['protocol']} | {', '.join(map(str, r['ports']))} | {r['purpose']} |"
+              for r in c["network"]), "",
+            f"**Compatibility:** {c['compatibility']['product']} {c['compatibility']['supported']}\n",
+            "## Known limitations\n", *(f"- {t}" for t in c["limitations"]), "",
+            "## Rollback\n", *(f"{k + 1}. **{r['title']}**: {r['body']}" for k, r in enumerate(c["rollback"])), "",
+            "## If this integration is down\n", f"**Fail mode:** {c['outage']['fail_mode']}  \n"
+            f"**Subscribers:** {c['outage']['subscribers']}  \n**Staff:** {c['outage']['operations']}  \n"
+            f"**Recovery:** {c['outage']['recovery']}\n",
             "## Related resources\n", "- [Subscriber model](../concepts/subscriber-model.md)",
             "- [Webhook security](../concepts/webhook-security.md)", "- [Vendor manual](https://docs.example.com/manual)", "",
             "## Version notes\n", *(f"- **{v['version']}** ({v['date']}): {'; '.join(v['changes'])}" for v in c["versions"]), ""]

@@ -52,6 +52,14 @@ def test_guide_is_complete(cid):
 
 
 @pytest.mark.parametrize("cid", sorted(CATALOG.connectors))
+def test_guide_names_its_sources(cid):
+    c = CATALOG.connectors[cid]
+    assert len(c.sources) >= 3, "at least three sources"
+    assert all(s.url.startswith("https://") for s in c.sources)
+    assert any("failure" in s.covers.lower() for s in c.sources), "a source that covers the failure points"
+
+
+@pytest.mark.parametrize("cid", sorted(CATALOG.connectors))
 def test_facts_survive_in_the_built_page(site, cid):
     facts_file = FACTS / f"{cid}.txt"
     assert facts_file.exists(), f"tests/facts/{cid}.txt lists the facts this guide must keep"
