@@ -32,8 +32,16 @@ extensions = [
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = [
-    "_build", ".*", "**/.*", "README.md", "tests", "bench", "data", "requirements",
-    "node_modules", "test-artifacts",
+    "_build",
+    ".*",
+    "**/.*",
+    "README.md",
+    "tests",
+    "bench",
+    "data",
+    "requirements",
+    "node_modules",
+    "test-artifacts",
 ]
 
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline"]

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import PROJECT, make_baseline, make_project  # noqa: E402
+from generate import make_baseline, make_project
 
 TIMED = Path(__file__).parent / "sphinx_timed.py"
 PAGE = "integrations/synthetic-0001.html"
@@ -35,8 +35,18 @@ def sphinx(src: Path, out: Path, *args: str) -> dict:
     # flush what earlier builds wrote, so their disk writes do not land in this one's time
     os.sync()
     env = {**os.environ, "PYTHONPATH": str(src / "_ext")}
-    cmd = [sys.executable, str(TIMED), "-q", "-b", "html", "-d", str(out.parent / f"{out.name}-doctrees"),
-           *args, str(src), str(out)]
+    cmd = [
+        sys.executable,
+        str(TIMED),
+        "-q",
+        "-b",
+        "html",
+        "-d",
+        str(out.parent / f"{out.name}-doctrees"),
+        *args,
+        str(src),
+        str(out),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=src)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
@@ -86,8 +96,10 @@ def measure(n: int, work: Path, baseline: bool, repeat: int, edits: int) -> dict
     row["parallel"] = sphinx(ours, work / f"ours-{n}-html-j", "-j", "auto")
     # incremental, each edit made and undone in turn: a field no listing shows, then one the cards show
     yaml_file = ours / "data/connectors/synthetic-0001.yaml"
-    for key, old, new in (("incremental_guide", "Used on tower routers", "Used on mast routers"),
-                          ("incremental_card", "for `subscriber` sync", "for `subscriber` and `device` sync")):
+    for key, old, new in (
+        ("incremental_guide", "Used on tower routers", "Used on mast routers"),
+        ("incremental_card", "for `subscriber` sync", "for `subscriber` and `device` sync"),
+    ):
         runs = []
         for i in range(edits):
             edit(yaml_file, *((old, new) if i % 2 == 0 else (new, old)))
@@ -103,9 +115,23 @@ def measure(n: int, work: Path, baseline: bool, repeat: int, edits: int) -> dict
 
 
 def table(rows: list[dict]) -> str:
-    head = ("N", "ours s", "s/page", "read s", "write s", "-j s", "peak MB", "page KB", "out MB",
-            "base s", "base page KB", "base/ours", "guide read ms (base)", "incr s (read/written)",
-            "incr card s (read)")
+    head = (
+        "N",
+        "ours s",
+        "s/page",
+        "read s",
+        "write s",
+        "-j s",
+        "peak MB",
+        "page KB",
+        "out MB",
+        "base s",
+        "base page KB",
+        "base/ours",
+        "guide read ms (base)",
+        "incr s (read/written)",
+        "incr card s (read)",
+    )
     lines = [" | ".join(head), " | ".join("---" for _ in head)]
     for r in rows:
         s, p = r["serial"], r["parallel"]
@@ -113,14 +139,28 @@ def table(rows: list[dict]) -> str:
         inc, card = r["incremental_guide"], r["incremental_card"]
         guide = 1000 * s["guide_read"] / max(s["guides_timed"], 1)
         base_guide = f" ({1000 * b['guide_read'] / max(b['guides_timed'], 1):.0f})" if b else ""
-        lines.append(" | ".join(str(x) for x in (
-            r["n"], f"{s['wall']:.1f}", f"{s['wall'] / r['n']:.3f}", f"{s['read']:.1f}", f"{s['write']:.1f}",
-            f"{p['wall']:.1f}", f"{s['peak_rss_mb']:.0f}", f"{r['page_kb']:.1f}", f"{r['output_mb']:.1f}",
-            f"{b['wall']:.1f}" if b else "-", f"{r['baseline_page_kb']:.1f}" if b else "-",
-            f"{b['wall'] / s['wall']:.2f}x" if b else "-", f"{guide:.0f}{base_guide}",
-            f"{inc['wall']:.2f} ({inc['docs_read']}/{inc['docs_written']})",
-            f"{card['wall']:.2f} ({card['docs_read']})",
-        )))
+        lines.append(
+            " | ".join(
+                str(x)
+                for x in (
+                    r["n"],
+                    f"{s['wall']:.1f}",
+                    f"{s['wall'] / r['n']:.3f}",
+                    f"{s['read']:.1f}",
+                    f"{s['write']:.1f}",
+                    f"{p['wall']:.1f}",
+                    f"{s['peak_rss_mb']:.0f}",
+                    f"{r['page_kb']:.1f}",
+                    f"{r['output_mb']:.1f}",
+                    f"{b['wall']:.1f}" if b else "-",
+                    f"{r['baseline_page_kb']:.1f}" if b else "-",
+                    f"{b['wall'] / s['wall']:.2f}x" if b else "-",
+                    f"{guide:.0f}{base_guide}",
+                    f"{inc['wall']:.2f} ({inc['docs_read']}/{inc['docs_written']})",
+                    f"{card['wall']:.2f} ({card['docs_read']})",
+                )
+            )
+        )
     return "\n".join(lines)
 
 
@@ -156,9 +196,13 @@ def main() -> None:
         for n in args.sizes:
             rows.append(measure(n, Path(tmp), not args.no_baseline, args.repeat, args.edits))
             print(f"N={n} done after {time.time() - started:.0f}s", file=sys.stderr, flush=True)
-    result = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-              "args": {"sizes": args.sizes, "repeat": args.repeat, "edits": args.edits},
-              "rows": rows, "ratios": ratios(rows), "table": table(rows)}
+    result = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "args": {"sizes": args.sizes, "repeat": args.repeat, "edits": args.edits},
+        "rows": rows,
+        "ratios": ratios(rows),
+        "table": table(rows),
+    }
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(table(rows))
     print(json.dumps(result["ratios"], indent=1))

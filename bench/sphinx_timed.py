@@ -65,16 +65,25 @@ if __name__ == "__main__":
     start = time.perf_counter()
     rc = build_main(sys.argv[1:])
     end = time.perf_counter()
-    rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print(json.dumps({
-        "rc": rc, "wall": end - start,
-        "read": marks.get("read_end", end) - marks.get("read_start", start) if "read_start" in marks else 0.0,
-        "write": marks.get("end", end) - marks.get("read_end", start) if "read_end" in marks else 0.0,
-        "peak_rss_mb": rss / 1024, "docs_read": len(read_docs), "docs_written": len(written),
-        "read_list": sorted(read_docs)[:20],
-        "written_list": sorted(written)[:20],
-        # connector guides only (integrations/*), so listing pages do not count
-        "guide_read": sum(t for d, t in doc_read.items() if d.startswith("integrations/")),
-        "guides_timed": sum(1 for d in doc_read if d.startswith("integrations/")),
-        "slowest_reads": [[d, round(t, 3)] for d, t in sorted(doc_read.items(), key=lambda i: -i[1])[:8]],
-    }))
+    rss = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
+    print(
+        json.dumps(
+            {
+                "rc": rc,
+                "wall": end - start,
+                "read": marks.get("read_end", end) - marks.get("read_start", start) if "read_start" in marks else 0.0,
+                "write": marks.get("end", end) - marks.get("read_end", start) if "read_end" in marks else 0.0,
+                "peak_rss_mb": rss / 1024,
+                "docs_read": len(read_docs),
+                "docs_written": len(written),
+                "read_list": sorted(read_docs)[:20],
+                "written_list": sorted(written)[:20],
+                # connector guides only (integrations/*), so listing pages do not count
+                "guide_read": sum(t for d, t in doc_read.items() if d.startswith("integrations/")),
+                "guides_timed": sum(1 for d in doc_read if d.startswith("integrations/")),
+                "slowest_reads": [[d, round(t, 3)] for d, t in sorted(doc_read.items(), key=lambda i: -i[1])[:8]],
+            }
+        )
+    )

@@ -66,9 +66,25 @@ def run_sphinx(outdir: Path, *args: str, builder: str = "html", srcdir: Path = P
     import subprocess
 
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", builder,
-         "-d", str(outdir.parent / f".doctrees-{outdir.name}"), *args, str(srcdir), str(outdir)],
-        capture_output=True, text=True, cwd=srcdir,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            "-b",
+            builder,
+            "-d",
+            str(outdir.parent / f".doctrees-{outdir.name}"),
+            *args,
+            str(srcdir),
+            str(outdir),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=srcdir,
     )
 
 

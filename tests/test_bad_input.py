@@ -85,7 +85,9 @@ def test_yml_extension_is_reported(case_root):
 def run_check(root: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "wispgate_connectors", "check", str(root)],
-        capture_output=True, text=True, env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin"},
     )
 
 
@@ -138,13 +140,17 @@ def test_build_reports_all_data_problems_with_file_and_line(tmp_path):
     alpha = root / "data" / "connectors" / "alpha.yaml"
     alpha.write_text(alpha.read_text().replace("required: true\n    type: ip", "required: sometimes\n    type: ip"))
     beta = root / "data" / "connectors" / "beta.yaml"
-    beta.write_text(beta.read_text().replace("use_cases: [billing-automation]", "use_cases: [billing-automation, nope]"))
+    beta.write_text(
+        beta.read_text().replace("use_cases: [billing-automation]", "use_cases: [billing-automation, nope]")
+    )
     warnings = build_warnings(root)
     assert (
         "data/connectors/alpha.yaml:20: WARNING: fields[0].required: expected true or false, got 'sometimes' "
         "[wispgate.schema]" in warnings
     )
-    assert any(w.startswith("data/connectors/beta.yaml:9: WARNING: use_cases[1]: unknown use case 'nope'") for w in warnings)
+    assert any(
+        w.startswith("data/connectors/beta.yaml:9: WARNING: use_cases[1]: unknown use case 'nope'") for w in warnings
+    )
     # the page of a broken connector says so instead of failing with a traceback
     html = (root / "_build" / "html" / "integrations" / "alpha.html").read_text()
     assert "could not be generated" in html
@@ -157,7 +163,10 @@ def test_page_naming_unknown_id(tmp_path):
     index = root / "index.md"
     index.write_text(index.read_text().replace("roles_rst\n", "roles_rst\nghost\n"))
     warnings = build_warnings(root)
-    assert any(re.search(r"ghost\.md:3: WARNING: unknown connector id 'ghost': no data/connectors/ghost.yaml", w) for w in warnings), warnings
+    assert any(
+        re.search(r"ghost\.md:3: WARNING: unknown connector id 'ghost': no data/connectors/ghost.yaml", w)
+        for w in warnings
+    ), warnings
     assert any(re.search(r"ghost\.md:6: WARNING: unknown connector id 'phantom'", w) for w in warnings), warnings
 
 
@@ -175,7 +184,9 @@ def test_connector_without_page(tmp_path):
     # reported once, at the data: cards, the matrix and related links do not repeat it;
     # only hand-written roles naming beta do, since those pages link to a guide that is missing
     others = [w for w in warnings if "beta.yaml:2" not in w]
-    assert others and all(re.search(r"roles(_rst)?\.(md|rst):\d+: WARNING: unknown connector id 'beta'", w) for w in others), others
+    assert others and all(
+        re.search(r"roles(_rst)?\.(md|rst):\d+: WARNING: unknown connector id 'beta'", w) for w in others
+    ), others
 
 
 def test_connector_on_two_pages(tmp_path):
@@ -194,7 +205,10 @@ def test_related_doc_that_does_not_exist(tmp_path):
     alpha = root / "data" / "connectors" / "alpha.yaml"
     alpha.write_text(alpha.read_text().replace("doc: concept", "doc: concepts/missing"))
     warnings = build_warnings(root)
-    assert "data/connectors/alpha.yaml:63: WARNING: related[1].doc: no page 'concepts/missing' in this site [wispgate.reference]" in warnings
+    assert (
+        "data/connectors/alpha.yaml:63: WARNING: related[1].doc: no page 'concepts/missing' in this site [wispgate.reference]"
+        in warnings
+    )
 
 
 def test_warnings_fail_the_build_with_W(tmp_path):
@@ -203,9 +217,26 @@ def test_warnings_fail_the_build_with_W(tmp_path):
     beta = root / "data" / "connectors" / "beta.yaml"
     beta.write_text(beta.read_text().replace("complexity: low", "complexity: extreme"))
     result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html", str(root), str(tmp_path / "out")],
-        capture_output=True, text=True, env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin"},
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            "-b",
+            "html",
+            str(root),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode != 0
-    assert "data/connectors/beta.yaml:7: WARNING: complexity: expected one of low, medium, high, got 'extreme'" in result.stderr
+    assert (
+        "data/connectors/beta.yaml:7: WARNING: complexity: expected one of low, medium, high, got 'extreme'"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr

@@ -15,8 +15,12 @@ from conftest import ROOTS, make_project_app, warnings_of
 REGRESSION = Path(__file__).parent / "regression"
 #: pages of the basic root that list connectors
 LISTINGS = [
-    "catalog", "catalog/domains/network-aaa", "catalog/domains/payments-finance",
-    "catalog/use-cases/billing-automation", "catalog/use-cases/subscriber-auth", "index",
+    "catalog",
+    "catalog/domains/network-aaa",
+    "catalog/domains/payments-finance",
+    "catalog/use-cases/billing-automation",
+    "catalog/use-cases/subscriber-auth",
+    "index",
 ]
 
 
@@ -63,8 +67,12 @@ def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
     # cards are built while writing: the listings that show beta's cards are re-written,
     # not re-read; not the other domain's or use case's page, nor the matrix (catalog)
     assert read == ["integrations/beta"]
-    assert written == ["catalog/domains/payments-finance", "catalog/use-cases/billing-automation",
-                       "index", "integrations/beta"]
+    assert written == [
+        "catalog/domains/payments-finance",
+        "catalog/use-cases/billing-automation",
+        "index",
+        "integrations/beta",
+    ]
     assert "Beta takes cards." in (app.outdir / "index.html").read_text()
     assert "Beta takes cards." in (app.outdir / "catalog/domains/payments-finance.html").read_text()
     use_case = (app.outdir / "catalog/use-cases/billing-automation.html").read_text()
@@ -73,8 +81,13 @@ def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
     edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: medium")
     app, read, written = build_and_write(src)
     assert read == ["catalog", "integrations/beta"]
-    assert written == ["catalog", "catalog/domains/payments-finance", "catalog/use-cases/billing-automation",
-                       "index", "integrations/beta"]
+    assert written == [
+        "catalog",
+        "catalog/domains/payments-finance",
+        "catalog/use-cases/billing-automation",
+        "index",
+        "integrations/beta",
+    ]
     soup = BeautifulSoup((app.outdir / "index.html").read_text(), "html.parser")
     beta = [card for card in soup.select(".wg-card") if "Beta" in card.select_one(".sd-card-title").get_text()]
     assert beta and all("Medium complexity" in card.get_text(" ") for card in beta)
@@ -116,13 +129,16 @@ def test_renamed_connector_updates_links_on_pages_not_reread(src):
     app, read = build(src)
     # the name shows on cards, so listing pages that show alpha are re-read too, and its
     # commissioning sheet, whose generated source carries the name in its title
-    assert read == sorted(["integrations/alpha", "commissioning/alpha",
-                           *(p for p in LISTINGS if p != "catalog/domains/payments-finance")])
+    assert read == sorted(
+        ["integrations/alpha", "commissioning/alpha", *(p for p in LISTINGS if p != "catalog/domains/payments-finance")]
+    )
     # pages that only link to alpha are re-written with the new name
     for page in ("roles", "roles_rst", "concept"):
         html = (app.outdir / f"{page}.html").read_text()
-        links = [a.get_text(" ", strip=True) for a in BeautifulSoup(html, "html.parser").select(
-            "article a[href$='#connector-alpha']")]
+        links = [
+            a.get_text(" ", strip=True)
+            for a in BeautifulSoup(html, "html.parser").select("article a[href$='#connector-alpha']")
+        ]
         assert "Alpha Edge RADIUS" in links and "Alpha Router RADIUS" not in links, (page, links)
 
 
@@ -142,10 +158,7 @@ def test_readiness_edit_rereads_pages_that_show_it(src):
 
 
 def html_files(outdir: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(outdir).as_posix(): p.read_bytes()
-        for p in sorted(outdir.rglob("*.html"))
-    }
+    return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*.html"))}
 
 
 def test_parallel_build_equals_serial(tmp_path):
@@ -166,7 +179,13 @@ def test_text_builder_degrades_sections(tmp_path, src):
     app, _ = build(src, buildername="text", freshenv=True)
     assert warnings_of(app) == []
     text = (app.outdir / "integrations/alpha.txt").read_text()
-    for title in ("Overview", "Key configuration fields", "Implementation flow", "Common failure points", "Version notes"):
+    for title in (
+        "Overview",
+        "Key configuration fields",
+        "Implementation flow",
+        "Common failure points",
+        "Version notes",
+    ):
         assert title in text
     # tabs become titled blocks
     assert "Required (2)" in text and "Optional (1)" in text
@@ -178,7 +197,11 @@ def connector_sections(doctree: nodes.document) -> str:
     """The generated part of a page, as a stable pseudo-XML string."""
     out = []
     for section in doctree.findall(nodes.section):
-        if "wg-section" in section["classes"] and section.parent is not None and "wg-section" not in section.parent.get("classes", []):
+        if (
+            "wg-section" in section["classes"]
+            and section.parent is not None
+            and "wg-section" not in section.parent.get("classes", [])
+        ):
             out.append(section.pformat())
     return "".join(out)
 
@@ -188,7 +211,9 @@ def test_myst_and_rst_pages_give_the_same_doctree(tmp_path):
     shutil.copytree(ROOTS / "test-basic", md_src)
     shutil.copytree(ROOTS / "test-basic", rst_src)
     (rst_src / "integrations/alpha.md").unlink()
-    (rst_src / "integrations/alpha.rst").write_text("Alpha Router RADIUS\n===================\n\n.. connector:: alpha\n")
+    (rst_src / "integrations/alpha.rst").write_text(
+        "Alpha Router RADIUS\n===================\n\n.. connector:: alpha\n"
+    )
     md_app, _ = build(md_src, freshenv=True)
     rst_app, _ = build(rst_src, freshenv=True)
     assert warnings_of(rst_app) == []
@@ -223,8 +248,12 @@ def test_moving_a_connector_rereads_both_domain_pages(src):
     app, read = build(src)
     assert {"catalog/domains/network-aaa", "catalog/domains/payments-finance"} <= set(read)
     names = {
-        page: [t.get_text(strip=True) for t in BeautifulSoup((app.outdir / f"{page}.html").read_text(), "html.parser")
-               .select("article .wg-card .sd-card-title")]
+        page: [
+            t.get_text(strip=True)
+            for t in BeautifulSoup((app.outdir / f"{page}.html").read_text(), "html.parser").select(
+                "article .wg-card .sd-card-title"
+            )
+        ]
         for page in ("catalog/domains/network-aaa", "catalog/domains/payments-finance")
     }
     assert "Beta Payments" in names["catalog/domains/network-aaa"]
@@ -265,6 +294,10 @@ def test_cards_link_to_the_page_that_documents_the_connector(src):
     app, _ = build(src, freshenv=True)
     assert warnings_of(app) == []
     soup = BeautifulSoup((app.outdir / "catalog/use-cases/billing-automation.html").read_text(), "html.parser")
-    links = [a["href"] for card in soup.select(".wg-card") if "Beta" in card.select_one(".sd-card-title").get_text()
-             for a in card.select("a.sd-stretched-link")]
+    links = [
+        a["href"]
+        for card in soup.select(".wg-card")
+        if "Beta" in card.select_one(".sd-card-title").get_text()
+        for a in card.select("a.sd-stretched-link")
+    ]
     assert links == ["../../integrations/payments-beta.html#connector-beta"]

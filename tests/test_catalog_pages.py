@@ -20,9 +20,15 @@ def words(node) -> str:
     return " ".join(node.get_text(" ").split())
 
 
-GAMMA = (ROOTS / "test-basic/data/connectors/beta.yaml").read_text().replace("id: beta", "id: gamma").replace(
-    "name: Beta Payments", "name: Gamma Alerts").replace("domain: payments-finance", "domain: network-aaa").replace(
-    "use_cases: [billing-automation]", "use_cases: [subscriber-auth]").replace("complexity: low", "complexity: high")
+GAMMA = (
+    (ROOTS / "test-basic/data/connectors/beta.yaml")
+    .read_text()
+    .replace("id: beta", "id: gamma")
+    .replace("name: Beta Payments", "name: Gamma Alerts")
+    .replace("domain: payments-finance", "domain: network-aaa")
+    .replace("use_cases: [billing-automation]", "use_cases: [subscriber-auth]")
+    .replace("complexity: low", "complexity: high")
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +60,14 @@ def test_hero_counts_equal_the_data(small_site):
 
 def test_domain_cards_with_counts_and_links(small_site):
     cards = page(small_site, "index").select(".wg-domain-card")
-    got = [(c.select_one(".sd-card-title").get_text(strip=True), c.select_one(".wg-domain-count").get_text(),
-            c.select_one("a.sd-stretched-link")["href"]) for c in cards]
+    got = [
+        (
+            c.select_one(".sd-card-title").get_text(strip=True),
+            c.select_one(".wg-domain-count").get_text(),
+            c.select_one("a.sd-stretched-link")["href"],
+        )
+        for c in cards
+    ]
     assert got == [
         ("Network & AAA", "2 connectors", "catalog/domains/network-aaa.html"),
         ("Payments & Finance", "1 connector", "catalog/domains/payments-finance.html"),
@@ -99,15 +111,22 @@ def test_all_cards_carry_filter_classes_and_the_form_is_hidden_without_script(sm
     gamma = [i for i in items if "Gamma Alerts" in i.get_text()][0]
     assert {"wg-d-network-aaa", "wg-c-high", "wg-u-subscriber-auth"} <= set(gamma["class"])
     assert [o["value"] for o in form.select("select[name=domain] option")] == ["", "network-aaa", "payments-finance"]
-    assert [o["value"] for o in form.select("select[name=use-case] option")] == ["", "subscriber-auth", "billing-automation"]
+    assert [o["value"] for o in form.select("select[name=use-case] option")] == [
+        "",
+        "subscriber-auth",
+        "billing-automation",
+    ]
 
 
-@pytest.mark.parametrize("docname,title,members", [
-    ("catalog/domains/network-aaa", "Network & AAA", ["Alpha Router RADIUS", "Gamma Alerts"]),
-    ("catalog/domains/payments-finance", "Payments & Finance", ["Beta Payments"]),
-    ("catalog/use-cases/subscriber-auth", "Subscriber Auth", ["Alpha Router RADIUS", "Gamma Alerts"]),
-    ("catalog/use-cases/billing-automation", "Billing Automation", ["Alpha Router RADIUS", "Beta Payments"]),
-])
+@pytest.mark.parametrize(
+    "docname,title,members",
+    [
+        ("catalog/domains/network-aaa", "Network & AAA", ["Alpha Router RADIUS", "Gamma Alerts"]),
+        ("catalog/domains/payments-finance", "Payments & Finance", ["Beta Payments"]),
+        ("catalog/use-cases/subscriber-auth", "Subscriber Auth", ["Alpha Router RADIUS", "Gamma Alerts"]),
+        ("catalog/use-cases/billing-automation", "Billing Automation", ["Alpha Router RADIUS", "Beta Payments"]),
+    ],
+)
 def test_generated_domain_and_use_case_pages(small_site, docname, title, members):
     doc = page(small_site, docname)
     assert doc.find("h1").get_text().rstrip("¶").strip() == title
@@ -116,8 +135,11 @@ def test_generated_domain_and_use_case_pages(small_site, docname, title, members
 
 def test_navigation_groups_connectors_under_their_domain(small_site):
     nav = page(small_site, "catalog/domains/network-aaa").select_one(".sidebar-tree")
-    domain_item = [li for li in nav.select("li") if li.find("a", recursive=False) and
-                   li.find("a", recursive=False).get_text(strip=True) == "Network & AAA"][0]
+    domain_item = [
+        li
+        for li in nav.select("li")
+        if li.find("a", recursive=False) and li.find("a", recursive=False).get_text(strip=True) == "Network & AAA"
+    ][0]
     children = [a.get_text(strip=True) for a in domain_item.find("ul").find_all("a")]
     assert children == ["Alpha Router RADIUS", "Gamma Alerts"]
     captions = [c.get_text(strip=True) for c in nav.select(".caption")]
@@ -137,6 +159,7 @@ def test_navigation_markup_is_what_furo_would_make(small_site):
     """Each page's left tree is written in furo's shape directly (no BeautifulSoup pass):
     it must equal what furo's own get_navigation_tree makes of the plain tree."""
     from furo.navigation import get_navigation_tree
+
     from wispgate_connectors.navigation import Navigation
 
     app = make_project_app(small_site.srcdir)
@@ -154,14 +177,23 @@ def test_navigation_markup_is_what_furo_would_make(small_site):
 
 def test_matrix_grouped_by_domain(small_site):
     tables = page(small_site, "catalog").select("table.wg-matrix")
-    assert [t.find("caption").get_text(" ", strip=True).rstrip("¶").strip() for t in tables] == ["Network & AAA", "Payments & Finance"]
+    assert [t.find("caption").get_text(" ", strip=True).rstrip("¶").strip() for t in tables] == [
+        "Network & AAA",
+        "Payments & Finance",
+    ]
     rows = [[words(td) for td in tr.select("td")] for tr in tables[0].select("tbody tr")]
     assert rows == [
         ["Alpha Router RADIUS", "Generally available", "RADIUS NAS", "Medium complexity", "✓", "✓"],
         ["Gamma Alerts", "Generally available", "Payment gateway", "High complexity", "✓", "–"],
     ]
     assert [words(th) for th in tables[0].select("thead th")] == [
-        "Connector", "Status", "Type", "Complexity", "Subscriber Auth", "Billing Automation"]
+        "Connector",
+        "Status",
+        "Type",
+        "Complexity",
+        "Subscriber Auth",
+        "Billing Automation",
+    ]
 
 
 def test_whats_new_newest_first_with_links(small_site):
@@ -202,7 +234,9 @@ def test_catalog_json_validates_and_lists_every_connector(small_site):
 def test_project_catalog_json_schema_is_valid_schema():
     schema = json.loads((PROJECT / "data/schema/catalog.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.Draft202012Validator.check_schema(json.loads((PROJECT / "data/schema/connector.schema.json").read_text()))
+    jsonschema.Draft202012Validator.check_schema(
+        json.loads((PROJECT / "data/schema/connector.schema.json").read_text())
+    )
 
 
 @pytest.mark.parametrize("builder", ["html", "text"])
@@ -211,9 +245,12 @@ def test_card_text_with_roles_and_links_resolves_on_every_listing(tmp_path, buil
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-basic", src)
     beta = src / "data/connectors/beta.yaml"
-    beta.write_text(beta.read_text().replace(
-        "summary: Beta summary.",
-        'summary: "Beta hands over to {connector}`alpha`, see [the concept](/concept.md) or [RFC 5176](https://www.rfc-editor.org/rfc/rfc5176)."'))
+    beta.write_text(
+        beta.read_text().replace(
+            "summary: Beta summary.",
+            'summary: "Beta hands over to {connector}`alpha`, see [the concept](/concept.md) or [RFC 5176](https://www.rfc-editor.org/rfc/rfc5176)."',
+        )
+    )
     app = make_project_app(src, buildername=builder, freshenv=True)
     try:
         app.build()
@@ -224,11 +261,17 @@ def test_card_text_with_roles_and_links_resolves_on_every_listing(tmp_path, buil
         text = (app.outdir / "index.txt").read_text(encoding="utf-8")
         assert "Beta hands over to Alpha Router RADIUS, see the concept or RFC 5176." in " ".join(text.split())
         return
-    for docname, up in (("index", ""), ("catalog/domains/payments-finance", "../../"),
-                        ("catalog/use-cases/billing-automation", "../../")):
+    for docname, up in (
+        ("index", ""),
+        ("catalog/domains/payments-finance", "../../"),
+        ("catalog/use-cases/billing-automation", "../../"),
+    ):
         summaries = [s for s in page(app, docname).select(".wg-card-summary") if "hands over" in s.get_text()]
         assert summaries, docname
         for summary in summaries:
             hrefs = [a["href"] for a in summary.select("a")]
-            assert hrefs == [f"{up}integrations/alpha.html#connector-alpha", f"{up}concept.html",
-                             "https://www.rfc-editor.org/rfc/rfc5176"], docname
+            assert hrefs == [
+                f"{up}integrations/alpha.html#connector-alpha",
+                f"{up}concept.html",
+                "https://www.rfc-editor.org/rfc/rfc5176",
+            ], docname

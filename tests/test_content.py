@@ -8,7 +8,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT
-
 from wispgate_connectors.catalog import load_catalog
 
 FACTS = Path(__file__).parent / "facts"
@@ -46,9 +45,11 @@ def test_guide_is_complete(cid):
     assert c.example is not None, "an example configuration block"
     assert c.related, "related resources"
     assert c.verified is not None, "verified against a vendor version"
-    assert any(r.url and r.url.startswith("https://") for r in c.related) or any(
-        s.url.startswith("https://") for s in c.sources) or cid in {
-        "outbound-webhooks", "field-dispatch"}, "a link to the vendor's documentation"
+    assert (
+        any(r.url and r.url.startswith("https://") for r in c.related)
+        or any(s.url.startswith("https://") for s in c.sources)
+        or cid in {"outbound-webhooks", "field-dispatch"}
+    ), "a link to the vendor's documentation"
 
 
 @pytest.mark.parametrize("cid", sorted(CATALOG.connectors))
@@ -70,13 +71,26 @@ def test_facts_survive_in_the_built_page(site, cid):
     assert missing == []
 
 
-@pytest.mark.parametrize("cid,facts", [
-    ("mikrotik", ["Mikrotik-Rate-Limit", "rx-rate/tx-rate", "vendor 14988", "UDP 1812", "1813",
-                  "/radius incoming set accept=yes port=3799", "RFC 5176 defines 3799"]),
-    ("stripe", ["Stripe-Signature", "whsec_", "300"]),
-    ("whatsapp-cloud", ["X-Hub-Signature-256", "hub.challenge", "hub.verify_token"]),
-    ("zabbix", ["apiinfo.version", "Authorization: Bearer", "-32600"]),
-])
+@pytest.mark.parametrize(
+    "cid,facts",
+    [
+        (
+            "mikrotik",
+            [
+                "Mikrotik-Rate-Limit",
+                "rx-rate/tx-rate",
+                "vendor 14988",
+                "UDP 1812",
+                "1813",
+                "/radius incoming set accept=yes port=3799",
+                "RFC 5176 defines 3799",
+            ],
+        ),
+        ("stripe", ["Stripe-Signature", "whsec_", "300"]),
+        ("whatsapp-cloud", ["X-Hub-Signature-256", "hub.challenge", "hub.verify_token"]),
+        ("zabbix", ["apiinfo.version", "Authorization: Bearer", "-32600"]),
+    ],
+)
 def test_named_facts_of_featured_guides(site, cid, facts):
     text = page_text(site, cid)
     assert [f for f in facts if f not in text] == []
@@ -86,9 +100,13 @@ def test_concept_pages_linked_from_guides_exist():
     docs = {r.doc for c in CATALOG.connectors.values() for r in c.related if r.doc}
     for doc in docs:
         assert (PROJECT / f"{doc}.md").exists(), doc
-    assert {"concepts/subscriber-model", "concepts/package-policy-mapping", "concepts/billing-policies",
-            "concepts/payment-reconciliation", "concepts/webhook-security"} <= {
-        p.relative_to(PROJECT).with_suffix("").as_posix() for p in (PROJECT / "concepts").glob("*.md")}
+    assert {
+        "concepts/subscriber-model",
+        "concepts/package-policy-mapping",
+        "concepts/billing-policies",
+        "concepts/payment-reconciliation",
+        "concepts/webhook-security",
+    } <= {p.relative_to(PROJECT).with_suffix("").as_posix() for p in (PROJECT / "concepts").glob("*.md")}
 
 
 def test_troubleshooting_index_lists_every_failure_point(site):

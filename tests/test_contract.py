@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from conftest import PROJECT
-
 from wispgate_connectors import model
 from wispgate_connectors.model import Record, load_schema
 
@@ -57,8 +56,14 @@ def test_no_schema_key_hides_a_record_attribute(name):
 
 
 TYPING_VIEW = {
-    "Connector": "connector", "ConfigField": "field", "Code": "code", "Step": "step", "Failure": "failure",
-    "Check": "check", "Related": "related", "Version": "version",
+    "Connector": "connector",
+    "ConfigField": "field",
+    "Code": "code",
+    "Step": "step",
+    "Failure": "failure",
+    "Check": "check",
+    "Related": "related",
+    "Version": "version",
 }
 DERIVED = {"is_secret", "body"}  # properties the record classes add
 
@@ -89,8 +94,9 @@ def test_catalog_json_schema_follows_the_export():
     for key in EXPORTED:
         assert key in SCHEMA["properties"], f"export names '{key}', which connector.schema.json lacks"
         assert key in exported, f"catalog.json carries '{key}' but catalog.schema.json does not describe it"
-    assert set(exported) == set(EXPORTED) | set(ADDED), \
+    assert set(exported) == set(EXPORTED) | set(ADDED), (
         f"catalog.schema.json describes {sorted(set(exported) - set(EXPORTED) - set(ADDED))} that no code exports"
+    )
     fields = exported["fields"]["items"]["properties"]
     assert set(fields) <= set(SCHEMA["$defs"]["field"]["properties"]), "catalog.json field keys"
 
@@ -102,7 +108,7 @@ def test_every_required_key_is_in_the_scaffold(tmp_path):
     data = yaml.safe_load(text)
     missing = [k for k in SCHEMA["required"] if k not in data]
     assert not missing, f"make new does not write the required key(s) {missing}"
-    for name, prop in SCHEMA["properties"].items():
+    for name in SCHEMA["properties"]:
         if name not in data:
             assert f"# {name}:" in text, f"make new does not mention the optional key '{name}'"
 

@@ -103,8 +103,10 @@ def assert_inert(built: Built) -> None:
         assert soup.find("img", onerror=True) is None, name
         if name != "search.html":  # Sphinx's own "please activate JavaScript" box
             # the extension's own notices (vendor change, status, re-verification) are expected
-            assert not soup.select("div.admonition:not(.wg-unavailable):not(.wg-change-notice)"
-                                   ":not(.wg-status-notice):not(.wg-stale-notice)"), name
+            assert not soup.select(
+                "div.admonition:not(.wg-unavailable):not(.wg-change-notice)"
+                ":not(.wg-status-notice):not(.wg-stale-notice)"
+            ), name
     for path in built.out.rglob("*"):
         assert not (path.is_file() and path.name in ("passwd", "conf.py", "alpha.yaml", "beta.yaml")), path
         if path.is_file() and path.suffix in (".html", ".js", ".json", ".txt", ".inv"):
@@ -112,8 +114,10 @@ def assert_inert(built: Built) -> None:
     assert not (built.out / "_downloads").exists() or not any((built.out / "_downloads").rglob("*.*"))
     assert not (built.out / "_images").exists()
     # catalog.json is strict JSON (no NaN) and keeps every value as a plain string
-    data = json.loads((built.out / "catalog.json").read_text(encoding="utf-8"),
-                      parse_constant=lambda c: pytest.fail(f"catalog.json holds {c}"))
+    data = json.loads(
+        (built.out / "catalog.json").read_text(encoding="utf-8"),
+        parse_constant=lambda c: pytest.fail(f"catalog.json holds {c}"),
+    )
     assert sorted(c["id"] for c in data["connectors"]) == ["alpha", "beta"]
 
 
@@ -157,19 +161,22 @@ def test_raw_html_block_is_shown_as_code(tmp_path):
     assert sum(block in text for text in shown) == 2, shown
 
 
-@pytest.mark.parametrize("value", [
-    "[x](javascript:alert(1))",
-    "[x](JaVaScRiPt:alert(1))",
-    "[x](&#106;avascript:alert(1))",
-    "[x](<javascript:alert(1)>)",
-    "<javascript:alert(1)>",
-    "[x][ref]\n\n[ref]: javascript:alert(1)",
-    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    "[x](data:text/html,<script>alert(1)</script>)",
-    "[x](vbscript:msgbox(1))",
-    "<vbscript:msgbox(1)>",
-    "[x](file:///etc/passwd)",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "[x](<javascript:alert(1)>)",
+        "<javascript:alert(1)>",
+        "[x][ref]\n\n[ref]: javascript:alert(1)",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        "[x](data:text/html,<script>alert(1)</script>)",
+        "[x](vbscript:msgbox(1))",
+        "<vbscript:msgbox(1)>",
+        "[x](file:///etc/passwd)",
+    ],
+)
 def test_script_links_are_not_links(tmp_path, value):
     built = build_with(tmp_path, what=value, summary=value.splitlines()[0])
     assert_inert(built)
@@ -206,10 +213,15 @@ def test_raw_and_include_directives_are_refused(tmp_path):
 
 
 def test_colon_fence_directive_is_refused(tmp_path):
-    built = build_with(tmp_path, what=":::{admonition} Injected\n:class: danger\nBody text.\n:::",
-                       fix=":::{raw} html\n<b id=colon-b>x</b>\n:::")
+    built = build_with(
+        tmp_path,
+        what=":::{admonition} Injected\n:class: danger\nBody text.\n:::",
+        fix=":::{raw} html\n<b id=colon-b>x</b>\n:::",
+    )
     assert_inert(built)
-    expected = f"{built.loc('what')}a ':::' directive is not allowed in connector data; it is shown as text [wispgate.markup]"
+    expected = (
+        f"{built.loc('what')}a ':::' directive is not allowed in connector data; it is shown as text [wispgate.markup]"
+    )
     assert expected in built.warnings
     assert any(w.startswith(built.loc("fix")) and "':::' directive" in w for w in built.warnings)
     guide = built.pages["integrations/alpha.html"]
@@ -219,13 +231,20 @@ def test_colon_fence_directive_is_refused(tmp_path):
 
 @pytest.mark.parametrize("role", ["raw-html", "raw", "download", "include", "eval-rst"])
 def test_unsafe_roles_are_refused(tmp_path, role):
-    built = build_with(tmp_path, what=f"See {{{role}}}`/etc/passwd` and {{{role}}}`<b id=role-b>x</b>`.",
-                       summary=f"Card {{{role}}}`<b id=role-c>x</b>`.")
+    built = build_with(
+        tmp_path,
+        what=f"See {{{role}}}`/etc/passwd` and {{{role}}}`<b id=role-b>x</b>`.",
+        summary=f"Card {{{role}}}`<b id=role-c>x</b>`.",
+    )
     assert_inert(built)
-    expected = f"{built.loc('what')}role '{{{role}}}' is not allowed in connector data; it is shown as text [wispgate.markup]"
+    expected = (
+        f"{built.loc('what')}role '{{{role}}}' is not allowed in connector data; it is shown as text [wispgate.markup]"
+    )
     assert expected in built.warnings, built.warnings
-    assert f"{built.loc('summary')}role '{{{role}}}' is not allowed in connector data; it is shown as text [wispgate.markup]" \
+    assert (
+        f"{built.loc('summary')}role '{{{role}}}' is not allowed in connector data; it is shown as text [wispgate.markup]"
         in built.warnings
+    )
     for soup in built.pages.values():
         assert soup.find(id=re.compile("role-[bc]")) is None
     assert "/etc/passwd" in built.text("integrations/alpha.html", "#alpha-overview-what code")
@@ -241,13 +260,21 @@ def test_images_are_refused_and_nothing_is_copied(tmp_path):
 
 def test_links_to_files_outside_the_pages_are_refused(tmp_path):
     # MyST would turn these into downloads, copying the file into _build/html/_downloads
-    built = build_with(tmp_path, what="[a](../../../../../../../../../../etc/passwd) [b](../conf.py)",
-                       fix="[c](../data/connectors/beta.yaml) and [the concept](../concept.md)")
+    built = build_with(
+        tmp_path,
+        what="[a](../../../../../../../../../../etc/passwd) [b](../conf.py)",
+        fix="[c](../data/connectors/beta.yaml) and [the concept](../concept.md)",
+    )
     assert_inert(built)
-    for where, target in (("what", "../../../../../../../../../../etc/passwd"), ("what", "../conf.py"),
-                          ("fix", "../data/connectors/beta.yaml")):
-        expected = (f"{built.loc(where)}a link to '{target}', a file that is not a page, is not allowed "
-                    "in connector data; it is shown as text [wispgate.markup]")
+    for where, target in (
+        ("what", "../../../../../../../../../../etc/passwd"),
+        ("what", "../conf.py"),
+        ("fix", "../data/connectors/beta.yaml"),
+    ):
+        expected = (
+            f"{built.loc(where)}a link to '{target}', a file that is not a page, is not allowed "
+            "in connector data; it is shown as text [wispgate.markup]"
+        )
         assert expected in built.warnings, built.warnings
     # a link to a page of the site still works
     fix = built.pages["integrations/alpha.html"].select_one("#alpha-troubleshooting")
@@ -263,16 +290,22 @@ def test_unresolved_references_in_data_name_the_yaml_file(tmp_path):
     assert all(w.startswith(at) for w in mine), mine
 
 
-@pytest.mark.parametrize("name", [
-    'Alpha "double" <b>bold</b> &amp; x" onmouseover="alert(1)',
-    "Alpha 'single' x' onfocus='alert(1)' autofocus='",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        'Alpha "double" <b>bold</b> &amp; x" onmouseover="alert(1)',
+        "Alpha 'single' x' onfocus='alert(1)' autofocus='",
+    ],
+)
 def test_quotes_in_names_stay_inside_attributes(tmp_path, name):
     built = build_with(tmp_path, name=name)
     assert built.warnings == []
     assert_inert(built)
-    links = [a for page in ("index.html", "catalog.html", "roles.html", "catalog/domains/network-aaa.html")
-             for a in built.pages[page].select("a[href*='alpha.html']")]
+    links = [
+        a
+        for page in ("index.html", "catalog.html", "roles.html", "catalog/domains/network-aaa.html")
+        for a in built.pages[page].select("a[href*='alpha.html']")
+    ]
     titled = [a["title"] for a in links if a.has_attr("title")]
     # cards, the matrix and role links carry the name as their title attribute, unchanged
     assert titled and set(titled) == {name}, titled
@@ -313,8 +346,10 @@ def test_taxonomy_key_cannot_write_outside_the_catalog_folder(tmp_path):
     finally:
         app.cleanup()
     warnings = warnings_of(app)
-    assert ("data/domains.yaml:4: WARNING: [1].key: '../../index' must use only lowercase letters, "
-            "digits and single hyphens [wispgate.schema]") in warnings, warnings
+    assert (
+        "data/domains.yaml:4: WARNING: [1].key: '../../index' must use only lowercase letters, "
+        "digits and single hyphens [wispgate.schema]"
+    ) in warnings, warnings
     assert (root / "index.md").read_bytes() == index
     assert sorted(p.name for p in (root / "catalog" / "domains").iterdir()) == ["network-aaa.md"]
 

@@ -96,11 +96,34 @@ def linkcheck(tmp_path: Path, md: str, rst: str, *options: str):
     (src / "links.md").write_text(md, encoding="utf-8")
     (src / "more-links.rst").write_text(rst, encoding="utf-8")
     out = tmp_path / "linkcheck"
-    env = {**os.environ, "WG_PROJECT": str(PROJECT), "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+    env = {
+        **os.environ,
+        "WG_PROJECT": str(PROJECT),
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "linkcheck", "-W", "--keep-going", "-n", "-N",
-         "-d", str(tmp_path / "doctrees"), *options, str(src), str(out)],
-        capture_output=True, text=True, cwd=src, env=env, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "linkcheck",
+            "-W",
+            "--keep-going",
+            "-n",
+            "-N",
+            "-d",
+            str(tmp_path / "doctrees"),
+            *options,
+            str(src),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=src,
+        env=env,
+        timeout=120,
     )
     report = out / "output.json"
     assert report.is_file(), proc.stdout + proc.stderr
@@ -177,7 +200,9 @@ def test_broken_links_are_warnings_when_quiet(tmp_path, server):
     rst = f"More links\n==========\n\n`Other <{base}/other.html>`__\n"
     proc, result, _ = linkcheck(tmp_path, md, rst, "-q")
     assert proc.returncode != 0
-    assert re.search(rf"links\.md:\d+: (WARNING|ERROR): broken link: {re.escape(base)}/nothing-here\.html", proc.stderr), proc.stderr
+    assert re.search(
+        rf"links\.md:\d+: (WARNING|ERROR): broken link: {re.escape(base)}/nothing-here\.html", proc.stderr
+    ), proc.stderr
     assert "ok.html" not in proc.stderr
     assert result[f"{base}/ok.html"]["status"] == "working"
 
@@ -200,7 +225,9 @@ def test_all_good_links_pass(tmp_path, server):
     assert proc.stderr == ""
     assert {e["status"] for e in result.values()} == {"working", "ignored"}
     assert {uri for uri, e in result.items() if e["status"] == "working"} == {
-        f"{base}/ok.html", f"{base}/ok.html#anchor", f"{base}/other.html"
+        f"{base}/ok.html",
+        f"{base}/ok.html#anchor",
+        f"{base}/other.html",
     }
     assert hits["/ok.html"] >= 1 and hits["/other.html"] >= 1  # really fetched from the server
     assert (out / "output.txt").read_text(encoding="utf-8").strip() == ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from test_builds import LISTINGS, build, build_and_write, edit, src  # noqa: F401  (fixture)
 
 from wispgate_connectors import listing
@@ -56,13 +55,13 @@ def test_every_listing_directive_declares_its_kind():
 
 def test_a_listing_directive_without_a_kind_is_refused():
     with pytest.raises(TypeError, match="must declare the kind"):
-        class Forgetful(ListingDirective):  # noqa: F841
+
+        class Forgetful(ListingDirective):
             pass
 
 
 def test_scopes_select_members():
     from conftest import ROOTS
-
     from wispgate_connectors.catalog import load_catalog
     from wispgate_connectors.listing import ALL, Scope
 

@@ -15,7 +15,6 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -85,8 +84,12 @@ def test_livehtml_rebuilds_on_yaml_edit(tmp_path):
     yaml_file = src / "data" / "connectors" / "alpha.yaml"
     assert f"where: {OLD}\n" in yaml_file.read_text(encoding="utf-8")
 
-    env = {**os.environ, "PYTHONPATH": str(PROJECT / "_ext"),
-           "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT / "_ext"),
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
     log_path = tmp_path / "autobuild.log"
 
     # The port is free when chosen but could be taken before uvicorn binds it:
@@ -96,13 +99,37 @@ def test_livehtml_rebuilds_on_yaml_edit(tmp_path):
         url = f"http://127.0.0.1:{port}/integrations/alpha.html"
         log = log_path.open("w")
         proc = subprocess.Popen(
-            [str(AUTOBUILD), "--host", "127.0.0.1", "--port", str(port),
-             "--watch", "data", "--watch", str(PROJECT / "_ext"),
-             "--ignore", "*/__pycache__/*", "--ignore", "*/catalog/domains/*",
-             "--ignore", "*/catalog/use-cases/*",
-             "-b", "html", "-W", "--keep-going", "-n",
-             "-d", str(tmp_path / "doctrees"), ".", str(tmp_path / "html")],
-            cwd=src, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            [
+                str(AUTOBUILD),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--watch",
+                "data",
+                "--watch",
+                str(PROJECT / "_ext"),
+                "--ignore",
+                "*/__pycache__/*",
+                "--ignore",
+                "*/catalog/domains/*",
+                "--ignore",
+                "*/catalog/use-cases/*",
+                "-b",
+                "html",
+                "-W",
+                "--keep-going",
+                "-n",
+                "-d",
+                str(tmp_path / "doctrees"),
+                ".",
+                str(tmp_path / "html"),
+            ],
+            cwd=src,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
         try:
@@ -135,8 +162,9 @@ def test_livehtml_rebuilds_on_yaml_edit(tmp_path):
                 time.sleep(0.2)
             latency = time.monotonic() - edited
             print(f"\nlive preview showed the YAML edit after {latency:.2f} s")
-            assert NEW in page, (
-                f"edit not served within {UPDATE_DEADLINE:.0f} s:\n" + log_path.read_text(errors="replace"))
+            assert NEW in page, f"edit not served within {UPDATE_DEADLINE:.0f} s:\n" + log_path.read_text(
+                errors="replace"
+            )
             assert OLD not in page
             assert proc.poll() is None, "the server stopped after the rebuild"
         finally:

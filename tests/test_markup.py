@@ -85,8 +85,10 @@ def test_plain_path_equals_myst_on_random_text(document):
 
     words = st.text(alphabet="ab1 .,:/-'", min_size=1, max_size=8)
     code = st.text(alphabet=ALPHABET.replace("`", ""), min_size=1, max_size=6).map(lambda s: f"`{s}`")
-    values = st.one_of(st.text(alphabet=ALPHABET, min_size=1, max_size=30),
-                       st.lists(st.one_of(words, code), min_size=1, max_size=6).map("".join))
+    values = st.one_of(
+        st.text(alphabet=ALPHABET, min_size=1, max_size=30),
+        st.lists(st.one_of(words, code), min_size=1, max_size=6).map("".join),
+    )
     fast_hits = []
 
     @settings(max_examples=400, deadline=None, database=None)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from test_builds import build_and_write, edit
 
 from conftest import PROJECT, ROOTS, make_project_app, warnings_of
-from test_builds import build_and_write, edit
 
 #: 2026-11-15 and 2028-01-01, 00:00 UTC
 BEFORE_STALE, AFTER_STALE = "1763164800", "1830297600"
@@ -68,15 +68,18 @@ def test_guide_shows_every_operational_fact(src, epoch):
     assert page.find(id="alpha-network").find_parent("section")["id"] == "alpha-prerequisites"
     assert text_of(page.select_one("#alpha-limitations li")) == "An address-list change needs a new session."
     rollback = page.find(id="alpha-rollback")
-    assert "Restore local secrets" in text_of(rollback) and rollback.select_one("pre").get_text().strip() == \
-        "/ppp secret enable [find]"
+    assert (
+        "Restore local secrets" in text_of(rollback)
+        and rollback.select_one("pre").get_text().strip() == "/ppp secret enable [find]"
+    )
     outage = text_of(page.find(id="alpha-outage"))
     assert "Fail mode: Fails closed: subscribers lose service or cannot pay." in outage
     assert "Subscribers notice: New sessions fail to authenticate" in outage
     assert "When it returns: Sessions reconnect by themselves" in outage
     source = page.select_one("#alpha-sources li a")
     assert source["href"] == "https://alpha.example.com/docs/radius" and "covers fields, failures" in text_of(
-        page.find(id="alpha-sources"))
+        page.find(id="alpha-sources")
+    )
     # beta's page leaves prerequisites out; its host shows beside its target on the ports page
     assert "Beta API api.beta.example.com" in text_of(soup(app, "ops").find(id="ports-beta").find_parent("tr"))
 
@@ -141,7 +144,9 @@ def test_catalog_pages_group_by_domain_with_anchors(src, epoch):
 
 
 def test_status_on_cards_matrix_and_a_deprecation_banner(src, epoch):
-    edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: low\nstatus: deprecated\nreplaced_by: alpha")
+    edit(
+        src / "data/connectors/beta.yaml", "complexity: low", "complexity: low\nstatus: deprecated\nreplaced_by: alpha"
+    )
     app, _, _ = build_and_write(src, freshenv=True)
     assert warnings_of(app) == []
     banner = soup(app, "integrations/beta").select_one(".wg-status-notice")
@@ -171,7 +176,7 @@ def test_renamed_connector_redirects_and_old_ids_resolve(src, epoch):
     app, _, _ = build_and_write(src, freshenv=True)
     assert warnings_of(app) == []
     redirect = (app.outdir / "integrations/old-alpha.html").read_text()
-    assert 'url=alpha.html' in redirect or "alpha.html" in redirect
+    assert "url=alpha.html" in redirect or "alpha.html" in redirect
     link = soup(app, "roles").select_one("article a.reference")
     assert link["href"].endswith("integrations/alpha.html#connector-alpha") and text_of(link) == "Alpha Router RADIUS"
 
@@ -189,16 +194,31 @@ def test_new_sections_in_offline_builders(src, epoch, builder):
         text = BeautifulSoup((app.outdir / "integrations/alpha.xhtml").read_text(), "html.parser").get_text(" ")
     text = " ".join(text.split())
     # table cells wrap in the text builder: check words, not phrases, inside the network table
-    for words in ("Network and firewall", "RADIUS", "1812,", "CoA", "Known limitations",
-                  "An address-list change needs a new session.", "Rollback", "Restore local secrets",
-                  "If this integration is down", "Fails closed", "Sources", "AlphaOS RADIUS manual",
-                  "Verified before AlphaOS 7.17 changed"):
+    for words in (
+        "Network and firewall",
+        "RADIUS",
+        "1812,",
+        "CoA",
+        "Known limitations",
+        "An address-list change needs a new session.",
+        "Rollback",
+        "Restore local secrets",
+        "If this integration is down",
+        "Fails closed",
+        "Sources",
+        "AlphaOS RADIUS manual",
+        "Verified before AlphaOS 7.17 changed",
+    ):
         assert words in text, words
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wispgate_connectors", *args], capture_output=True, text=True,
-                          env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "wispgate_connectors", *args],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin", **(env or {})},
+    )
 
 
 def test_check_stale_lists_guides_and_vendor_conflicts(src):
@@ -211,8 +231,10 @@ def test_check_stale_lists_guides_and_vendor_conflicts(src):
     result = cli("check", "--stale", str(src), env={"SOURCE_DATE_EPOCH": AFTER_STALE})
     assert result.returncode == 1
     assert "data/connectors/beta.yaml:28: verified.date: last verified never" not in result.stdout
-    assert any("alpha.yaml:76: verified.date: last verified 2026-11-01, 426 days ago (the limit is 365)" in line
-               for line in result.stdout.splitlines())
+    assert any(
+        "alpha.yaml:76: verified.date: last verified 2026-11-01, 426 days ago (the limit is 365)" in line
+        for line in result.stdout.splitlines()
+    )
     # the normal check and build never fail on age
     assert cli("check", str(src), env={"SOURCE_DATE_EPOCH": AFTER_STALE}).returncode == 0
     # without the vendor change, and on an early date, every guide is current

@@ -11,7 +11,6 @@ Set WG_FUZZ=<n> to run n times as many examples (for a longer search).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -35,11 +34,16 @@ TOP_KEYS = list(json.loads((PROJECT / "data/schema/connector.schema.json").read_
 # --- strategies -------------------------------------------------------------------------
 
 scalars = (
-    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=40)
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=40)
     | st.sampled_from(["2026-01-01", "TODO", "low", "network-aaa", "subscriber-auth", "secret", "enum", ""])
 )
-keys = st.sampled_from(TOP_KEYS + ["name", "title", "fix", "text", "language", "choices", "default"]) | st.text(max_size=12)
+keys = st.sampled_from(TOP_KEYS + ["name", "title", "fix", "text", "language", "choices", "default"]) | st.text(
+    max_size=12
+)
 documents = st.recursive(
     scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=6),
@@ -47,15 +51,88 @@ documents = st.recursive(
 )
 #: pieces of MyST that exercise the sandboxed renderer
 MARKUP = [
-    "`", "``", "*", "**", "_", "[", "]", "](", ")", "(", "{", "}", "<", ">", "!", "#", "# ", "\n", "\n\n",
-    "|", "$", "$$", "~", "\\", "&", "&amp;", "&#106;", "- ", "1. ", "> ", ":::", "```", "~~~", "---", "+++",
-    "% ", "[^1]", "[^1]: note", "(lbl)=", "{ref}`x`", "{doc}`/nowhere`", "{connector}`beta`",
-    "{connector}`ghost`", "{raw}`<b>`", "{download}`conf.py`", "{kbd}`C`", "{abbr}`A (b)`", "{math}`x`",
-    "{rfc}`abc`", "{term}`t`", "```{raw} html\n<b>x</b>\n```", "```{include} /etc/passwd\n```",
-    ":::{note}\nx\n:::", "<script>alert(1)</script>", "<div>", "</div>", "<!--", "-->",
-    "[l](https://example.com)", "[l](javascript:alert(1))", "[l](../conf.py)", "[l](#top)", "[l](concept.md)",
-    "<https://x.org>", "![i](x.png)", "| a | b |\n|---|---|\n| 1 | 2 |", "term\n: def", ":f: v", "{.c}",
-    "text", " ", "\t", "é", "\u2028", "\x00", "\x1b", "\ufeff", "\U0001f600", "'", '"', ":", ": ",
+    "`",
+    "``",
+    "*",
+    "**",
+    "_",
+    "[",
+    "]",
+    "](",
+    ")",
+    "(",
+    "{",
+    "}",
+    "<",
+    ">",
+    "!",
+    "#",
+    "# ",
+    "\n",
+    "\n\n",
+    "|",
+    "$",
+    "$$",
+    "~",
+    "\\",
+    "&",
+    "&amp;",
+    "&#106;",
+    "- ",
+    "1. ",
+    "> ",
+    ":::",
+    "```",
+    "~~~",
+    "---",
+    "+++",
+    "% ",
+    "[^1]",
+    "[^1]: note",
+    "(lbl)=",
+    "{ref}`x`",
+    "{doc}`/nowhere`",
+    "{connector}`beta`",
+    "{connector}`ghost`",
+    "{raw}`<b>`",
+    "{download}`conf.py`",
+    "{kbd}`C`",
+    "{abbr}`A (b)`",
+    "{math}`x`",
+    "{rfc}`abc`",
+    "{term}`t`",
+    "```{raw} html\n<b>x</b>\n```",
+    "```{include} /etc/passwd\n```",
+    ":::{note}\nx\n:::",
+    "<script>alert(1)</script>",
+    "<div>",
+    "</div>",
+    "<!--",
+    "-->",
+    "[l](https://example.com)",
+    "[l](javascript:alert(1))",
+    "[l](../conf.py)",
+    "[l](#top)",
+    "[l](concept.md)",
+    "<https://x.org>",
+    "![i](x.png)",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "term\n: def",
+    ":f: v",
+    "{.c}",
+    "text",
+    " ",
+    "\t",
+    "é",
+    "\u2028",
+    "\x00",
+    "\x1b",
+    "\ufeff",
+    "\U0001f600",
+    "'",
+    '"',
+    ":",
+    ": ",
 ]
 markup_text = st.lists(st.sampled_from(MARKUP) | st.text(max_size=5), min_size=1, max_size=12).map("".join)
 
@@ -75,9 +152,23 @@ def edit(draw, data: bytes) -> bytes:
     lines = data.splitlines(keepends=True) or [b""]
     i = draw(st.integers(0, len(lines) - 1))
     j = draw(st.integers(0, len(lines) - 1))
-    op = draw(st.sampled_from([
-        "delete", "duplicate", "swap", "tab", "truncate", "scalar", "markup", "bytes", "nest", "tag", "indent",
-    ]))
+    op = draw(
+        st.sampled_from(
+            [
+                "delete",
+                "duplicate",
+                "swap",
+                "tab",
+                "truncate",
+                "scalar",
+                "markup",
+                "bytes",
+                "nest",
+                "tag",
+                "indent",
+            ]
+        )
+    )
     line = lines[i]
     key, sep, _ = line.partition(b": ")
     if op == "delete":
@@ -105,12 +196,39 @@ def edit(draw, data: bytes) -> bytes:
             n = draw(st.integers(1, 1500))
             value = "[" * n + draw(st.sampled_from(["", "x", "{a: 1}"])) + "]" * draw(st.integers(0, n))
         else:
-            value = draw(st.sampled_from([
-                "!!int abc", "!!float x", "!!bool maybe", "!!binary aGk=", "!!python/object:os.system x",
-                "&a x", "*a", "!!set {a}", "!!str 1", "!!timestamp 2026-13-45", "<<: {a: 1}", "!!null x",
-                "!custom x", ".nan", "-.inf", "1e999", "0x1F", "0o17", "2026-01-01", "~", "? complex",
-                '"\\ud83d\\ude00"', '"\\U0001F600"', '"\\x00"', '"a\\u2028b"', "'it''s'", "|\n  block",
-            ]))
+            value = draw(
+                st.sampled_from(
+                    [
+                        "!!int abc",
+                        "!!float x",
+                        "!!bool maybe",
+                        "!!binary aGk=",
+                        "!!python/object:os.system x",
+                        "&a x",
+                        "*a",
+                        "!!set {a}",
+                        "!!str 1",
+                        "!!timestamp 2026-13-45",
+                        "<<: {a: 1}",
+                        "!!null x",
+                        "!custom x",
+                        ".nan",
+                        "-.inf",
+                        "1e999",
+                        "0x1F",
+                        "0o17",
+                        "2026-01-01",
+                        "~",
+                        "? complex",
+                        '"\\ud83d\\ude00"',
+                        '"\\U0001F600"',
+                        '"\\x00"',
+                        '"a\\u2028b"',
+                        "'it''s'",
+                        "|\n  block",
+                    ]
+                )
+            )
         lines[i] = key + sep + value.encode("utf-8", "surrogatepass") + b"\n"
     else:  # raw bytes, maybe not UTF-8
         at = draw(st.integers(0, len(data)))
@@ -119,8 +237,10 @@ def edit(draw, data: bytes) -> bytes:
 
 
 #: keys whose values are MyST text, as written in the basic root's files
-TEXT_KEYS = re.compile(rb"^(\s*-?\s*)(what|where|summary|description|fix|cause|symptom|body|how|expect|title|check|"
-                       rb"complexity_note|vendor|name|type)(: )")
+TEXT_KEYS = re.compile(
+    rb"^(\s*-?\s*)(what|where|summary|description|fix|cause|symptom|body|how|expect|title|check|"
+    rb"complexity_note|vendor|name|type)(: )"
+)
 
 
 @st.composite
@@ -216,7 +336,9 @@ def test_random_values_in_real_connectors_load_or_report(data_root, base, path_v
 @example(case=("mikrotik.yaml", b'id: mikrotik\nname: "\\ud83d\\ude00"\n'))  # lone surrogates (see below)
 @example(case=("mikrotik.yaml", b"\x00" + REAL_TEXT["mikrotik.yaml"]))
 # found by hypothesis: Python's '$' let "id: |\n  block\n" (text ending in a newline) pass the slug pattern
-@example(case=("mikrotik.yaml", REAL_TEXT["mikrotik.yaml"].replace(b"\nid: mikrotik\n", b"\nid: |\n  mikrotik\n")))  # ReaderError from PyYAML's constructor
+@example(
+    case=("mikrotik.yaml", REAL_TEXT["mikrotik.yaml"].replace(b"\nid: mikrotik\n", b"\nid: |\n  mikrotik\n"))
+)  # ReaderError from PyYAML's constructor
 @example(case=("mikrotik.yaml", REAL_TEXT["mikrotik.yaml"].replace(b"featured: true", b"featured: .nan")))
 def test_mutated_real_connectors_load_or_report(data_root, case):
     check_load(data_root, *case)
@@ -227,16 +349,20 @@ def test_mutated_real_connectors_load_or_report(data_root, case):
 #: a warning line starts with the file it is about (a relative data path or an absolute one)
 LOCATED = re.compile(r"^(/[^:]+|[\w.-]+(/[\w.-]+)*\.(yaml|yml|md|rst)):(\d+)?: (WARNING|ERROR|CRITICAL): \S")
 #: Sphinx warnings that name no file
-KNOWN = [re.compile(p) for p in (
-    r"^WARNING: html_static_path entry '.*' does not exist$",
-)]
+KNOWN = [re.compile(p) for p in (r"^WARNING: html_static_path entry '.*' does not exist$",)]
 
 
 @settings(max_examples=max(5, int(25 * SCALE)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=mutated(BASIC, max_ops=2) | markup_flood(BASIC))
-@example(case=("alpha.yaml", BASIC["alpha.yaml"].replace(
-    b"what: Alpha does **RADIUS** for subscribers.",
-    b'what: "# Head\\n\\n[^1] (lbl)=\\n\\n[^1]: note\\n\\n{rfc}`abc` {ref}`nope` [l](../conf.py)\\n\\n```{raw} html\\n<b>\\n```"')))
+@example(
+    case=(
+        "alpha.yaml",
+        BASIC["alpha.yaml"].replace(
+            b"what: Alpha does **RADIUS** for subscribers.",
+            b'what: "# Head\\n\\n[^1] (lbl)=\\n\\n[^1]: note\\n\\n{rfc}`abc` {ref}`nope` [l](../conf.py)\\n\\n```{raw} html\\n<b>\\n```"',
+        ),
+    )
+)
 @example(case=("beta.yaml", BASIC["beta.yaml"].replace(b"summary: Beta summary.", b"summary: !!int abc")))
 # found by hypothesis: YAML's '\ud83d' escapes gave lone surrogates, and writing catalog.json crashed the build
 @example(case=("beta.yaml", BASIC["beta.yaml"].replace(b"description: The key.", b'description: "\\ud83d\\ude00"')))
@@ -261,5 +387,7 @@ def test_mutated_connectors_build_without_crashing(case):
         assert strange == [], strange
         out = Path(app.outdir)
         assert (out / "index.html").exists() and (out / "integrations" / "alpha.html").exists()
-        json.loads((out / "catalog.json").read_text(encoding="utf-8"),
-                   parse_constant=lambda c: pytest.fail(f"catalog.json holds {c}"))
+        json.loads(
+            (out / "catalog.json").read_text(encoding="utf-8"),
+            parse_constant=lambda c: pytest.fail(f"catalog.json holds {c}"),
+        )

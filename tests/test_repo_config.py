@@ -144,8 +144,14 @@ def test_pre_commit_hooks():
             assert re.fullmatch(r"v\d+(\.\d+)+", str(repo["rev"])), f"{url}: pin a release tag, not {repo['rev']}"
 
     standard = {h["id"] for h in repos["https://github.com/pre-commit/pre-commit-hooks"]["hooks"]}
-    assert {"trailing-whitespace", "end-of-file-fixer", "check-yaml", "check-json",
-            "check-merge-conflict", "check-added-large-files"} <= standard
+    assert {
+        "trailing-whitespace",
+        "end-of-file-fixer",
+        "check-yaml",
+        "check-json",
+        "check-merge-conflict",
+        "check-added-large-files",
+    } <= standard
 
     yamllint = repos["https://github.com/adrienverge/yamllint"]["hooks"]
     assert [h["id"] for h in yamllint] == ["yamllint"]
@@ -164,10 +170,29 @@ def test_pre_commit_hooks():
 
 
 YAMLLINT_RULES = {
-    "anchors", "braces", "brackets", "colons", "commas", "comments", "comments-indentation",
-    "document-end", "document-start", "empty-lines", "empty-values", "float-values", "hyphens",
-    "indentation", "key-duplicates", "key-ordering", "line-length", "new-line-at-end-of-file",
-    "new-lines", "octal-values", "quoted-strings", "trailing-spaces", "truthy",
+    "anchors",
+    "braces",
+    "brackets",
+    "colons",
+    "commas",
+    "comments",
+    "comments-indentation",
+    "document-end",
+    "document-start",
+    "empty-lines",
+    "empty-values",
+    "float-values",
+    "hyphens",
+    "indentation",
+    "key-duplicates",
+    "key-ordering",
+    "line-length",
+    "new-line-at-end-of-file",
+    "new-lines",
+    "octal-values",
+    "quoted-strings",
+    "trailing-spaces",
+    "truthy",
 }
 
 
@@ -190,8 +215,10 @@ def test_yamllint_config():
 
 def test_vscode_schema_mapping():
     schemas = load_json(".vscode/settings.json")["yaml.schemas"]
-    mapping = {(PROJECT / schema).resolve(): ([globs] if isinstance(globs, str) else globs)
-               for schema, globs in schemas.items()}
+    mapping = {
+        (PROJECT / schema).resolve(): ([globs] if isinstance(globs, str) else globs)
+        for schema, globs in schemas.items()
+    }
     for schema in mapping:
         assert schema.is_file(), schema
         json.loads(schema.read_text(encoding="utf-8"))

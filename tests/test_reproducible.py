@@ -27,8 +27,16 @@ from bs4 import BeautifulSoup
 from conftest import PROJECT, run_sphinx
 
 COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", "_build", "node_modules", ".git", ".pytest_cache", ".hypothesis", "__pycache__",
-    "test-artifacts", "bench", "tests",
+    ".venv",
+    "_build",
+    "node_modules",
+    ".git",
+    ".pytest_cache",
+    ".hypothesis",
+    "__pycache__",
+    "test-artifacts",
+    "bench",
+    "tests",
 )
 GENERATED = ("catalog/domains", "catalog/use-cases")
 
@@ -101,9 +109,21 @@ def interrupted(source, clean):
     out = source.parent / "interrupted"
     total = len(files(clean, "*.html"))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(out.parent / f".doctrees-{out.name}"),
-         str(source), str(out)],
-        cwd=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-q",
+            "-b",
+            "html",
+            "-d",
+            str(out.parent / f".doctrees-{out.name}"),
+            str(source),
+            str(out),
+        ],
+        cwd=source,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         # its own process group: sphinx-sitemap starts a multiprocessing Manager process,
         # which would outlive a SIGKILL of the build alone
         start_new_session=True,
@@ -147,8 +167,13 @@ NEW_SUMMARY = "Stale check: the rewritten MikroTik summary."
 NEW_CAUSE = "Stale check: the rewritten cause of the first MikroTik failure."
 REMOVED, NEW, NEW_NAME = "genieacs", "acme-fleet", "Acme Fleet Stale Check"
 #: pages that list connectors
-LISTINGS = ("index.html", "catalog/matrix.html", "catalog/domains/network-aaa.html",
-            "catalog/whats-new.html", "catalog/troubleshooting.html")
+LISTINGS = (
+    "index.html",
+    "catalog/matrix.html",
+    "catalog/domains/network-aaa.html",
+    "catalog/whats-new.html",
+    "catalog/troubleshooting.html",
+)
 
 
 def text_of(html: bytes) -> str:
@@ -182,13 +207,15 @@ def stale(tmp_path_factory, source):
     mikrotik = yaml.safe_load((src / "data/connectors/mikrotik.yaml").read_text(encoding="utf-8"))
     old = {"summary": mikrotik["summary"], "cause": mikrotik["failures"][0]["cause"]}
     assert old["summary"] in text_of((out / "index.html").read_bytes())
-    assert REMOVED in catalog_ids(out) and f"../../integrations/{REMOVED}.html#connector-{REMOVED}" in \
-        card_links(out, "catalog/domains/network-aaa.html")
+    assert REMOVED in catalog_ids(out) and f"../../integrations/{REMOVED}.html#connector-{REMOVED}" in card_links(
+        out, "catalog/domains/network-aaa.html"
+    )
 
     # edit a summary and a cause, remove a connector and its page, add one with its page
     mikrotik["summary"], mikrotik["failures"][0]["cause"] = NEW_SUMMARY, NEW_CAUSE
     (src / "data/connectors/mikrotik.yaml").write_text(
-        yaml.safe_dump(mikrotik, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8")
+        yaml.safe_dump(mikrotik, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+    )
     (src / f"data/connectors/{REMOVED}.yaml").unlink()
     (src / f"integrations/{REMOVED}.md").unlink()
     new = (src / "data/connectors/uisp.yaml").read_text(encoding="utf-8")
@@ -197,7 +224,11 @@ def stale(tmp_path_factory, source):
     assert f"id: {NEW}" in new and NEW_NAME in new
     (src / f"data/connectors/{NEW}.yaml").write_text(new, encoding="utf-8")
     (src / f"integrations/{NEW}.md").write_text(f"# {NEW_NAME}\n\n```{{connector}} {NEW}\n```\n", encoding="utf-8")
-    for path in (src / "data/connectors/mikrotik.yaml", src / f"data/connectors/{NEW}.yaml", src / f"integrations/{NEW}.md"):
+    for path in (
+        src / "data/connectors/mikrotik.yaml",
+        src / f"data/connectors/{NEW}.yaml",
+        src / f"integrations/{NEW}.md",
+    ):
         touch_later(path)
     build(src, out)
     return src, out, old
@@ -239,7 +270,9 @@ def test_stale_build_folder_shows_only_the_new_data(stale):
 
 def test_stale_build_folder_updates_every_navigation_and_the_sitemap(stale):
     src, out, _ = stale
-    linking = sorted(n for n, html in files(out, "*.html").items() if n != STALE_PAGE and f"{REMOVED}.html".encode() in html)
+    linking = sorted(
+        n for n, html in files(out, "*.html").items() if n != STALE_PAGE and f"{REMOVED}.html".encode() in html
+    )
     assert linking == [], f"pages still linking to the removed guide: {linking}"
     nav = soup(out, "writing-guide.html").select_one(".sidebar-tree")
     assert nav.find("a", href=f"integrations/{NEW}.html") is not None

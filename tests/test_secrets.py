@@ -9,7 +9,6 @@ import sys
 import pytest
 
 from conftest import PROJECT, ROOTS, make_project_app, warnings_of
-
 from wispgate_connectors.catalog import load_catalog
 from wispgate_connectors.secrets import scan_project, scan_text
 
@@ -24,7 +23,11 @@ LIVE = [
     ("google", "key=AIzaSyD8f3KqL0pZr2mN7vX1cT9bY4hJ6wE5sD1", "a Google API key"),
     ("twilio", "AccountSid: AC3f9e2b7c1d4a6f8e0b2c4d6e8f0a1b3c", "a Twilio Account SID or API key"),
     ("jwt", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r", "a JSON Web Token"),
-    ("meta", "EAAGm0PX4ZCpsBAKq8Z" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0u1V2w3X4y5Z6", "a Meta/Facebook access token"),
+    (
+        "meta",
+        "EAAGm0PX4ZCpsBAKq8Z" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8s9T0u1V2w3X4y5Z6",
+        "a Meta/Facebook access token",
+    ),
     ("entropy", "token: Zx8Kq2LmP9vN4tR7wY1sD6fH3jB5gC0aQe", "a live credential or token"),
 ]
 
@@ -85,8 +88,12 @@ def test_check_and_build_fail_on_a_live_key(tmp_path):
     root = copy_root(tmp_path)
     page = root / "concept.md"
     page.write_text(page.read_text() + "\nUse `sk_live_51HqLyjWDarjtT1zdp7dcXyZ0aBcD` here.\n")
-    result = subprocess.run([sys.executable, "-m", "wispgate_connectors", "check", str(root)],
-                            capture_output=True, text=True, env={"PYTHONPATH": str(PROJECT / "_ext")})
+    result = subprocess.run(
+        [sys.executable, "-m", "wispgate_connectors", "check", str(root)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(PROJECT / "_ext")},
+    )
     assert result.returncode == 1
     assert result.stdout.startswith("concept.md:8: looks like a live secret key (Stripe, Paystack) (sk_live_51Hq...)")
     app = make_project_app(root, freshenv=True)
@@ -94,5 +101,8 @@ def test_check_and_build_fail_on_a_live_key(tmp_path):
         app.build()
     finally:
         app.cleanup()
-    assert any(w.startswith("concept.md:8: WARNING: looks like a live secret key (Stripe, Paystack)") and "[wispgate.secret]" in w
-               for w in warnings_of(app))
+    assert any(
+        w.startswith("concept.md:8: WARNING: looks like a live secret key (Stripe, Paystack)")
+        and "[wispgate.secret]" in w
+        for w in warnings_of(app)
+    )

@@ -6,9 +6,19 @@ import pytest
 from bs4 import BeautifulSoup
 
 SECTION_IDS = [
-    "alpha-overview", "alpha-prerequisites", "alpha-fields", "alpha-flow", "alpha-example",
-    "alpha-troubleshooting", "alpha-validation", "alpha-limitations", "alpha-rollback", "alpha-outage",
-    "alpha-readiness", "alpha-related", "alpha-versions",
+    "alpha-overview",
+    "alpha-prerequisites",
+    "alpha-fields",
+    "alpha-flow",
+    "alpha-example",
+    "alpha-troubleshooting",
+    "alpha-validation",
+    "alpha-limitations",
+    "alpha-rollback",
+    "alpha-outage",
+    "alpha-readiness",
+    "alpha-related",
+    "alpha-versions",
 ]
 
 
@@ -33,9 +43,19 @@ def test_every_section_in_order_with_stable_anchor(built):
     assert found == SECTION_IDS
     titles = [page.find(id=i).find(["h2", "h3"]).get_text(strip=True).rstrip("¶") for i in SECTION_IDS]
     assert titles == [
-        "Overview", "Prerequisites", "Key configuration fields", "Implementation flow",
-        "Example configuration notes", "Common failure points", "Validation", "Known limitations", "Rollback",
-        "If this integration is down", "Implementation readiness", "Related resources", "Version notes",
+        "Overview",
+        "Prerequisites",
+        "Key configuration fields",
+        "Implementation flow",
+        "Example configuration notes",
+        "Common failure points",
+        "Validation",
+        "Known limitations",
+        "Rollback",
+        "If this integration is down",
+        "Implementation readiness",
+        "Related resources",
+        "Version notes",
     ]
 
 
@@ -56,7 +76,10 @@ def test_overview_shows_data(built):
 
 def test_prerequisites(built):
     items = soup(built, "integrations/alpha").select("#alpha-prerequisites li")
-    assert [li.get_text(strip=True) for li in items] == ["Reachable on UDP 1812.", "Shared secret: the same on both sides."]
+    assert [li.get_text(strip=True) for li in items] == [
+        "Reachable on UDP 1812.",
+        "Shared secret: the same on both sides.",
+    ]
 
 
 def test_fields_in_required_and_optional_tabs(built):

@@ -19,13 +19,16 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+
 from conftest import PROJECT, ROOTS, make_project_app, warnings_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ALPHA = "data/connectors/alpha.yaml"
 ENV = {"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin"}
 #: the real site's MyST extensions, plus dollarmath to prove '$...$' is refused too
-MYST = '\nmyst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block", "dollarmath"]\n'
+MYST = (
+    '\nmyst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "attrs_block", "dollarmath"]\n'
+)
 HOST_LINE = "root:x:0:0:WG-HOST-FILE-MARK:/root:/bin/bash"
 LIVE_KEY = "sk_live_51HqLyjWDarjtT1zdp7dcXyZ0aBcD"
 
@@ -66,16 +69,39 @@ def line_of(root: Path, start: str) -> int:
 
 
 def check(root: Path, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wispgate_connectors", "check", str(root)],
-                          capture_output=True, text=True, env=ENV, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "wispgate_connectors", "check", str(root)],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=timeout,
+    )
 
 
 def sphinx(root: Path, out: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
     """sphinx-build as the Makefile runs it, in a subprocess (a hang fails the test)."""
     return subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html",
-         "-d", str(out.parent / f".doctrees-{out.name}"), *args, str(root), str(out)],
-        capture_output=True, text=True, env=ENV, timeout=timeout, cwd=root,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            "-b",
+            "html",
+            "-d",
+            str(out.parent / f".doctrees-{out.name}"),
+            *args,
+            str(root),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=timeout,
+        cwd=root,
     )
 
 
@@ -99,8 +125,10 @@ def wispgate(lines) -> set[str]:
 
 
 def pages(out: Path) -> dict[str, BeautifulSoup]:
-    return {p.relative_to(out).as_posix(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
-            for p in sorted(out.rglob("*.html"))}
+    return {
+        p.relative_to(out).as_posix(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for p in sorted(out.rglob("*.html"))
+    }
 
 
 def read_corpus(path: Path) -> list[tuple[str, str, str]]:
@@ -199,11 +227,14 @@ def test_attributes_are_refused_and_shown_as_text(tmp_path):
     set_value(root, "summary:", "Sum [s](https://evil.example){.sd-stretched-link}")
     app = build(root, freshenv=True)
     warnings = wispgate(warnings_of(app))
-    message = ("an attribute block ('{.class}', '{#id}', '{key=value}') is not allowed in connector data; "
-               "it is shown as text")
-    expected = {f"{ALPHA}:{line_of(root, 'overview:')}: {message}",
-                f"{ALPHA}:{line_of(root, '  - symptom:')}: {message}",
-                f"{ALPHA}:{line_of(root, 'summary:')}: {message}"}
+    message = (
+        "an attribute block ('{.class}', '{#id}', '{key=value}') is not allowed in connector data; it is shown as text"
+    )
+    expected = {
+        f"{ALPHA}:{line_of(root, 'overview:')}: {message}",
+        f"{ALPHA}:{line_of(root, '  - symptom:')}: {message}",
+        f"{ALPHA}:{line_of(root, 'summary:')}: {message}",
+    }
     assert expected <= warnings, warnings
     assert sum(message in w for w in warnings_of(app)) == 3  # once per value, not per page showing it
     soup = pages(Path(app.outdir))
@@ -230,8 +261,10 @@ def test_linked_generated_folder_is_not_written_or_emptied(tmp_path):
     before = {p.name: p.read_bytes() for p in outside.iterdir()}
     (root / "catalog").mkdir()
     (root / "catalog" / "domains").symlink_to(outside, target_is_directory=True)
-    message = ("catalog/domains:1: this is a symbolic link to a folder: Sphinx would follow it (perhaps forever) "
-               "and the build writes nothing through it; replace it with the folder")
+    message = (
+        "catalog/domains:1: this is a symbolic link to a folder: Sphinx would follow it (perhaps forever) "
+        "and the build writes nothing through it; replace it with the folder"
+    )
     assert message in check(root).stdout.splitlines()
     app = build(root, freshenv=True)
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == before
@@ -246,8 +279,10 @@ def test_generated_page_linked_elsewhere_is_not_overwritten(tmp_path):
     (root / "catalog" / "domains" / "network-aaa.md").symlink_to(target)
     app = build(root, freshenv=True)
     assert target.read_text() == "# Keep me\n"
-    assert any(w.startswith("catalog/domains/network-aaa.md:1: WARNING: file is a symbolic link to a file outside")
-               for w in warnings_of(app)), warnings_of(app)
+    assert any(
+        w.startswith("catalog/domains/network-aaa.md:1: WARNING: file is a symbolic link to a file outside")
+        for w in warnings_of(app)
+    ), warnings_of(app)
 
 
 def test_hand_written_page_in_generated_folder_is_kept_and_named(tmp_path):
@@ -263,7 +298,9 @@ def test_hand_written_page_in_generated_folder_is_kept_and_named(tmp_path):
     assert not (folder / "retired.md").exists()
     mine = [w for w in warnings_of(app) if "notes.md:1" in w]
     assert len(mine) == 1 and "this page is not generated" in mine[0] and "it is kept" in mine[0], warnings_of(app)
-    assert any("catalog/domains/notes.md:1: this page is not generated" in line for line in check(root).stdout.splitlines())
+    assert any(
+        "catalog/domains/notes.md:1: this page is not generated" in line for line in check(root).stdout.splitlines()
+    )
 
 
 def test_generated_notes_agree():
@@ -272,8 +309,10 @@ def test_generated_notes_agree():
 
     assert lint.GENERATED_NOTE == generate.GENERATED_NOTE
     assert set(lint.generated_folders(type("C", (), {"domains": {}, "use_cases": {}, "connectors": {}})())) == {
-        CONFIG_VALUES["wispgate_domain_pages"][0], CONFIG_VALUES["wispgate_use_case_pages"][0],
-        CONFIG_VALUES["wispgate_sheet_pages"][0]}
+        CONFIG_VALUES["wispgate_domain_pages"][0],
+        CONFIG_VALUES["wispgate_use_case_pages"][0],
+        CONFIG_VALUES["wispgate_sheet_pages"][0],
+    }
 
 
 # --- 4. special files ------------------------------------------------------------------------------
@@ -345,8 +384,10 @@ SIZE = 60_000
 
 
 def normal_file(size: int) -> str:
-    entry = ("  - symptom: \"`radius timeout` in the log\"\n    cause: Firewall drops UDP 1812 between the tower "
-             "and the core.\n    fix: Open UDP 1812 and 1813 on every hop, then test again.\n")
+    entry = (
+        '  - symptom: "`radius timeout` in the log"\n    cause: Firewall drops UDP 1812 between the tower '
+        "and the core.\n    fix: Open UDP 1812 and 1813 on every hop, then test again.\n"
+    )
     return BASE.replace("failures:\n", "failures:\n" + entry * ((size - len(BASE)) // len(entry)))
 
 
@@ -356,7 +397,8 @@ WORST = {
     # jsonschema's uniqueItems compares every pair of a mixed list
     "mixed list": lambda n: BASE.replace(
         "use_cases: [subscriber-auth, billing-automation]",
-        "use_cases: [" + ", ".join(f'{i}, "x{i}"' for i in range((n - len(BASE)) // 16)) + "]"),
+        "use_cases: [" + ", ".join(f'{i}, "x{i}"' for i in range((n - len(BASE)) // 16)) + "]",
+    ),
     # the JSON Web Token expression restarted at every 'eyJ'
     "eyJ run": lambda n: BASE + "# " + "eyJ-" * ((n - len(BASE)) // 4) + ".\n",
     # the placeholder expression on an unbounded secret example
@@ -412,11 +454,18 @@ def test_worst_page_line_scans_in_linear_time(tmp_path):
 
 FORMATS = [
     ("gitlab", "token: glpat-xR7kP2mQ9vL4tW8nZ3bY", "a GitLab token"),
-    ("slack webhook", "url: https://hooks.slack.com/services/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",
-     "a Slack webhook URL"),
+    (
+        "slack webhook",
+        "url: https://hooks.slack.com/services/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",
+        "a Slack webhook URL",
+    ),
     ("pgp", "-----BEGIN PGP PRIVATE KEY BLOCK-----", "a PGP private key"),
     ("putty", "PuTTY-User-Key-File-3: ssh-ed25519", "a PuTTY private key"),
-    ("64 hex", "api_token: 3f9e2b7c1d4a6f8e0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a", "an API token (hexadecimal)"),
+    (
+        "64 hex",
+        "api_token: 3f9e2b7c1d4a6f8e0b2c4d6e8f0a1b3c5d7e9f1a2b4c6d8e0f1a3b5c7d9e1f2a",
+        "an API token (hexadecimal)",
+    ),
     ("uuid", "api_key: 3fa85f64-5717-4562-b3fc-2c963f66afa6", "an API token (UUID)"),
     ("https userinfo", "see https://admin:Tr0ub4dor3@10.0.0.1/api", "a password in a URL"),
     ("postgres url", "DATABASE_URL=postgres://wispgate:S3cr3tPg2026@db.internal:5432/wg", "a password in a URL"),
@@ -425,10 +474,14 @@ FORMATS = [
     ("short consumer secret", "consumer_secret: Zk3pQ9xR7vLm2T", "a live credential"),
 ]
 PLACEHOLDERS = [
-    "url: https://user:<password>@host/api", "postgres://wispgate:PASSWORD@db/wg", "https://user:pass@host",
-    "/radius add address=10.0.0.1 secret=<shared-secret>", "api_key: <your-api-key>",
+    "url: https://user:<password>@host/api",
+    "postgres://wispgate:PASSWORD@db/wg",
+    "https://user:pass@host",
+    "/radius add address=10.0.0.1 secret=<shared-secret>",
+    "api_key: <your-api-key>",
     "sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-    "token: glpat-xxxxxxxxxxxxxxxxxxxx", "hub.verify_token=wrong&hub.challenge=1158201444",
+    "token: glpat-xxxxxxxxxxxxxxxxxxxx",
+    "hub.verify_token=wrong&hub.challenge=1158201444",
 ]
 
 
@@ -453,29 +506,45 @@ def test_published_forms_of_a_key_are_found(tmp_path):
     root = basic(tmp_path)
     alpha = root / ALPHA
     text = alpha.read_text()
-    text = text.replace("  what: Alpha does **RADIUS** for subscribers.", '  what: "\\x73k_live_51HqLyjWDarjtT1zdp7dcXyZ0aBcD"')
+    text = text.replace(
+        "  what: Alpha does **RADIUS** for subscribers.", '  what: "\\x73k_live_51HqLyjWDarjtT1zdp7dcXyZ0aBcD"'
+    )
     text = text.replace("  where: Alpha is used on towers.", '  where: "sk_live_51HqLyjW\\\n    DarjtT1zdp7dcXyZ0aBcD"')
     text = text.replace("    example: <your-secret>", "    example: <your-secret>\n    default: s3cr3tRadius!")
     alpha.write_text(text)
-    (root / "concept.md").write_text((root / "concept.md").read_text() + "\nKey: &#115;k_live_51HqLyjWDarjtT1zdp7dcXyZ0aBcD\n")
-    (root / "roles.md").write_text((root / "roles.md").read_text() + "\nKey: sk\\_live\\_51HqLyjWDarjtT1zdp7dcXyZ0aBcD\n")
+    (root / "concept.md").write_text(
+        (root / "concept.md").read_text() + "\nKey: &#115;k_live_51HqLyjWDarjtT1zdp7dcXyZ0aBcD\n"
+    )
+    (root / "roles.md").write_text(
+        (root / "roles.md").read_text() + "\nKey: sk\\_live\\_51HqLyjWDarjtT1zdp7dcXyZ0aBcD\n"
+    )
     deep = root / "guides" / "deep"
     deep.mkdir(parents=True)
     (deep / "page.rst").write_text("Page\n====\n\nUse ``sk_live_51HqLyjWDarjtT1zdp7dcXyZ0aBcD``.\n")
     lines = check(root).stdout.splitlines()
     stripe = "looks like a live secret key (Stripe, Paystack) (sk_live_51Hq...)"
-    for where in (f"{ALPHA}:{line_of(root, '  what:')}", f"{ALPHA}:{line_of(root, '  where:')}",
-                  f"concept.md:{len((root / 'concept.md').read_text().splitlines())}",
-                  f"roles.md:{len((root / 'roles.md').read_text().splitlines())}", "guides/deep/page.rst:4"):
+    for where in (
+        f"{ALPHA}:{line_of(root, '  what:')}",
+        f"{ALPHA}:{line_of(root, '  where:')}",
+        f"concept.md:{len((root / 'concept.md').read_text().splitlines())}",
+        f"roles.md:{len((root / 'roles.md').read_text().splitlines())}",
+        "guides/deep/page.rst:4",
+    ):
         assert any(line.startswith(f"{where}: {stripe}") for line in lines), (where, lines)
-    assert any(line.startswith(f"{ALPHA}:") and "fields[1].default: a secret field's default is published" in line
-               for line in lines), lines
+    assert any(
+        line.startswith(f"{ALPHA}:") and "fields[1].default: a secret field's default is published" in line
+        for line in lines
+    ), lines
 
 
 def test_secret_default_is_not_in_catalog_json(tmp_path):
     root = basic(tmp_path)
     alpha = root / ALPHA
-    alpha.write_text(alpha.read_text().replace("    example: <your-secret>", "    example: <your-secret>\n    default: <your-secret>"))
+    alpha.write_text(
+        alpha.read_text().replace(
+            "    example: <your-secret>", "    example: <your-secret>\n    default: <your-secret>"
+        )
+    )
     app = build(root, freshenv=True)
     data = json.loads((Path(app.outdir) / "catalog.json").read_text())
     field = next(f for c in data["connectors"] if c["id"] == "alpha" for f in c["fields"] if f["secret"])
@@ -489,19 +558,26 @@ def test_check_and_build_report_the_same_rules_every_build(tmp_path):
     root = basic(tmp_path, myst=True)
     set_value(root, "  what:", "```{raw} html\n<b>x</b>\n```")
     alpha = root / ALPHA
-    alpha.write_text(alpha.read_text().replace("      language: text\n      text: /radius", "      language: routeros\n      text: /radius")
-                     .replace("doc: concept", "doc: concepts/missing"))
+    alpha.write_text(
+        alpha.read_text()
+        .replace("      language: text\n      text: /radius", "      language: routeros\n      text: /radius")
+        .replace("doc: concept", "doc: concepts/missing")
+    )
     (root / "ghost.md").write_text("# Ghost\n\n```{connector} ghost\n```\n")
     (root / "index.md").write_text((root / "index.md").read_text().replace("roles_rst\n", "roles_rst\nghost\n"))
     (root / "integrations" / "beta.rst").write_text("Beta\n====\n\nNo directive here.\n")
     expected = {
         f"{ALPHA}:{line_of(root, 'overview:')}: directive '{{raw}}' is not allowed in connector data; it is shown as text",
-        (f"{ALPHA}:{line_of(root, '    code:')}: code block language 'routeros' is not a Pygments lexer name "
-         "(e.g. bash, json, text); it is shown as plain text"),
+        (
+            f"{ALPHA}:{line_of(root, '    code:')}: code block language 'routeros' is not a Pygments lexer name "
+            "(e.g. bash, json, text); it is shown as plain text"
+        ),
         f"{ALPHA}:{line_of(root, '    doc: concepts/missing')}: related[1].doc: no page 'concepts/missing' in this site",
         "ghost.md:3: unknown connector id 'ghost': no data/connectors/ghost.yaml",
-        ("data/connectors/beta.yaml:2: connector 'beta' has no page: add integrations/beta.md containing the "
-         "connector directive for 'beta'"),
+        (
+            "data/connectors/beta.yaml:2: connector 'beta' has no page: add integrations/beta.md containing the "
+            "connector directive for 'beta'"
+        ),
     }
     checked = set(check(root).stdout.splitlines())
     assert expected <= checked, checked
@@ -537,8 +613,11 @@ def test_catalog_cache_is_keyed_on_content_not_stamps(tmp_path):
     stat = alpha.stat()
     text = alpha.read_text()
     # same size, same time stamps: as 'cp -p', 'rsync -t' or 'tar x' leave a file
-    alpha.write_text(text.replace("Alpha summary sentence.", "Omega summary sentence.")
-                     .replace("Alpha does **RADIUS**", "Omega does **RADIUS**"))
+    alpha.write_text(
+        text.replace("Alpha summary sentence.", "Omega summary sentence.").replace(
+            "Alpha does **RADIUS**", "Omega does **RADIUS**"
+        )
+    )
     os.utime(alpha, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert alpha.stat().st_size == stat.st_size
     app = build(root)
@@ -550,10 +629,18 @@ def test_catalog_cache_is_keyed_on_content_not_stamps(tmp_path):
 # --- 9. link checking --------------------------------------------------------------------------------
 
 PRIVATE = [
-    "http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/admin", "http://192.168.88.1/webfig/",
-    "http://172.16.0.1/", "http://localhost:8080/x", "http://[::1]:9000/", "http://[fd00::1]/",
-    "http://2130706433/", "http://0x7f.1/", "http://metadata.google.internal/computeMetadata/v1/",
-    "http://100.64.0.1/", "http://[fe80::1]/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://10.0.0.5/admin",
+    "http://192.168.88.1/webfig/",
+    "http://172.16.0.1/",
+    "http://localhost:8080/x",
+    "http://[::1]:9000/",
+    "http://[fd00::1]/",
+    "http://2130706433/",
+    "http://0x7f.1/",
+    "http://metadata.google.internal/computeMetadata/v1/",
+    "http://100.64.0.1/",
+    "http://[fe80::1]/",
 ]
 
 
@@ -564,8 +651,10 @@ def test_private_addresses_are_recognised(url):
     assert private_url(url)
 
 
-@pytest.mark.parametrize("url", ["https://docs.stripe.com/", "https://8.8.8.8/", "https://example.com:8443/a",
-                                 "https://help.mikrotik.com/docs/"])
+@pytest.mark.parametrize(
+    "url",
+    ["https://docs.stripe.com/", "https://8.8.8.8/", "https://example.com:8443/a", "https://help.mikrotik.com/docs/"],
+)
 def test_public_addresses_are_checked(url):
     from wispgate_connectors.safety import private_url
 
@@ -599,10 +688,16 @@ def test_file_names_print_as_escapes(tmp_path):
     (connectors / "alpha.yaml").rename(connectors / "alph\u0430.yaml")  # a Cyrillic 'а'
     (connectors / "two\nlines.yaml").write_text("id: x\n")
     lines = check(root).stdout.splitlines()
-    assert "data/connectors/alph\\u0430.yaml:1: the file name holds U+0430 (CYRILLIC SMALL LETTER A); name the file " \
-           "after the connector id (lowercase ASCII letters, digits and hyphens)" in lines, lines
-    assert any(line.startswith("data/connectors/two\\nlines.yaml:1: the file name holds U+000A") for line in lines), lines
-    assert all(line.startswith(("data/", "concept", "roles", "catalog", "index", "integrations")) for line in lines), lines
+    assert (
+        "data/connectors/alph\\u0430.yaml:1: the file name holds U+0430 (CYRILLIC SMALL LETTER A); name the file "
+        "after the connector id (lowercase ASCII letters, digits and hyphens)" in lines
+    ), lines
+    assert any(line.startswith("data/connectors/two\\nlines.yaml:1: the file name holds U+000A") for line in lines), (
+        lines
+    )
+    assert all(line.startswith(("data/", "concept", "roles", "catalog", "index", "integrations")) for line in lines), (
+        lines
+    )
 
 
 # --- 11. housekeeping -------------------------------------------------------------------------------
@@ -634,8 +729,13 @@ def test_make_new_quotes_the_vendor_for_yaml(tmp_path):
         shutil.copy2(lock, root / "requirements" / lock.name)
         os.utime(root / "requirements" / lock.name, (0, 0))  # older than the venv's install stamp
     vendor = 'Acme "Pay" \\ Co # 100% it\'s $HOME'
-    result = subprocess.run(["make", "-s", "new", "ID=acme-pay", "DOMAIN=payments-finance", f"VENDOR={vendor}"],
-                            cwd=root, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["make", "-s", "new", "ID=acme-pay", "DOMAIN=payments-finance", f"VENDOR={vendor}"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     data = yaml.safe_load((root / "data" / "connectors" / "acme-pay.yaml").read_text())
     assert data["vendor"] == vendor and vendor in data["name"]
@@ -664,14 +764,19 @@ def test_no_manager_process_is_left_for_a_killed_build(tmp_path):
     import queue
 
     root = basic(tmp_path)
-    (root / "conf.py").write_text((root / "conf.py").read_text().replace(
-        'extensions = ["wispgate_connectors"]', 'extensions = ["sphinx_sitemap", "wispgate_connectors"]')
-        + '\nhtml_baseurl = "https://docs.example.com/"\n')
+    (root / "conf.py").write_text(
+        (root / "conf.py")
+        .read_text()
+        .replace('extensions = ["wispgate_connectors"]', 'extensions = ["sphinx_sitemap", "wispgate_connectors"]')
+        + '\nhtml_baseurl = "https://docs.example.com/"\n'
+    )
     app = make_project_app(root, freshenv=True, parallel=2)
     try:
         # after builder-inited: a SIGKILL from here on would have orphaned sphinx-sitemap's manager
         assert isinstance(app.sitemap_links, queue.Queue)
-        assert not [p for p in multiprocessing.active_children() if "Manager" in type(p).__name__ or "SyncManager" in p.name]
+        assert not [
+            p for p in multiprocessing.active_children() if "Manager" in type(p).__name__ or "SyncManager" in p.name
+        ]
         app.build()
     finally:
         app.cleanup()

@@ -41,7 +41,16 @@ def test_every_connector_has_a_guide_with_every_section(site):
         page = BeautifulSoup((site / "integrations" / f"{cid}.html").read_text(), "html.parser")
         title = page.find("h1").get_text().rstrip("¶").strip().replace("\u2019", "'")  # smart quotes
         assert title == connector.name, cid
-        for key in ("overview", "prerequisites", "fields", "flow", "troubleshooting", "validation", "readiness", "versions"):
+        for key in (
+            "overview",
+            "prerequisites",
+            "fields",
+            "flow",
+            "troubleshooting",
+            "validation",
+            "readiness",
+            "versions",
+        ):
             assert page.find(id=f"{cid}-{key}") is not None, (cid, key)
 
 
@@ -58,7 +67,7 @@ def test_epub_builds_clean_with_flat_tabs_and_card_lists(tmp_path):
         names = z.namelist()
     assert "<input" not in guide and "sd-tab-set" not in guide
     assert 'class="wg-tab-title rubric"' in guide and "Required (" in guide
-    assert 'wg-card-list' in landing and "<form" not in landing
+    assert "wg-card-list" in landing and "<form" not in landing
     assert not any(".doctree" in n or "environment.pickle" in n for n in names)
 
 

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOTS, make_project_app, warnings_of
 
 REGRESSION = Path(__file__).parent / "regression" / "snippets"
@@ -21,10 +22,23 @@ REGRESSION = Path(__file__).parent / "regression" / "snippets"
 CASES: dict[str, tuple[str | None, str, dict[str, str]]] = {
     "connector": ("connector", "alpha", {}),
     "connector-rst-page": ("connector", "beta", {}),
-    **{f"section-{key}": (f"connector-{key}", "alpha", {}) for key in (
-        "overview", "prerequisites", "fields", "flow", "example", "troubleshooting", "validation", "limitations",
-        "rollback", "outage", "related", "versions",
-    )},
+    **{
+        f"section-{key}": (f"connector-{key}", "alpha", {})
+        for key in (
+            "overview",
+            "prerequisites",
+            "fields",
+            "flow",
+            "example",
+            "troubleshooting",
+            "validation",
+            "limitations",
+            "rollback",
+            "outage",
+            "related",
+            "versions",
+        )
+    },
     "readiness-common": ("readiness-checklist", "", {}),
     "readiness-connector": ("readiness-checklist", "alpha", {}),
     "hero": ("catalog-hero", "", {}),
@@ -71,15 +85,24 @@ def rst(directive: str | None, argument: str, options: dict[str, str]) -> str:
 def groups() -> list[list[str]]:
     """Cases built together: a connector has one page per project, so each page that
     documents one gets a project of its own (where its real page is taken out)."""
-    documenting = [n for n, (d, _, _) in CASES.items() if d and d.startswith(("connector-", "readiness")) and
-                   d != "connector-schema" and CASES[n][1]] + ["connector"]
+    documenting = [
+        n
+        for n, (d, _, _) in CASES.items()
+        if d and d.startswith(("connector-", "readiness")) and d != "connector-schema" and CASES[n][1]
+    ] + ["connector"]
     others = [n for n in CASES if n not in documenting and n != "connector-rst-page"]
     return [others, *([n] for n in documenting[:-1]), ["connector", "connector-rst-page"]]
 
 
 def documents(names: list[str]) -> set[str]:
-    return {CASES[n][1] for n in names if CASES[n][0] and CASES[n][0] != "connector-schema"
-            and CASES[n][0].startswith(("connector", "readiness")) and CASES[n][1]}
+    return {
+        CASES[n][1]
+        for n in names
+        if CASES[n][0]
+        and CASES[n][0] != "connector-schema"
+        and CASES[n][0].startswith(("connector", "readiness"))
+        and CASES[n][1]
+    }
 
 
 @pytest.fixture(scope="module")

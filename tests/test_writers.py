@@ -18,8 +18,12 @@ SCHEMA = json.loads((PROJECT / "data/schema/connector.schema.json").read_text())
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "wispgate_connectors", *args], capture_output=True, text=True,
-                          env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, "-m", "wispgate_connectors", *args],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin"},
+    )
 
 
 @pytest.fixture
@@ -75,16 +79,24 @@ def test_scaffold_builds_into_a_page_while_its_todos_are_warnings(root):
     assert 'id="acme-pay-fields"' in html and "&lt;your-api-key&gt;" in html
 
 
-@pytest.mark.parametrize("args,message", [
-    (["acme", "--domain", "payments-finance"], None),  # placeholder: replaced below
-    (["Acme_Pay", "--domain", "payments-finance"], "error: invalid id 'Acme_Pay': use lowercase letters, digits and single hyphens"),
-    (["../evil", "--domain", "payments-finance"], "error: invalid id '../evil'"),
-    (["acme", "--domain", "nowhere"], "error: unknown domain 'nowhere' (known: network-aaa, payments-finance)"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["acme", "--domain", "payments-finance"], None),  # placeholder: replaced below
+        (
+            ["Acme_Pay", "--domain", "payments-finance"],
+            "error: invalid id 'Acme_Pay': use lowercase letters, digits and single hyphens",
+        ),
+        (["../evil", "--domain", "payments-finance"], "error: invalid id '../evil'"),
+        (["acme", "--domain", "nowhere"], "error: unknown domain 'nowhere' (known: network-aaa, payments-finance)"),
+    ],
+)
 def test_new_refuses_and_writes_nothing(root, args, message):
     if message is None:
-        args, message = ["alpha", "--domain", "network-aaa"], (
-            "error: data/connectors/alpha.yaml already exists; choose another id or edit that file")
+        args, message = (
+            ["alpha", "--domain", "network-aaa"],
+            ("error: data/connectors/alpha.yaml already exists; choose another id or edit that file"),
+        )
     before = snapshot(root)
     result = cli("new", *args, "--root", str(root))
     assert result.returncode == 2

@@ -20,18 +20,27 @@ from sphinx_design.shared import is_component
 
 from . import markup, state
 from .components import (
-    MODES, STATUS, STRETCHED, badge, card, complexity_badge, connector_link, grid, grid_item, skip_node,
-    status_badge, text_para,
+    MODES,
+    STATUS,
+    STRETCHED,
+    badge,
+    card,
+    complexity_badge,
+    connector_link,
+    grid,
+    grid_item,
+    skip_node,
+    status_badge,
+    text_para,
 )
 from .domain import get_domain
 from .listing import CardView, Kind, Scope, views
 from .report import Loc
 
-
 # --- the landing filter ------------------------------------------------------------------
 
 
-class wg_filter(nodes.General, nodes.Element):  # noqa: N801
+class wg_filter(nodes.General, nodes.Element):
     """The landing filter form: HTML only, hidden until the script shows it."""
 
 
@@ -45,14 +54,16 @@ def visit_filter_html(self: Any, node: wg_filter) -> None:
         'aria-label="Filter connectors" onsubmit="return false">'
         '<label class="wg-filter-search">Search '
         '<input type="search" name="q" placeholder="Vendor, type or keyword" autocomplete="off"></label>'
-        f'<label>Domain <select name="domain"><option value="">All domains</option>{options(node["domains"])}</select></label>'
-        f'<label>Use case <select name="use-case"><option value="">All use cases</option>{options(node["use_cases"])}</select></label>'
+        '<label>Domain <select name="domain"><option value="">All domains</option>'
+        f"{options(node['domains'])}</select></label>"
+        '<label>Use case <select name="use-case"><option value="">All use cases</option>'
+        f"{options(node['use_cases'])}</select></label>"
         '<label>Complexity <select name="complexity"><option value="">Any complexity</option>'
-        f'{options((c, c.capitalize()) for c in ("low", "medium", "high"))}</select></label>'
+        f"{options((c, c.capitalize()) for c in ('low', 'medium', 'high'))}</select></label>"
         '<label>Status <select name="status"><option value="">Any status</option>'
-        f'{options((k, STATUS[k][0]) for k in ("ga", "beta", "deprecated"))}</select></label>'
+        f"{options((k, STATUS[k][0]) for k in ('ga', 'beta', 'deprecated'))}</select></label>"
         '<label>Data flow <select name="sync"><option value="">Any data flow</option>'
-        f'{options((k, MODES[k].capitalize()) for k in MODES)}</select></label>'
+        f"{options((k, MODES[k].capitalize()) for k in MODES)}</select></label>"
         '<button type="reset">Clear</button>'
         '<p class="wg-filter-count" aria-live="polite"></p>'
         "</form>"
@@ -60,19 +71,31 @@ def visit_filter_html(self: Any, node: wg_filter) -> None:
     raise nodes.SkipNode
 
 
-
 # --- connector cards, built while writing ------------------------------------------------
 
 
-class wg_cards(nodes.General, nodes.Element):  # noqa: N801
+class wg_cards(nodes.General, nodes.Element):
     """Where a grid of connector cards goes: ``scope`` (a :class:`~.listing.Scope`),
     ``featured_first``, ``limit`` and ``compact`` say which cards and how."""
 
 
-def placeholder(scope: Scope, *, compact: bool = False, featured_first: bool = False,
-                limit: int | None = None, classes: tuple[str, ...] = (), ids: tuple[str, ...] = ()) -> wg_cards:
-    return wg_cards(scope=scope, compact=compact, featured_first=featured_first, limit=limit,
-                    grid_classes=list(classes), ids=list(ids))
+def placeholder(
+    scope: Scope,
+    *,
+    compact: bool = False,
+    featured_first: bool = False,
+    limit: int | None = None,
+    classes: tuple[str, ...] = (),
+    ids: tuple[str, ...] = (),
+) -> wg_cards:
+    return wg_cards(
+        scope=scope,
+        compact=compact,
+        featured_first=featured_first,
+        limit=limit,
+        grid_classes=list(classes),
+        ids=list(ids),
+    )
 
 
 class CardMaker:
@@ -97,8 +120,9 @@ class CardMaker:
         """The card's link to its guide; the name as plain text while the guide has no page."""
         pending = connector_link(c.id, c.name, self.docname)
         # the domain knows which page documents the connector, wherever it lives
-        ref = self.domain.resolve_xref(self.env, self.docname, self.builder, "connector", c.id, pending,
-                                       nodes.inline(c.name, c.name))
+        ref = self.domain.resolve_xref(
+            self.env, self.docname, self.builder, "connector", c.id, pending, nodes.inline(c.name, c.name)
+        )
         if ref is None:
             return nodes.inline(c.name, c.name)
         ref["classes"].extend(STRETCHED)
@@ -106,16 +130,26 @@ class CardMaker:
 
     def connector_card(self, c: CardView, compact: bool) -> nodes.container:
         """Name, vendor, summary, type, complexity, key prerequisite, use-case tags."""
-        meta = nodes.paragraph("", "", badge(c.type, "info", outline=True, extra=("wg-type",)), nodes.Text(" "),
-                               complexity_badge(c.complexity), classes=["wg-card-meta"])
+        meta = nodes.paragraph(
+            "",
+            "",
+            badge(c.type, "info", outline=True, extra=("wg-type",)),
+            nodes.Text(" "),
+            complexity_badge(c.complexity),
+            classes=["wg-card-meta"],
+        )
         if c.status != "ga":  # beta and deprecated at a glance
             meta += [nodes.Text(" "), status_badge(c.status)]
         if c.stale_days is not None:
             meta += [nodes.Text(" "), badge("Needs re-verification", "danger", extra=("wg-stale",))]
         body: list[nodes.Node] = [
             text_para(c.vendor, ("wg-card-vendor",)),
-            nodes.paragraph("", "", *markup.inline(c.summary, self.document, Loc(c.path, c.summary_line)),
-                            classes=["wg-card-summary"]),
+            nodes.paragraph(
+                "",
+                "",
+                *markup.inline(c.summary, self.document, Loc(c.path, c.summary_line)),
+                classes=["wg-card-summary"],
+            ),
             meta,
         ]
         if not compact:
@@ -134,8 +168,13 @@ class CardMaker:
     def grid(self, node: wg_cards) -> nodes.Element:
         items = []
         for c in self.members(node):
-            filters = (f"wg-d-{c.domain}", f"wg-c-{c.complexity}", *(f"wg-u-{u}" for u in c.use_cases),
-                       f"wg-s-{c.status}", f"wg-m-{c.sync_mode}")
+            filters = (
+                f"wg-d-{c.domain}",
+                f"wg-c-{c.complexity}",
+                *(f"wg-u-{u}" for u in c.use_cases),
+                f"wg-s-{c.status}",
+                f"wg-m-{c.sync_mode}",
+            )
             items.append(grid_item(self.connector_card(c, node["compact"]), ("wg-card-item", *filters)))
         if not items:
             return text_para("No connectors yet.", ("wg-empty",))
@@ -191,8 +230,12 @@ class FillCards(SphinxPostTransform):
 
 def setup_cards(app: Sphinx) -> None:
     app.add_node(
-        wg_filter, html=(visit_filter_html, None), text=(skip_node, None), latex=(skip_node, None),
-        man=(skip_node, None), texinfo=(skip_node, None),
+        wg_filter,
+        html=(visit_filter_html, None),
+        text=(skip_node, None),
+        latex=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
     )
     # always filled by FillCards; the visitors only keep a stray one harmless
     skip = (skip_node, None)

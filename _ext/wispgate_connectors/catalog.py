@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import safety
 from .model import SCHEMA_FILE, Catalog, Connector, Marks, Taxonomy, build_connector, build_records, load_schema
 from .report import Problem, Subtype
-from . import safety
 from .validation import connector_rules, schema_problems, taxonomy_rules, todo_problems, vendor_change_rules
 from .yamlio import MAX_FILE_BYTES, read_yaml
 
@@ -75,8 +75,9 @@ def _load_taxonomy(root: Path, rel: Path, catalog: Catalog) -> dict[str, Taxonom
         lines = {line for path, line in marks.items() if path[:1] == (i,)}
         if lines & bad or not isinstance(entry, dict) or entry.get("key") in out:
             continue
-        out[entry["key"]] = Taxonomy(entry["key"], entry["title"], entry["description"], marks.line((i,)),
-                                     entry.get("icon"))
+        out[entry["key"]] = Taxonomy(
+            entry["key"], entry["title"], entry["description"], marks.line((i,)), entry.get("icon")
+        )
     return out
 
 
@@ -87,8 +88,9 @@ def _load_readiness(root: Path, rel: Path, catalog: Catalog) -> None:
     display = rel.as_posix()
     data, marks, problems = read_yaml(root / rel, display, root)
     if not problems:
-        problems = schema_problems(data, marks, display, READINESS_SCHEMA,
-                                   what="data/readiness.yaml must be a mapping of phases to lists")
+        problems = schema_problems(
+            data, marks, display, READINESS_SCHEMA, what="data/readiness.yaml must be a mapping of phases to lists"
+        )
     catalog.problems.extend(problems)
     if problems:
         return
@@ -111,8 +113,14 @@ def _load_vendor_changes(root: Path, rel: Path, catalog: Catalog) -> tuple[Any, 
     for i, change in enumerate(changes):
         for j, cid in enumerate(change.connectors):
             if cid not in catalog.connectors and cid not in catalog.broken:
-                catalog.problems.append(Problem(display, marks.line((i, "connectors", j)),
-                                                f"[{i}].connectors[{j}]: unknown connector '{cid}'", Subtype.reference))
+                catalog.problems.append(
+                    Problem(
+                        display,
+                        marks.line((i, "connectors", j)),
+                        f"[{i}].connectors[{j}]: unknown connector '{cid}'",
+                        Subtype.reference,
+                    )
+                )
     return tuple(changes)
 
 
@@ -135,26 +143,47 @@ def _cross_references(catalog: Catalog) -> None:
     for c in catalog.connectors.values():
         for i, r in enumerate(c.related):
             if r.connector and not known(r.connector):
-                catalog.problems.append(Problem(
-                    c.path, c.line_of("related", i, "connector"),
-                    f"related[{i}].connector: unknown connector '{r.connector}'", Subtype.reference,
-                ))
+                catalog.problems.append(
+                    Problem(
+                        c.path,
+                        c.line_of("related", i, "connector"),
+                        f"related[{i}].connector: unknown connector '{r.connector}'",
+                        Subtype.reference,
+                    )
+                )
         if c.replaced_by and not known(c.replaced_by):
-            catalog.problems.append(Problem(c.path, c.line_of("replaced_by"),
-                                            f"replaced_by: unknown connector '{c.replaced_by}'", Subtype.reference))
+            catalog.problems.append(
+                Problem(
+                    c.path,
+                    c.line_of("replaced_by"),
+                    f"replaced_by: unknown connector '{c.replaced_by}'",
+                    Subtype.reference,
+                )
+            )
         for i, cid in enumerate(c.after):
             if not known(cid):
-                catalog.problems.append(Problem(c.path, c.line_of("after", i),
-                                                f"after[{i}]: unknown connector '{cid}'", Subtype.reference))
+                catalog.problems.append(
+                    Problem(c.path, c.line_of("after", i), f"after[{i}]: unknown connector '{cid}'", Subtype.reference)
+                )
         for i, old in enumerate(c.renamed_from):
             if known(old):
-                catalog.problems.append(Problem(c.path, c.line_of("renamed_from", i),
-                                                f"renamed_from[{i}]: '{old}' is still a connector's id",
-                                                Subtype.duplicate))
+                catalog.problems.append(
+                    Problem(
+                        c.path,
+                        c.line_of("renamed_from", i),
+                        f"renamed_from[{i}]: '{old}' is still a connector's id",
+                        Subtype.duplicate,
+                    )
+                )
             elif old in catalog.renamed:
-                catalog.problems.append(Problem(c.path, c.line_of("renamed_from", i),
-                                                f"renamed_from[{i}]: '{old}' is also renamed to "
-                                                f"'{catalog.renamed[old]}'", Subtype.duplicate))
+                catalog.problems.append(
+                    Problem(
+                        c.path,
+                        c.line_of("renamed_from", i),
+                        f"renamed_from[{i}]: '{old}' is also renamed to '{catalog.renamed[old]}'",
+                        Subtype.duplicate,
+                    )
+                )
             else:
                 catalog.renamed[old] = c.id
 
@@ -164,9 +193,14 @@ def _nested_files(root: Path, connector_dir: Path) -> list[Problem]:
     out = []
     for rel, entry in safety.walk(root / connector_dir):
         if "/" in rel and rel.endswith((".yaml", ".yml")) and not entry.is_dir(follow_symlinks=False):
-            out.append(Problem(safety.display(root / connector_dir / rel, root), 1,
-                               f"connector files live directly in {connector_dir.as_posix()}/; "
-                               "this one is not read: move it up", Subtype.page))
+            out.append(
+                Problem(
+                    safety.display(root / connector_dir / rel, root),
+                    1,
+                    f"connector files live directly in {connector_dir.as_posix()}/; this one is not read: move it up",
+                    Subtype.page,
+                )
+            )
     return out
 
 
@@ -182,16 +216,21 @@ def _plain_named(files: list[Path], root: Path, catalog: Catalog) -> list[Path]:
             out.append(path)
             continue
         odd = next(ch for ch in path.name if not safety.plain_name(ch))
-        catalog.problems.append(Problem(
-            safety.display(path, root), 1,
-            f"the file name holds {safety.char_name(odd)}; name the file after the connector id "
-            "(lowercase ASCII letters, digits and hyphens)", Subtype.syntax,
-        ))
+        catalog.problems.append(
+            Problem(
+                safety.display(path, root),
+                1,
+                f"the file name holds {safety.char_name(odd)}; name the file after the connector id "
+                "(lowercase ASCII letters, digits and hyphens)",
+                Subtype.syntax,
+            )
+        )
     return out
 
 
-def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = None,
-                 layout: Layout = DEFAULT_LAYOUT) -> Catalog:
+def load_catalog(
+    root: str | os.PathLike[str], cache: dict[str, Any] | None = None, layout: Layout = DEFAULT_LAYOUT
+) -> Catalog:
     """Read every data file below ``root``; collect every problem, raise none.
 
     ``cache`` (path -> (stamp, result)) lets a long-running caller skip files that
@@ -207,9 +246,11 @@ def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = No
     if (root / layout.vendor_changes).exists():
         catalog.files.append(root / layout.vendor_changes)
     for extra in sorted((root / layout.connector_dir).glob("*.yml")):
-        catalog.problems.append(Problem(
-            extra.relative_to(root).as_posix(), 1, "connector files end in .yaml, not .yml; rename it", Subtype.page
-        ))
+        catalog.problems.append(
+            Problem(
+                extra.relative_to(root).as_posix(), 1, "connector files end in .yaml, not .yml; rename it", Subtype.page
+            )
+        )
     catalog.problems.extend(_nested_files(root, layout.connector_dir))
     # results depend on the file, the taxonomies and the schema
     context = (tuple(catalog.domains), tuple(catalog.use_cases), safety.digest(SCHEMA_FILE.read_bytes()))
@@ -231,9 +272,14 @@ def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = No
             catalog.broken[path.stem] = display
             continue
         if connector.id in seen:
-            catalog.problems.append(Problem(display, connector.line_of("id"),
-                                            f"id: duplicate id '{connector.id}' (also in {seen[connector.id]})",
-                                            Subtype.duplicate))
+            catalog.problems.append(
+                Problem(
+                    display,
+                    connector.line_of("id"),
+                    f"id: duplicate id '{connector.id}' (also in {seen[connector.id]})",
+                    Subtype.duplicate,
+                )
+            )
             continue
         seen[connector.id] = display
         catalog.connectors[connector.id] = connector
@@ -246,6 +292,14 @@ def load_catalog(root: str | os.PathLike[str], cache: dict[str, Any] | None = No
 
 
 __all__ = [
-    "DEFAULT_LAYOUT", "READINESS_KEYS", "Catalog", "Connector", "Layout", "Marks", "Problem", "Subtype",
-    "load_catalog", "read_yaml",
+    "DEFAULT_LAYOUT",
+    "READINESS_KEYS",
+    "Catalog",
+    "Connector",
+    "Layout",
+    "Marks",
+    "Problem",
+    "Subtype",
+    "load_catalog",
+    "read_yaml",
 ]

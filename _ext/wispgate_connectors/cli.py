@@ -24,6 +24,7 @@ from .safety import yaml_quote
 from .validation import ID_PATTERN
 from .yamlio import read_yaml
 
+
 def stale_problems(catalog: Catalog, max_age: int) -> list[Problem]:
     """Guides older than ``max_age`` days, and vendor changes newer than a guide's verification."""
     from .freshness import assess, build_date
@@ -36,13 +37,26 @@ def stale_problems(catalog: Catalog, max_age: int) -> list[Problem]:
         line = c.line_of("verified", "date") if c.verified else c.line_of("versions")
         verified = c.verified.date if c.verified else "never"
         if state.stale_days is not None:
-            out.append(Problem(c.path, line, f"verified.date: last verified {verified}, {state.stale_days} days ago "
-                                             f"(the limit is {max_age}): re-verify the guide", Subtype.schema))
+            out.append(
+                Problem(
+                    c.path,
+                    line,
+                    f"verified.date: last verified {verified}, {state.stale_days} days ago "
+                    f"(the limit is {max_age}): re-verify the guide",
+                    Subtype.schema,
+                )
+            )
         for cid in state.changes:
             ch = changes[cid]
-            out.append(Problem(c.path, line, f"verified.date: {verified} is before {ch.product} {ch.version} "
-                                             f"({ch.date}, vendor change '{ch.id}'): re-verify the guide against it",
-                               Subtype.schema))
+            out.append(
+                Problem(
+                    c.path,
+                    line,
+                    f"verified.date: {verified} is before {ch.product} {ch.version} "
+                    f"({ch.date}, vendor change '{ch.id}'): re-verify the guide against it",
+                    Subtype.schema,
+                )
+            )
     return out
 
 
@@ -62,13 +76,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         for p in problems:
             print(p)
         n = len(problems)
-        print(f"{n} stale guide{'s' if n != 1 else ''} or vendor-change conflict{'s' if n != 1 else ''}"
-              if n else "every guide is current", file=sys.stderr)
+        print(
+            f"{n} stale guide{'s' if n != 1 else ''} or vendor-change conflict{'s' if n != 1 else ''}"
+            if n
+            else "every guide is current",
+            file=sys.stderr,
+        )
         return 1 if problems else 0
     settings = project_settings(root)
     # every rule the build runs that needs no rendering (lint.py), on the same settings
-    problems = catalog.problems + check_problems(root, catalog, settings) + scan_project(root, catalog,
-                                                                                         settings=settings)
+    problems = (
+        catalog.problems + check_problems(root, catalog, settings) + scan_project(root, catalog, settings=settings)
+    )
     for p in sorted(set(problems), key=lambda p: (p.file, p.line, p.message)):
         print(p)
     took = time.perf_counter() - start
@@ -231,9 +250,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     vendor = args.vendor or "TODO: vendor"
     today = datetime.date.today()
     # quoted for YAML, whatever the vendor's name holds (a '"', a '\\', a '#')
-    text = SCAFFOLD.format(id=cid, domain=args.domain, vendor=yaml_quote(vendor),
-                           name=yaml_quote(f"TODO: page title, e.g. {vendor} Payment Webhooks"),
-                           use_case=first_use_case, today=today.isoformat(), month=today.strftime("%Y.%m"))
+    text = SCAFFOLD.format(
+        id=cid,
+        domain=args.domain,
+        vendor=yaml_quote(vendor),
+        name=yaml_quote(f"TODO: page title, e.g. {vendor} Payment Webhooks"),
+        use_case=first_use_case,
+        today=today.isoformat(),
+        month=today.strftime("%Y.%m"),
+    )
     yaml_path.parent.mkdir(parents=True, exist_ok=True)
     page_path.parent.mkdir(parents=True, exist_ok=True)
     yaml_path.write_text(text, encoding="utf-8")
@@ -248,11 +273,19 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="validate data/ and pages; print file:line: problem")
     check.add_argument("root", nargs="?", default=".", help="project root (default: current folder)")
-    check.add_argument("--stale", action="store_true",
-                       help="list guides that need re-verification (age, vendor changes) instead; the build date "
-                            "honours SOURCE_DATE_EPOCH")
-    check.add_argument("--max-age", type=int, default=365, metavar="DAYS",
-                       help="with --stale: days after verified.date (default 365, as wispgate_stale_after_days)")
+    check.add_argument(
+        "--stale",
+        action="store_true",
+        help="list guides that need re-verification (age, vendor changes) instead; the build date "
+        "honours SOURCE_DATE_EPOCH",
+    )
+    check.add_argument(
+        "--max-age",
+        type=int,
+        default=365,
+        metavar="DAYS",
+        help="with --stale: days after verified.date (default 365, as wispgate_stale_after_days)",
+    )
     check.set_defaults(func=cmd_check)
     new = sub.add_parser("new", help="scaffold a connector: data/connectors/ID.yaml and integrations/ID.md")
     new.add_argument("id", help="connector id: lowercase letters, digits and hyphens")

@@ -20,21 +20,48 @@ from sphinx_design.badges_buttons import create_bdg_classes, sd_badge
 from sphinx_design.shared import PassthroughTextElement, create_component
 
 __all__ = [
-    "COMPLEXITY_COLORS", "DIRECTIONS", "FAIL_MODES", "MODES", "STATUS", "STRETCHED", "LinkClasses", "admonition",
-    "badge", "card", "complexity_badge", "connector_link", "doc_link", "fail_mode_badge", "grid", "grid_item",
-    "hidden_toctree", "offline", "ports_text", "setup_components", "skip_node", "status_badge", "stretched",
-    "sync_words", "tab_set", "table", "text_para",
+    "COMPLEXITY_COLORS",
+    "DIRECTIONS",
+    "FAIL_MODES",
+    "MODES",
+    "STATUS",
+    "STRETCHED",
+    "LinkClasses",
+    "admonition",
+    "badge",
+    "card",
+    "complexity_badge",
+    "connector_link",
+    "doc_link",
+    "fail_mode_badge",
+    "grid",
+    "grid_item",
+    "hidden_toctree",
+    "offline",
+    "ports_text",
+    "setup_components",
+    "skip_node",
+    "status_badge",
+    "stretched",
+    "sync_words",
+    "tab_set",
+    "table",
+    "text_para",
 ]
 
 COMPLEXITY_COLORS = {"low": "success", "medium": "warning", "high": "danger"}
 #: status -> (label, badge colour)
 STATUS = {
-    "beta": ("Beta", "warning"), "ga": ("Generally available", "success"),
-    "deprecated": ("Deprecated", "danger"), "archived": ("Archived", "secondary"),
+    "beta": ("Beta", "warning"),
+    "ga": ("Generally available", "success"),
+    "deprecated": ("Deprecated", "danger"),
+    "archived": ("Archived", "secondary"),
 }
 DIRECTIONS = {"inbound": "Into WISPGate", "outbound": "Out of WISPGate", "both": "Both ways"}
 MODES = {
-    "push": "pushed by the other side", "poll": "polled by WISPGate", "webhook": "webhook callbacks",
+    "push": "pushed by the other side",
+    "poll": "polled by WISPGate",
+    "webhook": "webhook callbacks",
     "request": "on request, per action",
 }
 #: fail mode -> (label, badge colour, what it means)
@@ -56,7 +83,7 @@ def fail_mode_badge(mode: str) -> sd_badge:
 
 
 def sync_words(sync: Any) -> str:
-    """"Both ways; polled by WISPGate every 5m"."""
+    """ "Both ways; polled by WISPGate every 5m"."""
     mode = MODES[sync.mode] + (f" every {sync.interval}" if sync.interval else "")
     return f"{DIRECTIONS[sync.direction]}; {mode}"
 
@@ -70,8 +97,12 @@ def admonition(kind: str, title: str, body: Sequence[nodes.Node], classes: tuple
     return nodes.admonition("", nodes.title(title, title), *body, classes=[kind, *classes])
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Sequence[nodes.Node]]], widths: Sequence[int],
-          classes: tuple[str, ...] = ()) -> nodes.table:
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Sequence[nodes.Node]]],
+    widths: Sequence[int],
+    classes: tuple[str, ...] = (),
+) -> nodes.table:
     """A plain table; each cell is a list of inline nodes (one paragraph)."""
     tbl = nodes.table(classes=list(classes))
     group = nodes.tgroup(cols=len(headers))
@@ -86,6 +117,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Sequence[nodes.Node]]]
         body += nodes.row("", *(nodes.entry("", nodes.paragraph("", "", *cell)) for cell in row))
     group += body
     return tbl
+
+
 #: sphinx-design's classes for a link that covers its whole card
 STRETCHED = ("sd-stretched-link", "sd-hide-link-text")
 
@@ -113,15 +146,27 @@ def complexity_badge(level: str) -> sd_badge:
 
 def doc_link(docname: str, contnode: nodes.Node, fromdoc: str) -> addnodes.pending_xref:
     return addnodes.pending_xref(
-        "", contnode, refdomain="std", reftype="doc", reftarget=f"/{docname}",
-        refexplicit=True, refwarn=True, refdoc=fromdoc,
+        "",
+        contnode,
+        refdomain="std",
+        reftype="doc",
+        reftarget=f"/{docname}",
+        refexplicit=True,
+        refwarn=True,
+        refdoc=fromdoc,
     )
 
 
 def connector_link(connector_id: str, name: str, fromdoc: str) -> addnodes.pending_xref:
     return addnodes.pending_xref(
-        "", nodes.inline(name, name), refdomain="wg", reftype="connector",
-        reftarget=connector_id, refexplicit=True, refwarn=True, refdoc=fromdoc,
+        "",
+        nodes.inline(name, name),
+        refdomain="wg",
+        reftype="connector",
+        reftarget=connector_id,
+        refexplicit=True,
+        refwarn=True,
+        refdoc=fromdoc,
     )
 
 
@@ -162,8 +207,13 @@ class LinkClasses(SphinxPostTransform):
                     del child["link_classes"]
 
 
-def card(title: Sequence[nodes.Node], body: Sequence[nodes.Node], footer: Sequence[nodes.Node],
-         link: nodes.Element, classes: tuple[str, ...] = ()) -> nodes.container:
+def card(
+    title: Sequence[nodes.Node],
+    body: Sequence[nodes.Node],
+    footer: Sequence[nodes.Node],
+    link: nodes.Element,
+    classes: tuple[str, ...] = (),
+) -> nodes.container:
     """A sphinx-design card whose whole area links to ``link``."""
     box = create_component(
         "card", ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "sd-card-hover", "sd-w-100", *classes]
@@ -194,8 +244,7 @@ def grid_item(child: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.contain
     return create_component("grid-item", ["sd-col", "sd-d-flex-row", *classes], children=[child])
 
 
-def hidden_toctree(docname: str, entries: list[str], caption: str | None = None,
-                   hidden: bool = True) -> nodes.compound:
+def hidden_toctree(docname: str, entries: list[str], caption: str | None = None, hidden: bool = True) -> nodes.compound:
     toctree = addnodes.toctree()
     toctree["parent"] = docname
     toctree["entries"] = [(None, doc) for doc in entries]

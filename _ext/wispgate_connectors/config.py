@@ -32,8 +32,13 @@ def layout(config: Config) -> Layout:
 
 
 def check_config(app: Sphinx, config: Config) -> None:
-    for name in ("wispgate_data_dir", "wispgate_page_dir", "wispgate_domain_pages", "wispgate_use_case_pages",
-                 "wispgate_sheet_pages"):
+    for name in (
+        "wispgate_data_dir",
+        "wispgate_page_dir",
+        "wispgate_domain_pages",
+        "wispgate_use_case_pages",
+        "wispgate_sheet_pages",
+    ):
         value = getattr(config, name)
         if not value or value.startswith(("/", "\\")) or ".." in value.replace("\\", "/").split("/"):
             raise ConfigError(f"{name} = {value!r}: give a folder inside the project, relative to conf.py")

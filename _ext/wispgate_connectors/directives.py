@@ -57,16 +57,20 @@ class ConnectorDirective(SphinxDirective):
         registered.add(connector.id)
         other = get_domain(self.env).note_connector(connector.id, connector.name, self.env.docname)
         if other:
-            warn(Subtype.duplicate,
-                 f"connector '{connector.id}' is already documented in {other}; a connector has exactly one page",
-                 self.get_location())
+            warn(
+                Subtype.duplicate,
+                f"connector '{connector.id}' is already documented in {other}; a connector has exactly one page",
+                self.get_location(),
+            )
         ident = target_id(connector.id)
         target = nodes.target("", "", ids=[ident])
         self.state.document.note_explicit_target(target)
-        index = addnodes.index(entries=[
-            ("single", f"{connector.name} (connector)", ident, "", None),
-            ("single", f"{connector.vendor}; {connector.name}", ident, "", None),
-        ])
+        index = addnodes.index(
+            entries=[
+                ("single", f"{connector.name} (connector)", ident, "", None),
+                ("single", f"{connector.vendor}; {connector.name}", ident, "", None),
+            ]
+        )
         return [index, target]
 
     def run(self) -> list[nodes.Node]:
@@ -91,8 +95,12 @@ class ConnectorDirective(SphinxDirective):
 
     def unavailable(self) -> nodes.Node:
         text = f"The guide for '{self.arguments[0]}' could not be generated: its data has errors."
-        return nodes.admonition("", nodes.title("Guide unavailable", "Guide unavailable"),
-                                nodes.paragraph(text, text), classes=["warning", "wg-unavailable"])
+        return nodes.admonition(
+            "",
+            nodes.title("Guide unavailable", "Guide unavailable"),
+            nodes.paragraph(text, text),
+            classes=["warning", "wg-unavailable"],
+        )
 
 
 #: what the page of an archived connector keeps
@@ -123,11 +131,7 @@ class ReadinessChecklistDirective(ConnectorDirective):
 DIRECTIVES: dict[str, type[SphinxDirective]] = {
     "connector": ConnectorDirective,
     "readiness-checklist": ReadinessChecklistDirective,
-    **{
-        f"connector-{key}": section_directive(key)
-        for key, _ in SECTIONS
-        if key != "readiness"
-    },
+    **{f"connector-{key}": section_directive(key) for key, _ in SECTIONS if key != "readiness"},
 }
 
 

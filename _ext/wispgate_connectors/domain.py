@@ -32,8 +32,9 @@ class ConnectorRole(XRefRole):
         self.name = f"{DOMAIN}:connector"
         return super().run()
 
-    def process_link(self, env: BuildEnvironment, refnode: nodes.Element, has_explicit_title: bool, title: str,
-                     target: str) -> tuple[str, str]:
+    def process_link(
+        self, env: BuildEnvironment, refnode: nodes.Element, has_explicit_title: bool, title: str, target: str
+    ) -> tuple[str, str]:
         note_reference(env, env.docname, target.strip())
         return title, target
 
@@ -146,8 +147,14 @@ class ConnectorDomain(Domain):
         return sorted(doc for doc, ids in self.refs.items() if ids & changed)
 
     def resolve_xref(
-        self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str,
-        target: str, node: addnodes.pending_xref, contnode: nodes.Element,
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
     ) -> nodes.reference | None:
         if typ == "page":
             # internal: a page link that keeps its content node (and its classes)
@@ -167,8 +174,15 @@ class ConnectorDomain(Domain):
             contnode = nodes.inline(name, name, classes=["wg-connector-ref"])
         return make_refnode(builder, fromdocname, docname, anchor, contnode, name)
 
-    def resolve_any_xref(self, env: BuildEnvironment, fromdocname: str, builder: Builder, target: str,
-                         node: addnodes.pending_xref, contnode: nodes.Element) -> list[tuple[str, nodes.reference]]:
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
         ref = self.resolve_xref(env, fromdocname, builder, "connector", target, node, contnode)
         return [(f"{DOMAIN}:connector", ref)] if ref is not None else []
 
@@ -203,8 +217,9 @@ def report_page_rules(app: Sphinx, env: BuildEnvironment) -> None:
 
     domain = get_domain(env)
     catalog = state.catalog(env)
-    for p in page_rules(catalog, lambda cid: cid in domain.connectors, lambda doc: doc in env.found_docs,
-                        state.layout(env).page_dir):
+    for p in page_rules(
+        catalog, lambda cid: cid in domain.connectors, lambda doc: doc in env.found_docs, state.layout(env).page_dir
+    ):
         warn(p.subtype, p.message, p.loc)
 
 

@@ -25,9 +25,33 @@ CATALOG_SCHEMA = SCHEMA_FILE.with_name("catalog.schema.json")
 
 #: keys of the connector data in catalog.json, in file order; ``url`` and ``sections`` are added after ``use_cases``
 EXPORTED = (
-    "id", "name", "vendor", "domain", "type", "complexity", "complexity_note", "featured", "summary", "use_cases",
-    "prerequisites", "fields", "versions", "verified", "status", "since", "replaced_by", "after", "failures",
-    "network", "compatibility", "sync", "limitations", "rollback", "outage", "sources", "readiness",
+    "id",
+    "name",
+    "vendor",
+    "domain",
+    "type",
+    "complexity",
+    "complexity_note",
+    "featured",
+    "summary",
+    "use_cases",
+    "prerequisites",
+    "fields",
+    "versions",
+    "verified",
+    "status",
+    "since",
+    "replaced_by",
+    "after",
+    "failures",
+    "network",
+    "compatibility",
+    "sync",
+    "limitations",
+    "rollback",
+    "outage",
+    "sources",
+    "readiness",
 )
 #: keys written even when the data leaves them out (with their default, or null)
 ALWAYS = frozenset({"complexity_note", "featured", "verified", "status"})
@@ -46,13 +70,22 @@ def plain(value: Any) -> Any:
 
 
 def field_json(f: Any) -> dict[str, Any]:
-    return {k: v for k, v in {
-        "name": f.name, "required": f.required, "type": f.type, "description": f.description,
-        # a secret's default is published like its example: neither goes out
-        "secret": f.is_secret, "default": None if f.is_secret else f.default,
-        "example": None if f.is_secret else f.example,
-        "choices": list(f.choices) or None, "where": f.where,
-    }.items() if v is not None}
+    return {
+        k: v
+        for k, v in {
+            "name": f.name,
+            "required": f.required,
+            "type": f.type,
+            "description": f.description,
+            # a secret's default is published like its example: neither goes out
+            "secret": f.is_secret,
+            "default": None if f.is_secret else f.default,
+            "example": None if f.is_secret else f.example,
+            "choices": list(f.choices) or None,
+            "where": f.where,
+        }.items()
+        if v is not None
+    }
 
 
 def connector_json(c: Any, url: str) -> dict[str, Any]:
@@ -63,8 +96,14 @@ def connector_json(c: Any, url: str) -> dict[str, Any]:
         if key == "use_cases":
             out["url"] = url
     out["sections"] = {key: f"{url}#{c.id}-{key}" for key, _ in SECTIONS}
-    order = [*EXPORTED[: EXPORTED.index("use_cases") + 1], "url", "prerequisites", "fields", "sections",
-             *EXPORTED[EXPORTED.index("fields") + 1:]]
+    order = [
+        *EXPORTED[: EXPORTED.index("use_cases") + 1],
+        "url",
+        "prerequisites",
+        "fields",
+        "sections",
+        *EXPORTED[EXPORTED.index("fields") + 1 :],
+    ]
     return {k: out[k] for k in order if k in out}
 
 
@@ -79,15 +118,20 @@ def export_catalog(app: Sphinx, exception: Exception | None) -> None:
         "$schema": "schema/catalog.schema.json",
         "version": 1,
         "project": app.config.project,
-        "domains": [{"key": k, "title": d.title, "description": d.description,
-                     "url": uri(domain_doc(app.config, k))} for k, d in catalog.domains.items()],
-        "use_cases": [{"key": k, "title": u.title, "description": u.description,
-                       "url": uri(use_case_doc(app.config, k))} for k, u in catalog.use_cases.items()],
+        "domains": [
+            {"key": k, "title": d.title, "description": d.description, "url": uri(domain_doc(app.config, k))}
+            for k, d in catalog.domains.items()
+        ],
+        "use_cases": [
+            {"key": k, "title": u.title, "description": u.description, "url": uri(use_case_doc(app.config, k))}
+            for k, u in catalog.use_cases.items()
+        ],
         "connectors": [connector_json(c, uri(pages.get(c.id, (c.docname,))[0])) for c in catalog.sorted()],
     }
     out = Path(app.outdir)
-    (out / "catalog.json").write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n",
-                                      encoding="utf-8")
+    (out / "catalog.json").write_text(
+        json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (out / "schema").mkdir(exist_ok=True)
     for schema in (CATALOG_SCHEMA, SCHEMA_FILE):
         shutil.copyfile(schema, out / "schema" / schema.name)

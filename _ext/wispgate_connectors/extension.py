@@ -26,8 +26,8 @@ from .listing import setup_listing
 from .memory import setup_memory
 from .navigation import setup_navigation, setup_static
 from .pages import setup_pages
-from .redirects import setup_redirects
 from .readertools import setup_readertools
+from .redirects import setup_redirects
 from .schema_doc import setup_schema_doc
 from .search import setup_search
 from .sheets import setup_sheets

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -39,8 +38,7 @@ def build_date() -> dt.date:
 def assess(c: Connector, catalog: Catalog, today: dt.date, max_age: int) -> Freshness:
     verified = c.verified.date if c.verified else min(v.date for v in c.versions)
     age = (today - dt.date.fromisoformat(verified)).days
-    changes = tuple(ch.id for ch in catalog.vendor_changes
-                    if c.id in ch.connectors and ch.date and ch.date > verified)
+    changes = tuple(ch.id for ch in catalog.vendor_changes if c.id in ch.connectors and ch.date and ch.date > verified)
     return Freshness(age if age > max_age else None, changes)
 
 
@@ -53,8 +51,9 @@ def of(catalog: Catalog, cid: str) -> Freshness:
     return catalog.freshness.get(cid) or Freshness(None, ())
 
 
-def pages_to_reread(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
-                    removed: set[str]) -> list[str]:
+def pages_to_reread(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """Guides whose freshness differs from when they were read (the date moved on, a change was added)."""
     from . import state
     from .domain import get_domain

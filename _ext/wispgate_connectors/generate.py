@@ -17,7 +17,6 @@ from .guard import write_generated
 from .lint import GENERATED_NOTE
 
 
-
 def domain_doc(config: Config, key: str) -> str:
     return f"{config.wispgate_domain_pages}/{key}"
 

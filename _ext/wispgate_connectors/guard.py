@@ -89,7 +89,7 @@ def _safe_copy_source(app: Sphinx, entry: str, bad: list[str]) -> str:
     a file out, so a folder holding a refused file is replaced by a clean copy.
     """
     srcdir = Path(app.srcdir)
-    path = (Path(app.confdir) / entry)
+    path = Path(app.confdir) / entry
     try:
         rel = path.resolve().relative_to(srcdir.resolve()).as_posix()
     except ValueError:
@@ -275,8 +275,11 @@ def outdated_by_guides(app: Sphinx, env: BuildEnvironment, added, changed, remov
     if not domains:
         return []
     listings = get_domain(env).listings
-    return sorted(doc for doc, shown in listings.items()
-                  if doc in env.found_docs and any(scope.domain in domains for _, scope in shown))
+    return sorted(
+        doc
+        for doc, shown in listings.items()
+        if doc in env.found_docs and any(scope.domain in domains for _, scope in shown)
+    )
 
 
 def remember_content(app: Sphinx, env: BuildEnvironment) -> None:
@@ -310,9 +313,12 @@ def stop_on_full_disk(app: Sphinx, exception: Exception | None) -> None:
     and ask for a bug report)."""
     if _disk_full(exception):
         where = getattr(exception, "filename", None) or app.outdir
-        logger.error(f"no space left on the disk while writing {safety.clip(str(where), 120)}: "
-                     "free some space (or run 'make clean') and build again",
-                     type=WARNING_TYPE, subtype="disk")
+        logger.error(
+            f"no space left on the disk while writing {safety.clip(str(where), 120)}: "
+            "free some space (or run 'make clean') and build again",
+            type=WARNING_TYPE,
+            subtype="disk",
+        )
         raise SystemExit(2)
 
 

@@ -32,29 +32,54 @@ from .yamlio import read_yaml
 
 CONNECTOR_DIR = DEFAULT_LAYOUT.connector_dir
 READINESS_PATH = DEFAULT_LAYOUT.readiness
-LOADED = frozenset(p.as_posix() for p in (DEFAULT_LAYOUT.domains, DEFAULT_LAYOUT.use_cases, DEFAULT_LAYOUT.readiness,
-                                          DEFAULT_LAYOUT.vendor_changes))
+LOADED = frozenset(
+    p.as_posix()
+    for p in (DEFAULT_LAYOUT.domains, DEFAULT_LAYOUT.use_cases, DEFAULT_LAYOUT.readiness, DEFAULT_LAYOUT.vendor_changes)
+)
 
 # --- what the sandbox refuses ----------------------------------------------------------------
 
 #: Roles a YAML value may use: references and inline semantics only.  No ``math``:
 #: it makes the page load MathJax, which turns ``\href{javascript:...}`` into a live link.
-ALLOWED_ROLES = frozenset({
-    "connector", "wg:connector", "doc", "ref", "term", "abbr", "kbd", "code", "command",
-    "file", "samp", "guilabel", "menuselection", "rfc", "sub", "sup", "dfn",
-})
+ALLOWED_ROLES = frozenset(
+    {
+        "connector",
+        "wg:connector",
+        "doc",
+        "ref",
+        "term",
+        "abbr",
+        "kbd",
+        "code",
+        "command",
+        "file",
+        "samp",
+        "guilabel",
+        "menuselection",
+        "rfc",
+        "sub",
+        "sup",
+        "dfn",
+    }
+)
 SAFE_SCHEMES = ("http", "https", "mailto")
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Text without any of these characters is plain text and needs no parser.
 MARKUP = re.compile(r"[`*_\[\]<>{}\\!&#|~$\n]|^\s*[-+>=]|^\s*\d+[.)](\s|$)")
 CODE_SPAN = re.compile(r"`([^`\n]+)`")
-MATH_TOKENS = frozenset({"math_inline", "math_inline_double", "math_single", "math_block", "math_block_label",
-                         "amsmath"})
+MATH_TOKENS = frozenset(
+    {"math_inline", "math_inline_double", "math_single", "math_block", "math_block_label", "amsmath"}
+)
 ATTRIBUTES = "an attribute block ('{.class}', '{#id}', '{key=value}')"
 MATH = "math ('$...$')"
 #: attributes markdown-it itself sets; anything else came from '{...}' in the text
-_OWN_ATTRS = {"link_open": {"href", "title"}, "link": {"href", "title"}, "image": {"src", "alt", "title"},
-              "ordered_list_open": {"start"}, "ordered_list": {"start"}}
+_OWN_ATTRS = {
+    "link_open": {"href", "title"},
+    "link": {"href", "title"},
+    "image": {"src", "alt", "title"},
+    "ordered_list_open": {"start"},
+    "ordered_list": {"start"},
+}
 _ALIGN = re.compile(r"text-align:(left|center|right)")
 
 
@@ -200,8 +225,10 @@ def fence_language(token) -> str:
 
 
 def lexer_message(name: str) -> str:
-    return (f"code block language {safety.clip(name, 40)!r} is not a Pygments lexer name "
-            "(e.g. bash, json, text); it is shown as plain text")
+    return (
+        f"code block language {safety.clip(name, 40)!r} is not a Pygments lexer name "
+        "(e.g. bash, json, text); it is shown as plain text"
+    )
 
 
 # --- the values the renderer shows as MyST, at the lines its messages name -----------------------
@@ -258,7 +285,7 @@ def rendered_values(c: Connector) -> Iterator[Value]:
     yield Value(c.outage.subscribers, c.line_of("outage", "subscribers"), True)
     yield Value(c.outage.operations, c.line_of("outage", "operations"), True)
     yield Value(c.outage.recovery, c.line_of("outage", "recovery"), False)
-    for _, items in (c.readiness.given() if c.readiness else ()):
+    for _, items in c.readiness.given() if c.readiness else ():
         for text in items:
             yield Value(text, c.line_of("readiness"), True)
     for i, source in enumerate(c.sources):
@@ -303,7 +330,9 @@ def readiness_markup_findings(root: Path, extensions: frozenset) -> list[tuple[P
         for i, text in enumerate(items if isinstance(items, list) else []):
             if isinstance(text, str):
                 for message in refusals(text, True, extensions):
-                    out.append((Problem(READINESS_PATH.as_posix(), marks.line((key, i)), message, Subtype.markup), text))
+                    out.append(
+                        (Problem(READINESS_PATH.as_posix(), marks.line((key, i)), message, Subtype.markup), text)
+                    )
     return out
 
 
@@ -315,8 +344,11 @@ GENERATED_NOTE = "<!-- Generated from data/ at every build; edits here are overw
 
 def generated_folders(catalog: Catalog) -> dict[str, list[str]]:
     """The folders of generated pages (pages.DOMAIN_DIR, pages.USE_CASE_DIR) and their keys."""
-    return {"catalog/domains": list(catalog.domains), "catalog/use-cases": list(catalog.use_cases),
-            "commissioning": [cid for cid, c in catalog.connectors.items() if c.status != "archived"]}
+    return {
+        "catalog/domains": list(catalog.domains),
+        "catalog/use-cases": list(catalog.use_cases),
+        "commissioning": [cid for cid, c in catalog.connectors.items() if c.status != "archived"],
+    }
 
 
 def generated_problems(root: Path, catalog: Catalog) -> list[Problem]:
@@ -335,7 +367,7 @@ def loader_reads(rel: str) -> bool:
     if rel in LOADED:
         return True
     folder = CONNECTOR_DIR.as_posix() + "/"
-    return rel.startswith(folder) and "/" not in rel[len(folder):]
+    return rel.startswith(folder) and "/" not in rel[len(folder) :]
 
 
 def tree_problems(root: Path, settings: dict) -> list[Problem]:
@@ -351,8 +383,21 @@ def tree_problems(root: Path, settings: dict) -> list[Problem]:
 
 ROLES = frozenset({"connector", "wg:connector"})
 #: directives whose content is not Markdown
-_LITERAL = frozenset({"code-block", "code", "sourcecode", "code-cell", "literalinclude", "raw", "math", "eval-rst",
-                      "csv-table", "mermaid", "graphviz"})
+_LITERAL = frozenset(
+    {
+        "code-block",
+        "code",
+        "sourcecode",
+        "code-cell",
+        "literalinclude",
+        "raw",
+        "math",
+        "eval-rst",
+        "csv-table",
+        "mermaid",
+        "graphviz",
+    }
+)
 _RST_DIRECTIVE = re.compile(r"^[ \t]*\.\.[ \t]+([\w:-]+)::[ \t]*(\S*)", re.MULTILINE)
 _RST_ROLE = re.compile(r":(?:wg:)?connector:`([^`]+)`")
 _EXPLICIT = re.compile(r"^.*<([^<>]+)>$", re.DOTALL)
@@ -450,7 +495,8 @@ def scan_pages(root: Path, settings: dict, cache: dict | None = None) -> Pages:
 
 def unknown_id_message(use: Use) -> str:
     if use.kind == "directive":
-        return f"unknown connector id '{safety.clip(use.connector, 64)}': no data/connectors/{safety.clip(use.connector, 64)}.yaml"
+        cid = safety.clip(use.connector, 64)
+        return f"unknown connector id '{cid}': no {CONNECTOR_DIR.as_posix()}/{cid}.yaml"
     return f"unknown connector id '{safety.clip(use.connector, 64)}'"
 
 

@@ -25,7 +25,7 @@ from .domain import get_domain
 from .model import PAGE_DIR, Catalog, Connector
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """What a listing shows of each connector."""
 
     #: counts and navigation: the id, name and domain
@@ -70,7 +70,8 @@ class Scope:
             one = catalog.connectors.get(self.connector)
             return [one] if one is not None else []
         return [
-            c for c in catalog.sorted()
+            c
+            for c in catalog.sorted()
             if (not self.featured or c.featured)
             and (self.domain is None or c.domain == self.domain)
             and (self.use_case is None or self.use_case in c.use_cases)
@@ -84,8 +85,14 @@ ALL = Scope()
 
 
 def _base(c: Connector) -> dict[str, Any]:
-    return {"id": c.id, "name": c.name, "domain": c.domain, "use_cases": c.use_cases,
-            "path": c.path, "line": c.line_of("id")}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "domain": c.domain,
+        "use_cases": c.use_cases,
+        "path": c.path,
+        "line": c.line_of("id"),
+    }
 
 
 @dataclass(frozen=True)
@@ -142,11 +149,19 @@ class CardView(IdView):
     @classmethod
     def of(cls, c: Connector, catalog: Catalog) -> CardView:
         return cls(
-            **_base(c), vendor=c.vendor, type=c.type, complexity=c.complexity, summary=c.summary,
-            featured=c.featured, status=c.status, sync_mode=c.sync.mode,
+            **_base(c),
+            vendor=c.vendor,
+            type=c.type,
+            complexity=c.complexity,
+            summary=c.summary,
+            featured=c.featured,
+            status=c.status,
+            sync_mode=c.sync.mode,
             stale_days=freshness.of(catalog, c.id).stale_days,
-            prerequisites=len(c.prerequisites), first_prerequisite=c.prerequisites[0],
-            summary_line=c.line_of("summary"), prerequisites_line=c.line_of("prerequisites"),
+            prerequisites=len(c.prerequisites),
+            first_prerequisite=c.prerequisites[0],
+            summary_line=c.line_of("summary"),
+            prerequisites_line=c.line_of("prerequisites"),
         )
 
 
@@ -165,7 +180,9 @@ class VersionsView(IdView):
 
     @classmethod
     def of(cls, c: Connector, catalog: Catalog) -> VersionsView:
-        return cls(**_base(c), status=c.status, notes=tuple(Note(v.version, v.date, v.changes, v.line) for v in c.versions))
+        return cls(
+            **_base(c), status=c.status, notes=tuple(Note(v.version, v.date, v.changes, v.line) for v in c.versions)
+        )
 
 
 @dataclass(frozen=True)
@@ -202,10 +219,22 @@ class NetworkView(IdView):
 
     @classmethod
     def of(cls, c: Connector, catalog: Catalog) -> NetworkView:
-        return cls(**_base(c), rules=tuple(
-            Rule(getattr(r, "from"), r.to, r.protocol, r.ports, r.purpose, r.host, r.optional,
-                 c.line_of("network", i, "purpose"))
-            for i, r in enumerate(c.network)))
+        return cls(
+            **_base(c),
+            rules=tuple(
+                Rule(
+                    getattr(r, "from"),
+                    r.to,
+                    r.protocol,
+                    r.ports,
+                    r.purpose,
+                    r.host,
+                    r.optional,
+                    c.line_of("network", i, "purpose"),
+                )
+                for i, r in enumerate(c.network)
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -222,10 +251,16 @@ class CompatibilityView(IdView):
     def of(cls, c: Connector, catalog: Catalog) -> CompatibilityView:
         compat = c.compatibility
         base = {**_base(c), "line": c.line_of("compatibility")}
-        return cls(**base, status=c.status, product=compat.product, supported=compat.supported,
-                   tested=compat.tested, notes=compat.notes,
-                   verified=(c.verified.date, c.verified.against) if c.verified else None,
-                   stale_days=freshness.of(catalog, c.id).stale_days)
+        return cls(
+            **base,
+            status=c.status,
+            product=compat.product,
+            supported=compat.supported,
+            tested=compat.tested,
+            notes=compat.notes,
+            verified=(c.verified.date, c.verified.against) if c.verified else None,
+            stale_days=freshness.of(catalog, c.id).stale_days,
+        )
 
 
 @dataclass(frozen=True)
@@ -239,8 +274,9 @@ class OutageView(IdView):
     def of(cls, c: Connector, catalog: Catalog) -> OutageView:
         o = c.outage
         base = {**_base(c), "line": c.line_of("outage")}
-        return cls(**base, fail_mode=o.fail_mode, subscribers=o.subscribers, operations=o.operations,
-                   recovery=o.recovery)
+        return cls(
+            **base, fail_mode=o.fail_mode, subscribers=o.subscribers, operations=o.operations, recovery=o.recovery
+        )
 
 
 @dataclass(frozen=True)
@@ -354,8 +390,9 @@ def stale_pages(env: BuildEnvironment, written: bool, before: dict[Key, str]) ->
     return {doc for doc, keys in domain.listings.items() if keys & stale and doc in env.found_docs}, now
 
 
-def pages_to_reread(app: Any, env: BuildEnvironment, added: set[str], changed: set[str],
-                    removed: set[str]) -> list[str]:
+def pages_to_reread(
+    app: Any, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
     """Catalog pages depend on many connectors, but only on what they show of them.
 
     Rather than a dependency on every YAML file (which would re-read them on any
@@ -374,8 +411,9 @@ def remember(app: Any, env: BuildEnvironment) -> None:
 def stale_written_pages(env: BuildEnvironment, builder: str) -> set[str]:
     """Pages whose cards changed since this builder last wrote them (checked after reading)."""
     domain = get_domain(env)
-    pages, domain.written_digests[builder] = stale_pages(env, written=True,
-                                                         before=domain.written_digests.get(builder, {}))
+    pages, domain.written_digests[builder] = stale_pages(
+        env, written=True, before=domain.written_digests.get(builder, {})
+    )
     return pages
 
 

@@ -16,6 +16,7 @@ from docutils import nodes
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
+
 from . import lint, state
 from .report import Loc, Subtype, warn
 
@@ -111,8 +112,9 @@ class _DataRenderer(SphinxRenderer):
                 return
         super().render_link_unknown(token)
 
-    def create_warning(self, message: str, subtype: Any, *, wtype: Any = None, line: Any = None,
-                       append_to: Any = None) -> None:
+    def create_warning(
+        self, message: str, subtype: Any, *, wtype: Any = None, line: Any = None, append_to: Any = None
+    ) -> None:
         warn(Subtype.markup, message, self.location)
 
 

@@ -116,8 +116,9 @@ class _Types:
     ``connector``, an inline object after its parent and key (``connector.overview``).
     """
 
-    def __init__(self, root: Mapping[str, Any], mixins: Mapping[str, type], prefix: str = "",
-                 top: str = "connector") -> None:
+    def __init__(
+        self, root: Mapping[str, Any], mixins: Mapping[str, type], prefix: str = "", top: str = "connector"
+    ) -> None:
         self.root, self.mixins, self.prefix = root, mixins, prefix
         self.classes: dict[str, type[Record]] = {}
         self.walk(top, root)
@@ -144,19 +145,30 @@ class _Types:
             props = schema.get("properties", {})
             bases = (self.mixins[name], Record) if name in self.mixins else (Record,)
             title = "".join(part.capitalize() for part in name.replace("-", "_").replace(".", "_").split("_"))
-            found = type(title, bases, {
-                "__slots__": (),
-                "keys": tuple(props),
-                "defaults": {k: _empty(p, self.root) for k, p in props.items()},
-                "record_name": self.prefix + name,
-                "__module__": __name__,
-            })
+            found = type(
+                title,
+                bases,
+                {
+                    "__slots__": (),
+                    "keys": tuple(props),
+                    "defaults": {k: _empty(p, self.root) for k, p in props.items()},
+                    "record_name": self.prefix + name,
+                    "__module__": __name__,
+                },
+            )
             self.classes[name] = found
         return found
 
 
-def build(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], types: _Types, name: str,
-          path: tuple[Any, ...], marks: Marks) -> Any:
+def build(
+    value: Any,
+    schema: Mapping[str, Any],
+    root: Mapping[str, Any],
+    types: _Types,
+    name: str,
+    path: tuple[Any, ...],
+    marks: Marks,
+) -> Any:
     """A validated value as records (mappings), tuples (lists) and plain values."""
     ref, target = _resolve(schema, root)
     name = ref or name
@@ -169,8 +181,10 @@ def build(value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], types:
         }
         return cls(built, marks.line(path))
     if isinstance(value, dict):  # a free mapping
-        return {k: build(v, target.get("additionalProperties", {}), root, types, name, (*path, k), marks)
-                for k, v in value.items()}
+        return {
+            k: build(v, target.get("additionalProperties", {}), root, types, name, (*path, k), marks)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         items = target.get("items", {})
         return tuple(build(item, items, root, types, name, (*path, i), marks) for i, item in enumerate(value))
@@ -263,9 +277,14 @@ def _connector_class() -> type[_ConnectorRecord]:
     types = _connector_types()
     cls = types.classes.get("connector+file")
     if cls is None:
-        cls = type("Connector", (_ConnectorRecord, types.classes["connector"]), {
-            "__slots__": (), "__module__": __name__,
-        })
+        cls = type(
+            "Connector",
+            (_ConnectorRecord, types.classes["connector"]),
+            {
+                "__slots__": (),
+                "__module__": __name__,
+            },
+        )
         types.classes["connector+file"] = cls
     return cls  # type: ignore[return-value]
 

@@ -120,7 +120,7 @@ class Navigation:
         else:
             pos = 0
         start = max(0, min(pos - WINDOW // 2, len(kids) - WINDOW))
-        shown = kids[start:start + WINDOW]
+        shown = kids[start : start + WINDOW]
         items = []
         for kid in shown:
             cls = "toctree-l2"
@@ -129,8 +129,10 @@ class Navigation:
             items.append(f'<li class="{cls}">{self.link(pagename, kid, kid.doc == pagename)}</li>')
         if len(shown) < len(kids):
             label = f"All {len(kids)} in {entry.title}"
-            items.append(f'<li class="toctree-l2 wg-nav-all"><a class="reference internal" '
-                         f'href="{self.uri(pagename, entry.doc)}">{html.escape(label)}</a></li>')
+            items.append(
+                f'<li class="toctree-l2 wg-nav-all"><a class="reference internal" '
+                f'href="{self.uri(pagename, entry.doc)}">{html.escape(label)}</a></li>'
+            )
         target = html.escape(self.app.builder.get_target_uri(entry.doc), quote=True)
         return f'<ul data-wg-nav="{target}">' + "".join(items) + "</ul>"
 
@@ -146,8 +148,10 @@ class Navigation:
         boxes = 0
         for group in self.tree.groups:
             if group.caption:
-                out.append(f'<p class="caption" role="heading" aria-level="2"><span class="caption-text">'
-                           f"{html.escape(group.caption)}</span></p>")
+                out.append(
+                    f'<p class="caption" role="heading" aria-level="2"><span class="caption-text">'
+                    f"{html.escape(group.caption)}</span></p>"
+                )
             in_group = any(e.doc in (pagename, owner) for e in group.entries)
             out.append('<ul class="current">' if in_group else "<ul>")
             for entry in group.entries:
@@ -164,9 +168,11 @@ class Navigation:
                         box = f"toctree-checkbox-{boxes}"
                         name = html.escape(f"Toggle navigation of {entry.title}", quote=True)
                         checked = ' checked=""' if current else ""
-                        toggle = (f'<input aria-label="{name}"{checked} class="toctree-checkbox" id="{box}" '
-                                  f'name="{box}" role="switch" type="checkbox"/><label for="{box}">'
-                                  '<span class="icon"><svg><use href="#svg-arrow-right"></use></svg></span></label>')
+                        toggle = (
+                            f'<input aria-label="{name}"{checked} class="toctree-checkbox" id="{box}" '
+                            f'name="{box}" role="switch" type="checkbox"/><label for="{box}">'
+                            '<span class="icon"><svg><use href="#svg-arrow-right"></use></svg></span></label>'
+                        )
                 out.append(f'<li class="{cls}">{self.link(pagename, entry, current)}{toggle}{children}</li>')
             out.append("</ul>")
         text = "".join(out)
@@ -184,8 +190,11 @@ class Navigation:
                 {
                     "caption": g.caption,
                     "entries": [
-                        {"title": e.title, "url": uri(e.doc), "children": [
-                            {"title": c.title, "url": uri(c.doc)} for c in e.children]}
+                        {
+                            "title": e.title,
+                            "url": uri(e.doc),
+                            "children": [{"title": c.title, "url": uri(c.doc)} for c in e.children],
+                        }
                         for e in g.entries
                     ],
                 }
@@ -211,8 +220,9 @@ def reset(app: Sphinx, env: BuildEnvironment) -> None:
         delattr(app.builder, _NAV_KEY)
 
 
-def replace_toctree(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                    doctree: nodes.document | None) -> None:
+def replace_toctree(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
     """Runs before furo: hand it the cached navigation instead of the global toctree.
 
     Furo would turn that into its own markup with BeautifulSoup; it gets nothing to
@@ -225,8 +235,9 @@ def replace_toctree(app: Sphinx, pagename: str, templatename: str, context: dict
     context["_wg_nav"] = nav
 
 
-def furo_tree(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-              doctree: nodes.document | None) -> None:
+def furo_tree(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
     nav = context.pop("_wg_nav", None)
     if nav is None:
         return
@@ -254,9 +265,15 @@ def pages_with_new_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
         return _title(env, doc, None) if doc else ""
 
     # cheap check first: most rebuilds change content, not the tree
-    shape = repr(([(g.caption, [(e.doc, e.title, [(c.doc, c.title) for c in e.children]) for e in g.entries])
-                   for g in nav.tree.groups], sorted((d, tuple(r), tuple(map(title, r[1:])))
-                                                      for d, r in relations.items())))
+    shape = repr(
+        (
+            [
+                (g.caption, [(e.doc, e.title, [(c.doc, c.title) for c in e.children]) for e in g.entries])
+                for g in nav.tree.groups
+            ],
+            sorted((d, tuple(r), tuple(map(title, r[1:]))) for d, r in relations.items()),
+        )
+    )
     digest = hashlib.blake2b(shape.encode(), digest_size=16).hexdigest()
     store = get_domain(env).navigation_digests
     before = store.get(app.builder.name)
@@ -279,8 +296,9 @@ def write_nav_json(app: Sphinx, exception: Exception | None) -> None:
         return
     target = Path(app.outdir) / NAV_JSON
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(navigation(app).json_data(), separators=(",", ":"), ensure_ascii=False),
-                      encoding="utf-8")
+    target.write_text(
+        json.dumps(navigation(app).json_data(), separators=(",", ":"), ensure_ascii=False), encoding="utf-8"
+    )
 
 
 def setup_navigation(app: Sphinx) -> None:

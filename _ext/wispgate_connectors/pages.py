@@ -20,8 +20,20 @@ from sphinx_design.shared import create_component
 from . import markup, state
 from .cards import placeholder, wg_cards, wg_filter
 from .components import (
-    badge, card, complexity_badge, connector_link, fail_mode_badge, grid, grid_item, hidden_toctree, ports_text,
-    status_badge, stretched, tab_set, table, text_para,
+    badge,
+    card,
+    complexity_badge,
+    connector_link,
+    fail_mode_badge,
+    grid,
+    grid_item,
+    hidden_toctree,
+    ports_text,
+    status_badge,
+    stretched,
+    tab_set,
+    table,
+    text_para,
 )
 from .domain import DOMAIN, documented
 from .generate import domain_doc, use_case_doc
@@ -54,8 +66,14 @@ class CatalogDirective(ListingDirective):
 
     def doc_ref(self, docname: str, children: list[nodes.Node]) -> addnodes.pending_xref:
         return addnodes.pending_xref(
-            "", *children, refdomain=DOMAIN, reftype="page", reftarget=docname,
-            refexplicit=True, refwarn=True, refdoc=self.env.docname,
+            "",
+            *children,
+            refdomain=DOMAIN,
+            reftype="page",
+            reftarget=docname,
+            refexplicit=True,
+            refwarn=True,
+            refdoc=self.env.docname,
         )
 
     def unknown(self, what: str) -> None:
@@ -81,8 +99,13 @@ class HeroDirective(CatalogDirective):
         items = []
         for number, label, cls in stats:
             box = create_component("wg-stat", ["wg-stat", cls])
-            box += nodes.paragraph("", "", nodes.strong(str(number), str(number), classes=["wg-stat-number"]),
-                                   nodes.Text(" "), nodes.inline(label, label, classes=["wg-stat-label"]))
+            box += nodes.paragraph(
+                "",
+                "",
+                nodes.strong(str(number), str(number), classes=["wg-stat-number"]),
+                nodes.Text(" "),
+                nodes.inline(label, label, classes=["wg-stat-label"]),
+            )
             items.append(box)
         return [create_component("wg-hero", ["wg-hero"], children=items)]
 
@@ -100,8 +123,13 @@ class DomainsDirective(CatalogDirective):
             n = len(catalog.by_domain(key))
             link = stretched(self.doc_ref(domain_doc(self.config, key), [nodes.inline(d.title, d.title)]))
             count = f"{n} connector{'s' if n != 1 else ''}"
-            box = card([nodes.Text(d.title)], [text_para(d.description)],
-                       [badge(count, "secondary", extra=("wg-domain-count",))], link, classes=("wg-domain-card", f"wg-domain-{key}"))
+            box = card(
+                [nodes.Text(d.title)],
+                [text_para(d.description)],
+                [badge(count, "secondary", extra=("wg-domain-count",))],
+                link,
+                classes=("wg-domain-card", f"wg-domain-{key}"),
+            )
             self.set_source_info(box)
             items.append(grid_item(box))
         return [grid(items, columns="1 2 2 4", classes=("wg-domains",))]
@@ -121,8 +149,11 @@ class CardsDirective(CatalogDirective):
     kind = Kind.taxonomies  # the filter and the checks below are made while reading; cards when written
 
     def scope(self) -> Scope:
-        return Scope(featured="featured" in self.options, domain=self.options.get("domain"),
-                     use_case=self.options.get("use-case"))
+        return Scope(
+            featured="featured" in self.options,
+            domain=self.options.get("domain"),
+            use_case=self.options.get("use-case"),
+        )
 
     def run(self) -> list[nodes.Node]:
         self.note_listing(Kind.taxonomies, ALL)
@@ -160,8 +191,12 @@ class UseCasesDirective(CatalogDirective):
         for key, uc in catalog.use_cases.items():
             n = len(catalog.by_use_case(key))
             label = f"All {n} {uc.title} connectors" if n > limit else "Use-case page"
-            intro = nodes.paragraph("", "", nodes.Text(uc.description + " "),
-                                    self.doc_ref(use_case_doc(self.config, key), [nodes.inline(label, label)]))
+            intro = nodes.paragraph(
+                "",
+                "",
+                nodes.Text(uc.description + " "),
+                self.doc_ref(use_case_doc(self.config, key), [nodes.inline(label, label)]),
+            )
             cards = self.cards(Scope(use_case=key), compact=True, featured_first=True, limit=limit)
             tabs.append((f"{uc.title} ({n})", [intro, cards]))
         return [tab_set(tabs, classes=("wg-use-case-tabs",))]
@@ -259,7 +294,9 @@ class MatrixDirective(CatalogDirective):
                     nodes.entry("", nodes.paragraph("", "", self.connector_ref(c))),
                     nodes.entry("", nodes.paragraph("", "", status_badge(c.status)), classes=[f"wg-sort-{c.status}"]),
                     nodes.entry("", text_para(c.type)),
-                    nodes.entry("", nodes.paragraph("", "", complexity_badge(c.complexity)), classes=[f"wg-sort-{c.complexity}"]),
+                    nodes.entry(
+                        "", nodes.paragraph("", "", complexity_badge(c.complexity)), classes=[f"wg-sort-{c.complexity}"]
+                    ),
                 ]
                 for ukey, _ in cases:
                     mark = "✓" if ukey in c.use_cases else "–"
@@ -285,13 +322,14 @@ class WhatsNewDirective(CatalogDirective):
         entries.sort(key=lambda e: e[0], reverse=True)  # stable: newest first, then by name
         lst = nodes.definition_list(classes=["wg-whats-new"])
         for date, _, c, v in entries:
-            term = nodes.term("", "", nodes.Text(f"{date} · "), self.connector_ref(c),
-                              nodes.Text(f" {v.version}"))
+            term = nodes.term("", "", nodes.Text(f"{date} · "), self.connector_ref(c), nodes.Text(f" {v.version}"))
             if c.status != "ga":
                 term += [nodes.Text(" "), status_badge(c.status)]
             items = nodes.bullet_list()
             for change in v.changes:
-                items += nodes.list_item("", nodes.paragraph("", "", *markup.inline(change, self.state.document, Loc(c.path, v.line))))
+                items += nodes.list_item(
+                    "", nodes.paragraph("", "", *markup.inline(change, self.state.document, Loc(c.path, v.line)))
+                )
             lst += nodes.definition_list_item("", term, nodes.definition("", items))
         return [lst]
 
@@ -310,8 +348,13 @@ class TroubleshootingIndexDirective(CatalogDirective):
                 continue
             rows = sorted(((f.symptom.lower(), f, c) for c in members for f in c.failures), key=lambda r: r[0])
             sec_id = f"troubleshooting-{key}"
-            section = nodes.section("", nodes.title(d.title, d.title), ids=[sec_id], names=[sec_id],
-                                    classes=["wg-trouble-domain", f"wg-td-{key}"])
+            section = nodes.section(
+                "",
+                nodes.title(d.title, d.title),
+                ids=[sec_id],
+                names=[sec_id],
+                classes=["wg-trouble-domain", f"wg-td-{key}"],
+            )
             lst = nodes.definition_list(classes=["wg-trouble-index"])
             for _, f, c in rows:
                 loc = Loc(c.path, f.line)
@@ -319,12 +362,21 @@ class TroubleshootingIndexDirective(CatalogDirective):
                 where = self.connector_ref(c)
                 if isinstance(where, addnodes.pending_xref):
                     where = addnodes.pending_xref(
-                        "", nodes.inline(c.name, c.name), refdomain="std", reftype="ref",
-                        reftarget=f"{c.id}-troubleshooting", refexplicit=True, refwarn=True, refdoc=self.env.docname,
+                        "",
+                        nodes.inline(c.name, c.name),
+                        refdomain="std",
+                        reftype="ref",
+                        reftarget=f"{c.id}-troubleshooting",
+                        refexplicit=True,
+                        refwarn=True,
+                        refdoc=self.env.docname,
                     )
                 definition = nodes.definition(
-                    "", nodes.paragraph("", "", nodes.strong("Connector: ", "Connector: "), where),
-                    nodes.paragraph("", "", nodes.strong("Cause: ", "Cause: "), *markup.inline(f.cause, self.state.document, loc)),
+                    "",
+                    nodes.paragraph("", "", nodes.strong("Connector: ", "Connector: "), where),
+                    nodes.paragraph(
+                        "", "", nodes.strong("Cause: ", "Cause: "), *markup.inline(f.cause, self.state.document, loc)
+                    ),
                 )
                 lst += nodes.definition_list_item("", term, definition)
             section += lst
@@ -383,8 +435,16 @@ class PortsDirective(DomainTablesDirective):
             if rule.optional:
                 purpose = [nodes.emphasis("Optional: ", "Optional: "), *purpose]
             ports = ports_text(rule.ports)
-            out.append([[self.connector_ref(c)], [nodes.Text(rule.source)], to, [nodes.Text(rule.protocol.upper())],
-                        [nodes.literal(ports, ports)], purpose])
+            out.append(
+                [
+                    [self.connector_ref(c)],
+                    [nodes.Text(rule.source)],
+                    to,
+                    [nodes.Text(rule.protocol.upper())],
+                    [nodes.literal(ports, ports)],
+                    purpose,
+                ]
+            )
         return out
 
 
@@ -398,14 +458,21 @@ class CompatibilityDirective(DomainTablesDirective):
 
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
         loc = Loc(c.path, c.line)
-        verified: list[nodes.Node] = [nodes.Text(f"{c.verified[0]} against {c.verified[1]}" if c.verified
-                                                 else "not recorded")]
+        verified: list[nodes.Node] = [
+            nodes.Text(f"{c.verified[0]} against {c.verified[1]}" if c.verified else "not recorded")
+        ]
         if c.stale_days is not None:
             verified += [nodes.Text(" "), badge("Needs re-verification", "danger", extra=("wg-stale",))]
-        return [[
-            [self.connector_ref(c)], [status_badge(c.status)], markup.inline(c.product, self.state.document, loc),
-            markup.inline(c.supported, self.state.document, loc), [nodes.Text(", ".join(c.tested))], verified,
-        ]]
+        return [
+            [
+                [self.connector_ref(c)],
+                [status_badge(c.status)],
+                markup.inline(c.product, self.state.document, loc),
+                markup.inline(c.supported, self.state.document, loc),
+                [nodes.Text(", ".join(c.tested))],
+                verified,
+            ]
+        ]
 
 
 class OutageDirective(DomainTablesDirective):
@@ -419,10 +486,15 @@ class OutageDirective(DomainTablesDirective):
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
         loc = Loc(c.path, c.line)
         doc = self.state.document
-        return [[
-            [self.connector_ref(c)], [fail_mode_badge(c.fail_mode)], markup.inline(c.subscribers, doc, loc),
-            markup.inline(c.operations, doc, loc), markup.inline(" ".join(c.recovery.split()), doc, loc),
-        ]]
+        return [
+            [
+                [self.connector_ref(c)],
+                [fail_mode_badge(c.fail_mode)],
+                markup.inline(c.subscribers, doc, loc),
+                markup.inline(c.operations, doc, loc),
+                markup.inline(" ".join(c.recovery.split()), doc, loc),
+            ]
+        ]
 
 
 class VendorChangesDirective(CatalogDirective):
@@ -438,20 +510,28 @@ class VendorChangesDirective(CatalogDirective):
         for ch in self.catalog.vendor_changes:
             loc = Loc(path.as_posix(), ch.line)
             title = f"{ch.vendor} {ch.product} {ch.version}"
-            section = nodes.section("", nodes.title(title, title), ids=[f"change-{ch.id}"], names=[f"change-{ch.id}"],
-                                    classes=["wg-vendor-change"])
+            section = nodes.section(
+                "",
+                nodes.title(title, title),
+                ids=[f"change-{ch.id}"],
+                names=[f"change-{ch.id}"],
+                classes=["wg-vendor-change"],
+            )
             date = ch.date or "date not confirmed"
             facts = nodes.field_list()
             facts += field("Released", [nodes.paragraph(date, date)])
-            facts += field("What changed", [nodes.paragraph("", "", *markup.inline(ch.summary, self.state.document, loc))])
+            facts += field(
+                "What changed", [nodes.paragraph("", "", *markup.inline(ch.summary, self.state.document, loc))]
+            )
             facts += field("What to do", [nodes.paragraph("", "", *markup.inline(ch.action, self.state.document, loc))])
             guides: list[nodes.Node] = []
             for cid in ch.connectors:
                 if cid in shown:
                     guides += [self.connector_ref(shown[cid]), nodes.Text(", ")]
             facts += field("Guides", [nodes.paragraph("", "", *guides[:-1])])
-            source = nodes.reference(ch.source.title, "", nodes.inline(ch.source.title, ch.source.title),
-                                     refuri=ch.source.url)
+            source = nodes.reference(
+                ch.source.title, "", nodes.inline(ch.source.title, ch.source.title), refuri=ch.source.url
+            )
             facts += field("Source", [nodes.paragraph("", "", source)])
             section += facts
             self.state.document.note_explicit_target(section, section)
@@ -479,8 +559,6 @@ DIRECTIVES = {
     "catalog-outage": OutageDirective,
     "catalog-vendor-changes": VendorChangesDirective,
 }
-
-
 
 
 def setup_pages(app: Sphinx) -> None:

@@ -48,7 +48,7 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
-class wg_tool(nodes.General, nodes.Element):  # noqa: N801
+class wg_tool(nodes.General, nodes.Element):
     """Where a reader tool's form goes: HTML builders only, filled by its script."""
 
 
@@ -108,8 +108,12 @@ class ErrorLookupDirective(SphinxDirective):
         root = "../" * self.env.docname.count("/")
         options = "".join(f'<option value="{_attr(k)}">{_attr(d.title)}</option>' for k, d in catalog.domains.items())
         self.env.note_dependency(str(catalog.root / state.layout(self.env).domains))
-        return [wg_tool(html=LOOKUP_HTML.format(failures=f"{root}failures.json") +
-                        DOMAIN_FILTER_HTML.format(options=options), tool="wg_lookup")]
+        return [
+            wg_tool(
+                html=LOOKUP_HTML.format(failures=f"{root}failures.json") + DOMAIN_FILTER_HTML.format(options=options),
+                tool="wg_lookup",
+            )
+        ]
 
 
 class PlannerDirective(SphinxDirective):
@@ -117,12 +121,17 @@ class PlannerDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         root = "../" * self.env.docname.count("/")
-        return [wg_tool(html=PLANNER_HTML.format(index=f"{root}catalog-index.json", catalog=f"{root}index.html"),
-                        tool="wg_planner")]
+        return [
+            wg_tool(
+                html=PLANNER_HTML.format(index=f"{root}catalog-index.json", catalog=f"{root}index.html"),
+                tool="wg_planner",
+            )
+        ]
 
 
-def add_tool_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                     doctree: nodes.document | None) -> None:
+def add_tool_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> None:
     """Each tool's script on the pages that show it, and nowhere else."""
     if doctree is None:
         return
@@ -149,22 +158,46 @@ def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
     current = [c for c in catalog.sorted() if c.status != "archived"]
     for c in catalog.sorted():
         url = uri(pages.get(c.id, (c.docname,))[0])
-        index.append({"id": c.id, "name": c.name, "domain": c.domain, "use_cases": list(c.use_cases),
-                      "status": c.status, "type": c.type, "complexity": c.complexity, "url": url,
-                      "after": list(c.after), "data": f"connectors/{c.id}.json"})
+        index.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "domain": c.domain,
+                "use_cases": list(c.use_cases),
+                "status": c.status,
+                "type": c.type,
+                "complexity": c.complexity,
+                "url": url,
+                "after": list(c.after),
+                "data": f"connectors/{c.id}.json",
+            }
+        )
         _write_json(out / "connectors" / f"{c.id}.json", connector_json(c, url))
     for c in current:
         url = uri(pages.get(c.id, (c.docname,))[0])
         for f in c.failures:
-            failures.append({"connector": c.id, "name": c.name, "domain": c.domain, "symptom": plain(f.symptom),
-                             "cause": plain(f.cause), "fix": plain(f.fix), "match": list(f.match),
-                             "url": f"{url}#{c.id}-troubleshooting"})
-    _write_json(out / "catalog-index.json", {
-        "version": 1, "project": app.config.project,
-        "domains": [{"key": k, "title": d.title} for k, d in catalog.domains.items()],
-        "readiness": {k: list(v) for k, v in catalog.readiness.items()},
-        "connectors": index,
-    })
+            failures.append(
+                {
+                    "connector": c.id,
+                    "name": c.name,
+                    "domain": c.domain,
+                    "symptom": plain(f.symptom),
+                    "cause": plain(f.cause),
+                    "fix": plain(f.fix),
+                    "match": list(f.match),
+                    "url": f"{url}#{c.id}-troubleshooting",
+                }
+            )
+    _write_json(
+        out / "catalog-index.json",
+        {
+            "version": 1,
+            "project": app.config.project,
+            "domains": [{"key": k, "title": d.title} for k, d in catalog.domains.items()],
+            "readiness": {k: list(v) for k, v in catalog.readiness.items()},
+            "connectors": index,
+        },
+    )
     _write_json(out / "failures.json", {"version": 1, "failures": failures})
     # a connector removed from the data leaves no file behind
     folder = out / "connectors"

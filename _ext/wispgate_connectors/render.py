@@ -7,22 +7,31 @@ values goes through the (sandboxed) MyST parser in :mod:`.markup`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from docutils import nodes
 
 from . import freshness, lint, markup
 from .components import (
-    FAIL_MODES, admonition, badge, complexity_badge, connector_link, doc_link, fail_mode_badge, ports_text,
-    status_badge, sync_words, tab_set, table,
+    FAIL_MODES,
+    admonition,
+    badge,
+    complexity_badge,
+    connector_link,
+    doc_link,
+    fail_mode_badge,
+    ports_text,
+    status_badge,
+    sync_words,
+    tab_set,
+    table,
 )
 from .domain import note_reference
+from .model import Catalog, Code, ConfigField, Connector
+from .report import Loc
 from .sections import SECTIONS
 from .sheets import sheet_link
 from .state import layout
-from .model import Catalog, Code, ConfigField, Connector
-from .report import Loc
 
 SECTION_TITLES = dict(SECTIONS)
 
@@ -32,17 +41,22 @@ READINESS_TITLES = {
     "guide_behaviour": "What this guide covers",
 }
 
+
 def anchor(connector_id: str, key: str) -> str:
     return f"{connector_id}-{key}"
 
 
-def readiness_section(catalog: Catalog, document: nodes.document, prefix: str | None,
-                      own: Any, location: Loc | str) -> nodes.section:
+def readiness_section(
+    catalog: Catalog, document: nodes.document, prefix: str | None, own: Any, location: Loc | str
+) -> nodes.section:
     """The readiness component: common items from data/readiness.yaml plus a connector's own."""
+
     def ident(key: str) -> str:
         return f"{prefix}-{key}" if prefix else f"wg-{key}"
 
-    sec = nodes.section("", ids=[ident("readiness")], names=[ident("readiness")], classes=["wg-section", "wg-readiness"])
+    sec = nodes.section(
+        "", ids=[ident("readiness")], names=[ident("readiness")], classes=["wg-section", "wg-readiness"]
+    )
     sec += nodes.title(SECTION_TITLES["readiness"], SECTION_TITLES["readiness"])
     for key, title in READINESS_TITLES.items():
         items = [*catalog.readiness.get(key, ()), *(getattr(own, key) if own else ())]
@@ -139,12 +153,18 @@ class Renderer:
         facts += self.labelled("Available since", [nodes.Text(f"WISPGate {c.since}")])
         compat = c.compatibility
         tested = ", ".join(compat.tested)
-        facts += self.labelled("Compatibility", [
-            *self.inline(f"{compat.product}: {compat.supported}", c.line_of("compatibility", "product")),
-            nodes.Text(f"; tested with {tested}"),
-            *([nodes.Text(". "), *self.inline(compat.notes, c.line_of("compatibility", "notes"))]
-              if compat.notes else []),
-        ])
+        facts += self.labelled(
+            "Compatibility",
+            [
+                *self.inline(f"{compat.product}: {compat.supported}", c.line_of("compatibility", "product")),
+                nodes.Text(f"; tested with {tested}"),
+                *(
+                    [nodes.Text(". "), *self.inline(compat.notes, c.line_of("compatibility", "notes"))]
+                    if compat.notes
+                    else []
+                ),
+            ],
+        )
         facts += self.labelled("Data flow", [nodes.Text(sync_words(c.sync))])
         if c.verified:
             facts += self.labelled("Last verified", [nodes.Text(f"{c.verified.date} against {c.verified.against}")])
@@ -162,17 +182,30 @@ class Renderer:
             if replacement is not None and replacement.docname in self.document.settings.env.found_docs:
                 link = connector_link(replacement.id, name, self.docname)
                 note_reference(self.document.settings.env, self.docname, replacement.id)
-            words = "is deprecated: it still works, but new deployments should use" if c.status == "deprecated" \
+            words = (
+                "is deprecated: it still works, but new deployments should use"
+                if c.status == "deprecated"
                 else "is archived: WISPGate no longer offers it. Use"
-            out.append(admonition("warning", "Deprecated" if c.status == "deprecated" else "Archived", [
-                nodes.paragraph("", "", nodes.Text(f"This connector {words} "), link, nodes.Text(".")),
-            ], ("wg-status-notice",)))
+            )
+            out.append(
+                admonition(
+                    "warning",
+                    "Deprecated" if c.status == "deprecated" else "Archived",
+                    [
+                        nodes.paragraph("", "", nodes.Text(f"This connector {words} "), link, nodes.Text(".")),
+                    ],
+                    ("wg-status-notice",),
+                )
+            )
         state = freshness.of(self.catalog, c.id)
         if state.stale_days is not None and c.verified:
-            text = (f"This guide was last verified on {c.verified.date}, {state.stale_days} days ago. "
-                    "Check each step against the vendor's current documentation before relying on it.")
-            out.append(admonition("caution", "Needs re-verification", [nodes.paragraph(text, text)],
-                                  ("wg-stale-notice",)))
+            text = (
+                f"This guide was last verified on {c.verified.date}, {state.stale_days} days ago. "
+                "Check each step against the vendor's current documentation before relying on it."
+            )
+            out.append(
+                admonition("caution", "Needs re-verification", [nodes.paragraph(text, text)], ("wg-stale-notice",))
+            )
         changes = {ch.id: ch for ch in self.catalog.vendor_changes}
         env = self.document.settings.env
         for cid in state.changes:
@@ -181,8 +214,9 @@ class Renderer:
             title = f"Verified before {ch.product} {ch.version} changed"
             body = [
                 nodes.paragraph("", "", *markup.inline(ch.summary, self.document, loc), classes=["wg-change-summary"]),
-                nodes.paragraph("", "", nodes.strong("Check: ", "Check: "),
-                                *markup.inline(ch.action, self.document, loc)),
+                nodes.paragraph(
+                    "", "", nodes.strong("Check: ", "Check: "), *markup.inline(ch.action, self.document, loc)
+                ),
             ]
             out.append(admonition("caution", title, body, ("wg-change-notice",)))
         return out
@@ -192,21 +226,29 @@ class Renderer:
         sec = self.section("prerequisites")
         sec += self.bullets(c.prerequisites, c.line_of("prerequisites"), ("wg-prerequisites",))
         network = self.section("network", "Network and firewall")
-        intro = "Who opens which connection to whom. Open these before go-live; optional rules are needed only " \
-                "for the feature their purpose names."
+        intro = (
+            "Who opens which connection to whom. Open these before go-live; optional rules are needed only "
+            "for the feature their purpose names."
+        )
         network += nodes.paragraph(intro, intro)
         endpoints = "concepts/wispgate-endpoints"
         if endpoints in self.document.settings.env.found_docs:
             label = "WISPGate endpoints and network side"
-            network += nodes.paragraph("", "", nodes.Text("WISPGate's side of each connection: "),
-                                       doc_link(endpoints, nodes.inline(label, label), self.docname), nodes.Text("."))
+            network += nodes.paragraph(
+                "",
+                "",
+                nodes.Text("WISPGate's side of each connection: "),
+                doc_link(endpoints, nodes.inline(label, label), self.docname),
+                nodes.Text("."),
+            )
         network += network_table(c, self.inline)
         sec += network
         return sec
 
     def field_entry(self, f: ConfigField) -> nodes.definition_list_item:
-        term = nodes.term("", "", nodes.strong(f.name, f.name),
-                          classes=["wg-field"] + (["wg-field-secret"] if f.is_secret else []))
+        term = nodes.term(
+            "", "", nodes.strong(f.name, f.name), classes=["wg-field"] + (["wg-field-secret"] if f.is_secret else [])
+        )
         if f.type != "secret":
             term += [nodes.Text(" "), badge(f.type, "secondary", outline=True, extra=("wg-field-type",))]
         if f.is_secret:
@@ -219,9 +261,13 @@ class Renderer:
                 choices += [nodes.literal(_value(value), _value(value)), nodes.Text(", ")]
             details += self.labelled("Choices", [nodes.paragraph("", "", *choices[:-1])])
         if f.default is not None:
-            details += self.labelled("Default", [nodes.paragraph("", "", nodes.literal(_value(f.default), _value(f.default)))])
+            details += self.labelled(
+                "Default", [nodes.paragraph("", "", nodes.literal(_value(f.default), _value(f.default)))]
+            )
         if f.example is not None:
-            details += self.labelled("Example", [nodes.paragraph("", "", nodes.literal(_value(f.example), _value(f.example)))])
+            details += self.labelled(
+                "Example", [nodes.paragraph("", "", nodes.literal(_value(f.example), _value(f.example)))]
+            )
         if f.where:
             details += self.labelled("Where to find it", [self.para(f.where, f.line)])
         if details.children:
@@ -240,10 +286,13 @@ class Renderer:
         intro = f"{len(required)} required and {len(optional)} optional field{'s' if len(optional) != 1 else ''}"
         intro += ", set on the WISPGate side. Secret fields are stored encrypted and never shown again after saving."
         sec += nodes.paragraph(intro, intro, classes=["wg-fields-summary"])
-        sec += tab_set([
-            (f"Required ({len(required)})", self.field_list(required)),
-            (f"Optional ({len(optional)})", self.field_list(optional)),
-        ], classes=("wg-field-tabs",))
+        sec += tab_set(
+            [
+                (f"Required ({len(required)})", self.field_list(required)),
+                (f"Optional ({len(optional)})", self.field_list(optional)),
+            ],
+            classes=("wg-field-tabs",),
+        )
         return sec
 
     def flow(self) -> nodes.section:
@@ -320,8 +369,10 @@ class Renderer:
         o = c.outage
         sec = self.section("outage")
         facts = nodes.field_list(classes=["wg-outage"])
-        facts += self.labelled("Fail mode", [nodes.paragraph("", "", fail_mode_badge(o.fail_mode),
-                                                             nodes.Text(f": {FAIL_MODES[o.fail_mode][2]}."))])
+        facts += self.labelled(
+            "Fail mode",
+            [nodes.paragraph("", "", fail_mode_badge(o.fail_mode), nodes.Text(f": {FAIL_MODES[o.fail_mode][2]}."))],
+        )
         facts += self.labelled("Subscribers notice", [self.para(o.subscribers, c.line_of("outage", "subscribers"))])
         facts += self.labelled("Staff notice", [self.para(o.operations, c.line_of("outage", "operations"))])
         facts += self.labelled("When it returns", self.block(o.recovery, c.line_of("outage", "recovery")))
@@ -358,8 +409,10 @@ class Renderer:
             text = nodes.inline(r.title, r.title)
             if r.url:
                 link: nodes.Node = nodes.reference(r.title, "", text, refuri=r.url)
-            elif r.connector in self.catalog.connectors and \
-                    self.catalog.connectors[r.connector].docname in self.document.settings.env.found_docs:
+            elif (
+                r.connector in self.catalog.connectors
+                and self.catalog.connectors[r.connector].docname in self.document.settings.env.found_docs
+            ):
                 link = connector_link(r.connector, r.title, self.docname)
                 note_reference(self.document.settings.env, self.docname, r.connector)
             elif r.doc and r.doc in self.document.settings.env.found_docs:
@@ -402,8 +455,16 @@ def network_table(c: Connector, inline: Any) -> nodes.table:
         if rule.optional:
             purpose = [nodes.emphasis("Optional: ", "Optional: "), *purpose]
         ports = ports_text(rule.ports)
-        rows.append([[nodes.Text(getattr(rule, "from"))], to,
-                     [nodes.Text(rule.protocol.upper())], [nodes.literal(ports, ports)], purpose])
+        rows.append(
+            [
+                [nodes.Text(getattr(rule, "from"))],
+                to,
+                [nodes.Text(rule.protocol.upper())],
+                [nodes.literal(ports, ports)],
+                purpose,
+            ]
+        )
     # widths are characters in the text builder; HTML lets the browser size columns
-    return table(["From", "To", "Protocol", "Ports", "Purpose"], rows, [10, 16, 8, 10, 26],
-                 classes=("wg-network", "wg-sortable"))
+    return table(
+        ["From", "To", "Protocol", "Ports", "Purpose"], rows, [10, 16, 8, 10, 26], classes=("wg-network", "wg-sortable")
+    )

@@ -16,7 +16,7 @@ from typing import NamedTuple
 WARNING_TYPE = "wispgate"
 
 
-class Subtype(str, enum.Enum):
+class Subtype(enum.StrEnum):
     """Warning subtypes, usable in ``suppress_warnings`` as ``wispgate.<value>``."""
 
     #: a data file cannot be read: YAML syntax, encoding, size, tags, anchors

@@ -103,7 +103,9 @@ def char_name(ch: str) -> str:
 
 
 def invisible_message(ch: str) -> str:
-    return f"invisible character {char_name(ch)}: it hides or reorders text on the page and in copied commands; delete it"
+    return (
+        f"invisible character {char_name(ch)}: it hides or reorders text on the page and in copied commands; delete it"
+    )
 
 
 def editor_line(text: str, index: int) -> int:
@@ -270,16 +272,22 @@ def walk(root: Path, exclude_patterns: Iterable[str] = ()) -> Iterator[tuple[str
 def source_files(root: Path, exclude_patterns: Iterable[str], suffixes: Iterable[str]) -> list[str]:
     """Relative paths of the pages Sphinx reads (every folder, not a fixed list)."""
     suffixes = tuple(suffixes)
-    return sorted(rel for rel, entry in walk(root, exclude_patterns)
-                  if rel.endswith(suffixes) and not entry.is_dir(follow_symlinks=False))
+    return sorted(
+        rel
+        for rel, entry in walk(root, exclude_patterns)
+        if rel.endswith(suffixes) and not entry.is_dir(follow_symlinks=False)
+    )
 
 
-FOLDER_LINK = ("this is a symbolic link to a folder: Sphinx would follow it (perhaps forever) and the build "
-               "writes nothing through it; replace it with the folder")
+FOLDER_LINK = (
+    "this is a symbolic link to a folder: Sphinx would follow it (perhaps forever) and the build "
+    "writes nothing through it; replace it with the folder"
+)
 
 
-def tree_problems(root: Path, exclude_patterns: Iterable[str], suffixes: Iterable[str],
-                  read_folders: Iterable[str] = ("data",)) -> list[tuple[str, str]]:
+def tree_problems(
+    root: Path, exclude_patterns: Iterable[str], suffixes: Iterable[str], read_folders: Iterable[str] = ("data",)
+) -> list[tuple[str, str]]:
     """(relative path, problem) for what Sphinx or the loader would read unsafely.
 
     Folder links anywhere in the walked tree (Sphinx follows them, and two of them
@@ -301,8 +309,15 @@ def tree_problems(root: Path, exclude_patterns: Iterable[str], suffixes: Iterabl
                 if problem:
                     out.append((rel, "file " + problem))
                 elif not os.path.isfile(entry.path):
-                    out.append((rel, (f"file is a symbolic link to {_kind(os.stat(entry.path).st_mode)}, "
-                                      "not a regular file; only regular files are read")))
+                    out.append(
+                        (
+                            rel,
+                            (
+                                f"file is a symbolic link to {_kind(os.stat(entry.path).st_mode)}, "
+                                "not a regular file; only regular files are read"
+                            ),
+                        )
+                    )
             continue
         if read and not entry.is_dir(follow_symlinks=False) and not entry.is_file(follow_symlinks=False):
             try:
@@ -331,8 +346,19 @@ def generated_plan(root: Path, folder: str, wanted: dict[str, str], marker: str)
     for i in range(1, len(parts) + 1):
         here = root.joinpath(*parts[:i])
         if os.path.islink(here):
-            return [("/".join(parts[:i]), FOLDER_LINK if os.path.isdir(here) else "file " + (
-                _link_problem(here, root) or "is a symbolic link where a folder of generated pages belongs"))], [], []
+            return (
+                [
+                    (
+                        "/".join(parts[:i]),
+                        FOLDER_LINK
+                        if os.path.isdir(here)
+                        else "file "
+                        + (_link_problem(here, root) or "is a symbolic link where a folder of generated pages belongs"),
+                    )
+                ],
+                [],
+                [],
+            )
         if os.path.lexists(here) and not os.path.isdir(here):
             return [("/".join(parts[:i]), "this is not a folder; generated pages belong here: move it away")], [], []
     if not inside(base, root):
@@ -347,8 +373,14 @@ def generated_plan(root: Path, folder: str, wanted: dict[str, str], marker: str)
         rel = f"{folder}/{name}"
         if entry.is_symlink():
             problem = _link_problem(Path(entry.path), root)
-            problems.append((escape_name(rel), "file " + problem if problem else
-                             "file is a symbolic link; generated pages are not written through links: delete it"))
+            problems.append(
+                (
+                    escape_name(rel),
+                    "file " + problem
+                    if problem
+                    else "file is a symbolic link; generated pages are not written through links: delete it",
+                )
+            )
             continue
         try:
             head = read_regular(Path(entry.path), root, 1 << 20)[: len(marker.encode())]
@@ -356,9 +388,16 @@ def generated_plan(root: Path, folder: str, wanted: dict[str, str], marker: str)
             problems.append((escape_name(rel), exc.message))
             continue
         if head != marker.encode():
-            problems.append((escape_name(rel), (f"this page is not generated (its first line is not "
-                                                f"{clip(marker.strip(), 40)!r}), so it is kept; pages in {folder}/ "
-                                                "are generated from data/: move it to another folder")))
+            problems.append(
+                (
+                    escape_name(rel),
+                    (
+                        f"this page is not generated (its first line is not "
+                        f"{clip(marker.strip(), 40)!r}), so it is kept; pages in {folder}/ "
+                        "are generated from data/: move it to another folder"
+                    ),
+                )
+            )
             continue
         if name not in wanted:
             deletions.append(base / name)
@@ -429,8 +468,9 @@ def settings_from_config(config) -> dict:
 
 # --- link checking ---------------------------------------------------------------------------
 
-_METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.goog", "instance-data",
-                             "instance-data.ec2.internal"})
+_METADATA_HOSTS = frozenset(
+    {"metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal"}
+)
 
 
 def private_host(host: str) -> bool:
@@ -459,13 +499,15 @@ def _ip(host: str):
     if not 1 <= len(parts) <= 4 or not all(re.fullmatch(r"0x[0-9a-f]*|[0-9]+", p) for p in parts):
         return None
     try:
-        values = [int(p, 16) if p.startswith("0x") else int(p, 8) if len(p) > 1 and p.startswith("0") else int(p)
-                  for p in parts]
+        values = [
+            int(p, 16) if p.startswith("0x") else int(p, 8) if len(p) > 1 and p.startswith("0") else int(p)
+            for p in parts
+        ]
     except ValueError:
         return None
     widths = {1: (32,), 2: (8, 24), 3: (8, 8, 16), 4: (8, 8, 8, 8)}[len(parts)]
     number = 0
-    for value, width in zip(values, widths):
+    for value, width in zip(values, widths, strict=False):
         if value >= 1 << width:
             return None
         number = number << width | value

@@ -21,7 +21,7 @@ DEF_WORDS = {
     "line": "one line of text (MyST inline markup)",
     "text": "text (MyST inline markup)",
     "block": "text (MyST Markdown, paragraphs, lists and code blocks allowed)",
-    "date": "ISO date, quoted: \"2026-11-20\"",
+    "date": 'ISO date, quoted: "2026-11-20"',
     "scalar": "text, number or true/false",
     "code": "mapping: language, text",
     "field": "mapping (see Fields below)",

@@ -76,7 +76,13 @@ class _LinearJWT:
             while i + 2 < len(parts):
                 (s1, e1), (s2, e2), (s3, e3) = parts[i : i + 3]
                 first = self._START.search(text, s1, e1)
-                if first and e1 - first.start() >= 13 and text.startswith("eyJ", s2) and e2 - s2 >= 13 and e3 - s3 >= 10:
+                if (
+                    first
+                    and e1 - first.start() >= 13
+                    and text.startswith("eyJ", s2)
+                    and e2 - s2 >= 13
+                    and e3 - s3 >= 10
+                ):
                     yield _Found(text, first.start(), e3)
                     i += 3
                 else:
@@ -88,7 +94,12 @@ class _LinearJWT:
 
 KNOWN = [(name, _LinearJWT() if pattern is None else pattern) for name, pattern in KNOWN] + [
     ("a GitLab token", re.compile(r"\bglpat-[0-9A-Za-z_-]{20,}")),
-    ("a Slack webhook URL", re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[0-9A-Za-z]{6,}/[0-9A-Za-z]{6,}/[0-9A-Za-z]{16,}")),
+    (
+        "a Slack webhook URL",
+        re.compile(
+            r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[0-9A-Za-z]{6,}/[0-9A-Za-z]{6,}/[0-9A-Za-z]{16,}"
+        ),
+    ),
     ("a PGP private key", re.compile(r"-----BEGIN PGP PRIVATE KEY BLOCK-----")),
     ("a PuTTY private key", re.compile(r"\bPuTTY-User-Key-File-\d+:|^Private-Lines: \d+", re.MULTILINE)),
     ("a Mailgun API key", re.compile(r"\bkey-[0-9a-z]{32}\b")),
@@ -96,12 +107,21 @@ KNOWN = [(name, _LinearJWT() if pattern is None else pattern) for name, pattern 
 
 #: text every match of a known shape holds
 _NEEDS = {
-    "a live secret key (Stripe, Paystack)": ("_live_",), "a Stripe webhook signing secret": ("whsec_",),
-    "an AWS access key id": ("AKIA", "ASIA"), "a private key": ("PRIVATE KEY",), "a GitHub token": ("gh",),
-    "a Slack token": ("xox",), "a Google API key": ("AIza",), "a JSON Web Token": ("eyJ",),
-    "a Meta/Facebook access token": ("EAA",), "a Flutterwave secret key": ("FLWSECK",), "a GitLab token": ("glpat-",),
-    "a Slack webhook URL": ("hooks.slack.com",), "a PGP private key": ("PGP PRIVATE",),
-    "a PuTTY private key": ("PuTTY-User-Key-File-", "Private-Lines:"), "a Mailgun API key": ("key-",),
+    "a live secret key (Stripe, Paystack)": ("_live_",),
+    "a Stripe webhook signing secret": ("whsec_",),
+    "an AWS access key id": ("AKIA", "ASIA"),
+    "a private key": ("PRIVATE KEY",),
+    "a GitHub token": ("gh",),
+    "a Slack token": ("xox",),
+    "a Google API key": ("AIza",),
+    "a JSON Web Token": ("eyJ",),
+    "a Meta/Facebook access token": ("EAA",),
+    "a Flutterwave secret key": ("FLWSECK",),
+    "a GitLab token": ("glpat-",),
+    "a Slack webhook URL": ("hooks.slack.com",),
+    "a PGP private key": ("PGP PRIVATE",),
+    "a PuTTY private key": ("PuTTY-User-Key-File-", "Private-Lines:"),
+    "a Mailgun API key": ("key-",),
 }
 assert set(_NEEDS) <= {name for name, _ in KNOWN}
 
@@ -199,8 +219,7 @@ def text_findings(text: str) -> list[tuple[int, str, str]]:
         mine = found[line]
         # one value, one message: a generic finding yields to a named one on the same text
         named = [t for m, t in mine if not m.startswith(_GENERIC)]
-        out += [(line, m, t) for m, t in mine
-                if not (m.startswith(_GENERIC) and any(t in n or n in t for n in named))]
+        out += [(line, m, t) for m, t in mine if not (m.startswith(_GENERIC) and any(t in n or n in t for n in named))]
     return out
 
 
@@ -216,25 +235,43 @@ def _raw_findings(text: str):
         for match in pattern.finditer(text):
             if not is_placeholder(match.group()):
                 known.append((match.start(), match.end()))
-                yield match.start(), (f"looks like {name} ({match.group()[:12]}...); "
-                                      "use an obvious placeholder such as <your-secret>"), match.group()
+                yield (
+                    match.start(),
+                    (f"looks like {name} ({match.group()[:12]}...); use an obvious placeholder such as <your-secret>"),
+                    match.group(),
+                )
     for match in URL_PASSWORD.finditer(text):
         password = match.group(1)
         if not is_placeholder(password) and not PASSWORD_WORDS.fullmatch(password):
-            yield match.start(), (f"looks like a password in a URL ({match.group()[:12]}...); "
-                                  "use an obvious placeholder such as https://user:<password>@host"), match.group()
+            yield (
+                match.start(),
+                (
+                    f"looks like a password in a URL ({match.group()[:12]}...); "
+                    "use an obvious placeholder such as https://user:<password>@host"
+                ),
+                match.group(),
+            )
     for match in TOKEN.finditer(text):
         token = match.group()
         if looks_random(token) and not is_placeholder(token) and not any(p.search(token) for _, p in KNOWN):
             known.append((match.start(), match.end()))
-            yield match.start(), (f"looks like a live credential or token ({token[:8]}...); "
-                                  "use an obvious placeholder such as <your-api-key>"), token
+            yield (
+                match.start(),
+                (
+                    f"looks like a live credential or token ({token[:8]}...); "
+                    "use an obvious placeholder such as <your-api-key>"
+                ),
+                token,
+            )
     for match in ASSIGNED.finditer(text):
         value = match.group(1)
         what = _credential_value(value)
         if what and not any(s <= match.start(1) < e for s, e in known):
-            yield match.start(1), (f"looks like {what} ({value[:8]}...); "
-                                   "use an obvious placeholder such as <your-api-key>"), value
+            yield (
+                match.start(1),
+                (f"looks like {what} ({value[:8]}...); use an obvious placeholder such as <your-api-key>"),
+                value,
+            )
 
 
 def _credential_value(value: str) -> str | None:
@@ -258,14 +295,26 @@ def secret_examples(catalog: Catalog) -> list[Problem]:
     for c in catalog.connectors.values():
         for i, f in enumerate(c.fields):
             if f.is_secret and f.example is not None and not is_placeholder(str(f.example)):
-                out.append(Problem(c.path, c.line_of("fields", i, "example"), f"fields[{i}].example: a secret field's example must be an obvious "
-                                   f"placeholder such as <your-secret> or sk_test_..., not {str(f.example)[:12]!r}",
-                                   Subtype.secret))
+                out.append(
+                    Problem(
+                        c.path,
+                        c.line_of("fields", i, "example"),
+                        f"fields[{i}].example: a secret field's example must be an obvious "
+                        f"placeholder such as <your-secret> or sk_test_..., not {str(f.example)[:12]!r}",
+                        Subtype.secret,
+                    )
+                )
             # the default is published on the guide and in catalog.json like the example
             if f.is_secret and f.default is not None and not is_placeholder(str(f.default)):
-                out.append(Problem(c.path, c.line_of("fields", i, "default"), f"fields[{i}].default: a secret field's default is published; "
-                                   f"leave it out or use an obvious placeholder, not {str(f.default)[:12]!r}",
-                                   Subtype.secret))
+                out.append(
+                    Problem(
+                        c.path,
+                        c.line_of("fields", i, "default"),
+                        f"fields[{i}].default: a secret field's default is published; "
+                        f"leave it out or use an obvious placeholder, not {str(f.default)[:12]!r}",
+                        Subtype.secret,
+                    )
+                )
     return out
 
 
@@ -290,15 +339,18 @@ def value_findings(path: Path, root: Path, display: str, raw_lines: list[str], r
             line = marks.line(where)
             raw_line = raw_lines[line - 1] if 0 < line <= len(raw_lines) else ""
             # written as is on its (short) line: the line scan saw it already
-            pieces.extend((piece, line) for piece in value.split("\n")
-                          if not (len(raw_line) <= 200 and piece in raw_line))
+            pieces.extend(
+                (piece, line) for piece in value.split("\n") if not (len(raw_line) <= 200 and piece in raw_line)
+            )
 
     walk(data, ())
     # one pass over all values, one per line: linear however many values there are
     out: dict[Problem, None] = {}
     for index, message, _ in text_findings("\n".join(piece for piece, _ in pieces)):
         line = pieces[index - 1][1]
-        if (line, message) in found_raw or (0 < line <= len(raw_lines) and "wg-secret-scan: ignore" in raw_lines[line - 1]):
+        if (line, message) in found_raw or (
+            0 < line <= len(raw_lines) and "wg-secret-scan: ignore" in raw_lines[line - 1]
+        ):
             continue
         out[Problem(display, line, message, Subtype.secret)] = None
     return list(out)
@@ -321,7 +373,9 @@ def files_to_scan(root: Path, settings: dict | None = None) -> Iterable[Path]:
         yield root / rel
 
 
-def scan_project(root: Path, catalog: Catalog, cache: dict | None = None, settings: dict | None = None) -> list[Problem]:
+def scan_project(
+    root: Path, catalog: Catalog, cache: dict | None = None, settings: dict | None = None
+) -> list[Problem]:
     """Scan data and pages; ``cache`` (path -> (content digest, problems)) skips unchanged files."""
     out = secret_examples(catalog)
     seen = set()

@@ -22,6 +22,10 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 SECTION_KEYS: tuple[str, ...] = tuple(key for key, _ in SECTIONS)
 #: directives that document a connector on the page that holds them
-DOCUMENTING: frozenset[str] = frozenset({
-    "connector", "readiness-checklist", *(f"connector-{k}" for k in SECTION_KEYS if k != "readiness"),
-})
+DOCUMENTING: frozenset[str] = frozenset(
+    {
+        "connector",
+        "readiness-checklist",
+        *(f"connector-{k}" for k in SECTION_KEYS if k != "readiness"),
+    }
+)

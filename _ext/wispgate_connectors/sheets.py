@@ -25,7 +25,7 @@ from . import markup, state
 from .components import doc_link, hidden_toctree, skip_node, table, text_para
 from .domain import documented
 from .listing import Kind, ListingDirective, Scope, SheetView, views
-from .model import SCHEMA_DIR
+from .model import SCHEMA_DIR, Connector
 from .report import Loc, Subtype, warn
 
 BOX = "☐"
@@ -43,7 +43,7 @@ def check_ids(connector_id: str, titles: list[str]) -> list[str]:
         slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or "check"
         ident, n = f"{connector_id}.{slug}", 2
         while ident in out:
-            ident, n = f"{c.id}.{slug}-{n}", n + 1
+            ident, n = f"{connector_id}.{slug}-{n}", n + 1
         out.append(ident)
     return out
 
@@ -53,7 +53,7 @@ def blank(classes: tuple[str, ...] = ()) -> list[nodes.Node]:
     return [nodes.inline("", "", classes=["wg-blank", *classes])]
 
 
-class wg_sheet(nodes.General, nodes.Element):  # noqa: N801
+class wg_sheet(nodes.General, nodes.Element):
     """Where a connector's sheet goes; filled when the page is written (:class:`FillSheets`)."""
 
 
@@ -97,8 +97,9 @@ class SheetMaker:
 
     def section(self, key: str, title: str, children: list[nodes.Node]) -> nodes.section:
         ident = f"sheet-{key}"
-        return nodes.section("", nodes.title(title, title), *children, ids=[ident], names=[ident],
-                             classes=["wg-sheet-section"])
+        return nodes.section(
+            "", nodes.title(title, title), *children, ids=[ident], names=[ident], classes=["wg-sheet-section"]
+        )
 
     def sheet(self, v: SheetView) -> list[nodes.Node]:
         out: list[nodes.Node] = []
@@ -106,29 +107,57 @@ class SheetMaker:
         name: nodes.Node = nodes.inline(v.name, v.name)
         if guide in self.env.found_docs:  # a guide without its page is reported once, at its data
             name = doc_link(guide, name, self.docname)
-        out.append(nodes.paragraph("", "", nodes.Text("Print this sheet and fill it in on site while you follow "),
-                                   name,
-                                   nodes.Text(". Keep it with the job; never write a secret on it."),
-                                   classes=["wg-sheet-intro"]))
-        out.append(self.section("job", "Site and job", [table(
-            ["", ""], [[[nodes.strong(label, label)], blank()] for label in
-                       ("Site", "Job or ticket", "Technician", "Date")],
-            [18, 50], classes=("wg-sheet-blanks",))]))
+        out.append(
+            nodes.paragraph(
+                "",
+                "",
+                nodes.Text("Print this sheet and fill it in on site while you follow "),
+                name,
+                nodes.Text(". Keep it with the job; never write a secret on it."),
+                classes=["wg-sheet-intro"],
+            )
+        )
+        out.append(
+            self.section(
+                "job",
+                "Site and job",
+                [
+                    table(
+                        ["", ""],
+                        [
+                            [[nodes.strong(label, label)], blank()]
+                            for label in ("Site", "Job or ticket", "Technician", "Date")
+                        ],
+                        [18, 50],
+                        classes=("wg-sheet-blanks",),
+                    )
+                ],
+            )
+        )
         rows = []
         for f in v.fields:
             value: list[nodes.Node] = [nodes.Text(f"entered: {BOX} yes  {BOX} no")] if f.secret else blank()
             where = self.md(f.where, v, f.line) if f.where else []
             rows.append([[nodes.strong(f.name, f.name)], where, value])
-        out.append(self.section("values", "Values entered in WISPGate", [
-            text_para("Every required field of the connector. Secrets are stored in WISPGate only: tick whether "
-                      "one was entered, never write it down."),
-            table(["Field", "Where to find it", "Value"], rows, [18, 26, 24], classes=("wg-sheet-values",)),
-        ]))
+        out.append(
+            self.section(
+                "values",
+                "Values entered in WISPGate",
+                [
+                    text_para(
+                        "Every required field of the connector. Secrets are stored in WISPGate only: tick whether "
+                        "one was entered, never write it down."
+                    ),
+                    table(["Field", "Where to find it", "Value"], rows, [18, 26, 24], classes=("wg-sheet-values",)),
+                ],
+            )
+        )
         checks = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["wg-sheet-checks"])
         for ident, check in zip(check_ids(v.id, [k.check for k in v.checks]), v.checks, strict=True):
             item = nodes.list_item("", ids=[f"check-{ident.replace('.', '-')}"], classes=["wg-sheet-check"])
-            item += nodes.paragraph("", "", nodes.Text(f"{BOX} "), *self.md(check.check, v, check.line),
-                                    classes=["wg-check-title"])
+            item += nodes.paragraph(
+                "", "", nodes.Text(f"{BOX} "), *self.md(check.check, v, check.line), classes=["wg-check-title"]
+            )
             details = nodes.field_list()
             details += field("Run", markup.block(check.how, self.document, Loc(v.path, check.line)))
             details += field("Success looks like", markup.block(check.expect, self.document, Loc(v.path, check.line)))
@@ -139,13 +168,27 @@ class SheetMaker:
         if v.after:
             lst = nodes.bullet_list(classes=["wg-sheet-list"])
             for text in v.after:
-                lst += nodes.list_item("", nodes.paragraph("", "", nodes.Text(f"{BOX} "),
-                                                           *self.md(text, v, v.readiness_line)))
+                lst += nodes.list_item(
+                    "", nodes.paragraph("", "", nodes.Text(f"{BOX} "), *self.md(text, v, v.readiness_line))
+                )
             out.append(self.section("after", "After deployment", [lst]))
-        out.append(self.section("sign-off", "Sign-off", [table(
-            ["", "Name", "Signature", "Date"],
-            [[[nodes.strong(who, who)], blank(), blank(), blank()] for who in ("Technician", "Site contact")],
-            [14, 22, 22, 12], classes=("wg-sheet-signoff",))]))
+        out.append(
+            self.section(
+                "sign-off",
+                "Sign-off",
+                [
+                    table(
+                        ["", "Name", "Signature", "Date"],
+                        [
+                            [[nodes.strong(who, who)], blank(), blank(), blank()]
+                            for who in ("Technician", "Site contact")
+                        ],
+                        [14, 22, 22, 12],
+                        classes=("wg-sheet-signoff",),
+                    )
+                ],
+            )
+        )
         return out
 
 
@@ -187,8 +230,9 @@ class SheetsIndexDirective(ListingDirective):
                 doc = sheet_doc(self.config, c.id)
                 if doc in self.env.found_docs:
                     docs.append(doc)
-                    lst += nodes.list_item("", nodes.paragraph("", "", doc_link(
-                        doc, nodes.inline(c.name, c.name), self.env.docname)))
+                    lst += nodes.list_item(
+                        "", nodes.paragraph("", "", doc_link(doc, nodes.inline(c.name, c.name), self.env.docname))
+                    )
             out += [nodes.rubric(d.title, d.title), lst]
         if docs:
             out.append(hidden_toctree(self.env.docname, docs))
@@ -201,9 +245,13 @@ def sheet_link(env: Any, c: Connector, fromdoc: str) -> nodes.paragraph | None:
     if doc not in env.found_docs:
         return None
     label = "Printable commissioning sheet"
-    return nodes.paragraph("", "", doc_link(doc, nodes.inline(label, label), fromdoc),
-                           nodes.Text(": every check with a box to tick, the values to record and sign-off lines."),
-                           classes=["wg-sheet-link"])
+    return nodes.paragraph(
+        "",
+        "",
+        doc_link(doc, nodes.inline(label, label), fromdoc),
+        nodes.Text(": every check with a box to tick, the values to record and sign-off lines."),
+        classes=["wg-sheet-link"],
+    )
 
 
 def export_validation(app: Sphinx, exception: Exception | None) -> None:
@@ -219,21 +267,38 @@ def export_validation(app: Sphinx, exception: Exception | None) -> None:
             continue
         guide = uri(pages.get(c.id, (c.docname,))[0])
         sheet = sheet_doc(app.config, c.id)
-        connectors.append({
-            "id": c.id, "name": c.name, "guide": guide,
-            "sheet": uri(sheet) if sheet in app.env.found_docs else None,
-            "checks": [{"id": ident, "check": check.check, "how": check.how, "expect": check.expect,
-                        "url": f"{guide}#{c.id}-validation"}
-                       for ident, check in zip(check_ids(c.id, [k.check for k in c.validation]), c.validation,
-                                               strict=True)],
-            "post_deployment": [*catalog.readiness.get("post_deployment", ()),
-                                *(c.readiness.post_deployment if c.readiness else ())],
-        })
-    data = {"$schema": "schema/validation.schema.json", "version": 1, "project": app.config.project,
-            "connectors": connectors}
+        connectors.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "guide": guide,
+                "sheet": uri(sheet) if sheet in app.env.found_docs else None,
+                "checks": [
+                    {
+                        "id": ident,
+                        "check": check.check,
+                        "how": check.how,
+                        "expect": check.expect,
+                        "url": f"{guide}#{c.id}-validation",
+                    }
+                    for ident, check in zip(check_ids(c.id, [k.check for k in c.validation]), c.validation, strict=True)
+                ],
+                "post_deployment": [
+                    *catalog.readiness.get("post_deployment", ()),
+                    *(c.readiness.post_deployment if c.readiness else ()),
+                ],
+            }
+        )
+    data = {
+        "$schema": "schema/validation.schema.json",
+        "version": 1,
+        "project": app.config.project,
+        "connectors": connectors,
+    }
     out = Path(app.outdir)
-    (out / "validation.json").write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n",
-                                         encoding="utf-8")
+    (out / "validation.json").write_text(
+        json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (out / "schema").mkdir(exist_ok=True)
     shutil.copyfile(VALIDATION_SCHEMA, out / "schema" / VALIDATION_SCHEMA.name)
 

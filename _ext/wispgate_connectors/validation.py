@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from functools import cache
 from collections.abc import Callable, Collection
+from functools import cache
 from typing import Any
 
 from . import safety
@@ -114,7 +114,6 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
-
 def _schema_message(error: Any) -> tuple[tuple[Any, ...], str]:
     """Turn a jsonschema error into (path, words)."""
     path = tuple(error.absolute_path)
@@ -160,8 +159,13 @@ def _schema_message(error: Any) -> tuple[tuple[Any, ...], str]:
     return path, f"{where}: {error.message}"
 
 
-def schema_problems(data: Any, marks: Marks, display: str, schema_name: str = "connector.schema.json",
-                    what: str = "a connector file must be a mapping of keys") -> list[Problem]:
+def schema_problems(
+    data: Any,
+    marks: Marks,
+    display: str,
+    schema_name: str = "connector.schema.json",
+    what: str = "a connector file must be a mapping of keys",
+) -> list[Problem]:
     """Every place ``data`` breaks the schema, one message each, by line."""
     expected_type = load_schema(schema_name).get("type")
     if expected_type == "object" and not isinstance(data, dict):
@@ -176,8 +180,9 @@ def schema_problems(data: Any, marks: Marks, display: str, schema_name: str = "c
     return sorted(set(out), key=lambda p: (p.line, p.message))
 
 
-def connector_rules(data: dict[str, Any], marks: Marks, display: str, stem: str,
-                    domains: Collection[str], use_cases: Collection[str]) -> list[Problem]:
+def connector_rules(
+    data: dict[str, Any], marks: Marks, display: str, stem: str, domains: Collection[str], use_cases: Collection[str]
+) -> list[Problem]:
     """The rules of one connector file that JSON Schema cannot say."""
     out: list[Problem] = []
 
@@ -196,14 +201,19 @@ def connector_rules(data: dict[str, Any], marks: Marks, display: str, stem: str,
             add(("fields", i, "type"), f"fields[{i}]: type enum needs a 'choices' list", Subtype.schema)
         # true is not 1 here (Python says it is): compare as JSON does
         if f.get("choices") and "default" in f and json_key(f["default"]) not in {json_key(c) for c in f["choices"]}:
-            add(("fields", i, "default"),
-                f"fields[{i}].default: {_shown(f['default'])} is not one of its choices", Subtype.schema)
+            add(
+                ("fields", i, "default"),
+                f"fields[{i}].default: {_shown(f['default'])} is not one of its choices",
+                Subtype.schema,
+            )
     for i, r in enumerate(data.get("related", ())):
         given = [k for k in ("doc", "connector", "url") if k in r]
         if len(given) != 1:
-            add(("related", i),
+            add(
+                ("related", i),
                 f"related[{i}]: give exactly one of doc, connector or url (got {', '.join(given) or 'none'})",
-                Subtype.schema)
+                Subtype.schema,
+            )
     dates = [v["date"] for v in data["versions"]]
     if dates != sorted(dates, reverse=True):
         add(("versions",), "versions: list the newest version first", Subtype.schema)
@@ -217,9 +227,11 @@ def connector_rules(data: dict[str, Any], marks: Marks, display: str, stem: str,
             if isinstance(port, str):
                 low, high = (int(p) for p in port.split("-"))
                 if not 1 <= low < high <= 65535:
-                    add(("network", i, "ports", j),
-                        f"network[{i}].ports[{j}]: '{port}' is not a range of ports from low to high within "
-                        "1-65535", Subtype.schema)
+                    add(
+                        ("network", i, "ports", j),
+                        f"network[{i}].ports[{j}]: '{port}' is not a range of ports from low to high within 1-65535",
+                        Subtype.schema,
+                    )
     return out
 
 
@@ -230,8 +242,9 @@ def todo_problems(value: Any, path: tuple[Any, ...], marks: Marks, display: str)
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in todo_problems(v, (*path, i), marks, display)]
     if isinstance(value, str) and "TODO" in value:
-        return [Problem(display, marks.line(path), f"{_path_str(path)}: still holds a TODO placeholder",
-                        Subtype.schema)]
+        return [
+            Problem(display, marks.line(path), f"{_path_str(path)}: still holds a TODO placeholder", Subtype.schema)
+        ]
     return []
 
 
@@ -245,8 +258,9 @@ def taxonomy_rules(data: list[dict[str, Any]], marks: Marks, display: str) -> li
     return out
 
 
-def page_rules(catalog: Any, has_page: Callable[[str], bool], has_doc: Callable[[str], bool],
-               page_dir: str = "integrations") -> list[Problem]:
+def page_rules(
+    catalog: Any, has_page: Callable[[str], bool], has_doc: Callable[[str], bool], page_dir: str = "integrations"
+) -> list[Problem]:
     """Every connector has its page; every ``related[].doc`` names a page of the site.
 
     One rule for ``make check`` (which looks at files) and the build (which asks the domain).
@@ -254,15 +268,25 @@ def page_rules(catalog: Any, has_page: Callable[[str], bool], has_doc: Callable[
     out = []
     for cid, c in catalog.connectors.items():
         if not has_page(cid):
-            out.append(Problem(
-                c.path, c.line_of("id"),
-                f"connector '{cid}' has no page: add {page_dir}/{cid}.md containing the connector directive "
-                f"for '{cid}'", Subtype.page,
-            ))
+            out.append(
+                Problem(
+                    c.path,
+                    c.line_of("id"),
+                    f"connector '{cid}' has no page: add {page_dir}/{cid}.md containing the connector directive "
+                    f"for '{cid}'",
+                    Subtype.page,
+                )
+            )
         for i, r in enumerate(c.related):
             if r.doc and not has_doc(r.doc):
-                out.append(Problem(c.path, c.line_of("related", i, "doc"),
-                                   f"related[{i}].doc: no page '{r.doc}' in this site", Subtype.reference))
+                out.append(
+                    Problem(
+                        c.path,
+                        c.line_of("related", i, "doc"),
+                        f"related[{i}].doc: no page '{r.doc}' in this site",
+                        Subtype.reference,
+                    )
+                )
     return out
 
 
@@ -271,11 +295,15 @@ def vendor_change_rules(data: list[dict[str, Any]], marks: Marks, display: str) 
     out, seen = [], set()
     for i, change in enumerate(data):
         if change["id"] in seen:
-            out.append(Problem(display, marks.line((i, "id")), f"[{i}].id: duplicate id '{change['id']}'",
-                               Subtype.duplicate))
+            out.append(
+                Problem(display, marks.line((i, "id")), f"[{i}].id: duplicate id '{change['id']}'", Subtype.duplicate)
+            )
         seen.add(change["id"])
     dates = [c.get("date", "") for c in data]
     if dates != sorted(dates, reverse=True):
-        out.append(Problem(display, marks.line((0,)), "list the newest change first (changes without a date last)",
-                           Subtype.schema))
+        out.append(
+            Problem(
+                display, marks.line((0,)), "list the newest change first (changes without a date last)", Subtype.schema
+            )
+        )
     return out

@@ -43,8 +43,11 @@ def _check_text(text: str, line: int) -> None:
     """YAML's "\\ud83d" escapes give lone surrogates, which no page or catalog.json can hold."""
     found = _SURROGATE.search(text)
     if found:
-        raise _DataError(line, f"the escape '\\u{ord(found.group()):04x}' is half of a UTF-16 surrogate pair; "
-                               "write the character itself or an 8-digit '\\U' escape")
+        raise _DataError(
+            line,
+            f"the escape '\\u{ord(found.group()):04x}' is half of a UTF-16 surrogate pair; "
+            "write the character itself or an 8-digit '\\U' escape",
+        )
     # bidi overrides, zero-width and control characters (also from escapes like "\\u202e")
     found = safety.INVISIBLE.search(text)
     if found:
@@ -109,17 +112,13 @@ def _to_python(node: Node, path: tuple[Any, ...], marks: Marks, depth: int = 0) 
             key = key_node.value
             _check_text(key, line)
             if key in out:
-                raise _DataError(
-                    line, f"duplicate key {key!r} (first given on line {marks[path + (key,)]})"
-                )
+                raise _DataError(line, f"duplicate key {key!r} (first given on line {marks[path + (key,)]})")
             marks[path + (key,)] = line
             out[key] = _to_python(value_node, path + (key,), marks, depth + 1)
             marks[path + (key,)] = line
         return out
     if isinstance(node, SequenceNode):
-        return [
-            _to_python(item, path + (i,), marks, depth + 1) for i, item in enumerate(node.value)
-        ]
+        return [_to_python(item, path + (i,), marks, depth + 1) for i, item in enumerate(node.value)]
     # Timestamps stay text: the schema checks dates as ISO strings.
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value
@@ -152,8 +151,7 @@ class _NoAliasComposer(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _DataError(
                 event.start_mark.line + 1,
-                "YAML anchors and aliases ('&name', '*name') are not allowed in connector data; "
-                "write the value out",
+                "YAML anchors and aliases ('&name', '*name') are not allowed in connector data; write the value out",
             )
         # the composer recurses once per level: stop where _to_python would, not at RecursionError
         if self._depth > MAX_DEPTH:
@@ -194,8 +192,9 @@ def _invisible_problem(text: str, display: str) -> Problem | None:
     found = safety.INVISIBLE_RAW.search(text, 1 if text.startswith("\ufeff") else 0)
     if found is None:
         return None
-    return Problem(display, safety.editor_line(text, found.start()), safety.invisible_message(found.group()),
-                   Subtype.syntax)
+    return Problem(
+        display, safety.editor_line(text, found.start()), safety.invisible_message(found.group()), Subtype.syntax
+    )
 
 
 def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, Marks, list[Problem]]:
@@ -213,9 +212,11 @@ def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, 
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, marks, [Problem(
-            display, line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", Subtype.syntax
-        )]
+        return (
+            None,
+            marks,
+            [Problem(display, line, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})", Subtype.syntax)],
+        )
     invisible = _invisible_problem(text, display)
     if invisible:
         return None, marks, [invisible]
@@ -231,10 +232,18 @@ def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, 
         loader = _NoAliasComposer(text)  # checks every character first
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
-        return None, marks, [Problem(
-            display, line, f"YAML syntax error: the character U+{exc.character:04X} is not allowed in YAML",
-            Subtype.syntax,
-        )]
+        return (
+            None,
+            marks,
+            [
+                Problem(
+                    display,
+                    line,
+                    f"YAML syntax error: the character U+{exc.character:04X} is not allowed in YAML",
+                    Subtype.syntax,
+                )
+            ],
+        )
     try:
         node = loader.get_single_node()
         if node is None:
@@ -256,4 +265,3 @@ def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, 
     finally:
         loader.dispose()
     return data, marks, []
-
