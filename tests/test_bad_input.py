@@ -240,3 +240,18 @@ def test_warnings_fail_the_build_with_W(tmp_path):
         in result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+def test_messages_name_the_line_of_the_offending_value(tmp_path):
+    """Not the line of the entry it belongs to: related[0].connector points at 'connector:'."""
+    from wispgate_connectors.catalog import load_catalog
+
+    root = tmp_path / "p"
+    shutil.copytree(ROOTS / "test-basic", root)
+    alpha = root / "data/connectors/alpha.yaml"
+    text = alpha.read_text()
+    assert "related:\n" in text
+    alpha.write_text(text.replace("related:\n", "related:\n  - title: A ghost\n    connector: ghost\n", 1))
+    line = alpha.read_text().splitlines().index("    connector: ghost") + 1
+    got = [str(p) for p in load_catalog(root).problems]
+    assert got == [f"data/connectors/alpha.yaml:{line}: related[0].connector: unknown connector 'ghost'"]
