@@ -16,6 +16,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 from .catalog import DEFAULT_LAYOUT, load_catalog
 from .model import Catalog
@@ -294,4 +295,4 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--root", default=".", help="project root (default: current folder)")
     new.set_defaults(func=cmd_new)
     args = parser.parse_args(argv)
-    return args.func(args)
+    return cast(int, args.func(args))

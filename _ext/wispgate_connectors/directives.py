@@ -12,8 +12,9 @@ from sphinx.util.docutils import SphinxDirective
 from . import freshness, state
 from .domain import get_domain, target_id
 from .model import Connector
-from .render import SECTIONS, Renderer, readiness_section
+from .render import Renderer, readiness_section
 from .report import Subtype, warn
+from .sections import SECTIONS
 
 
 def note_targets(document: nodes.document, section: nodes.section) -> None:

@@ -19,7 +19,7 @@ from . import state
 from .domain import documented
 from .generate import domain_doc, use_case_doc
 from .model import SCHEMA_FILE, Record
-from .render import SECTIONS
+from .sections import SECTIONS
 
 CATALOG_SCHEMA = SCHEMA_FILE.with_name("catalog.schema.json")
 

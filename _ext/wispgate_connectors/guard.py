@@ -18,9 +18,14 @@ import pickle
 import queue
 import re
 import shutil
+from collections.abc import Set
 from pathlib import Path
+from typing import Any, cast
 
+from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
@@ -50,7 +55,7 @@ def _glob_escape(rel: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", rel)
 
 
-def guard_tree(app: Sphinx, config) -> None:
+def guard_tree(app: Sphinx, config: Config) -> None:
     """Report unsafe files and folders, and keep Sphinx from reading or copying them.
 
     Runs before Sphinx looks for pages: a looping folder link would otherwise
@@ -120,7 +125,7 @@ def _scratch(app: Sphinx) -> Path:
 
     if not hasattr(app, "_wg_scratch"):
         app._wg_scratch = Path(tempfile.mkdtemp(prefix="wispgate-static-"))  # type: ignore[attr-defined]
-    return app._wg_scratch  # type: ignore[attr-defined]
+    return cast(Path, app._wg_scratch)  # type: ignore[attr-defined]
 
 
 def remove_scratch(app: Sphinx, exception: Exception | None) -> None:
@@ -141,7 +146,7 @@ def ignore_private_links(app: Sphinx, uri: str) -> None:
 # --- builder-inited: the rules that need no rendering ---------------------------------------------
 
 
-def _read_cache(path: Path) -> dict:
+def _read_cache(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as f:
             cache = pickle.load(f)
@@ -150,7 +155,7 @@ def _read_cache(path: Path) -> dict:
         return {"version": code_version(), "fresh": True}
 
 
-def _write_cache(path: Path, cache: dict) -> None:
+def _write_cache(path: Path, cache: dict[str, Any]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -200,7 +205,7 @@ def report_rules(app: Sphinx) -> None:
         _write_cache(path, cache)
 
 
-def _stamps(part: dict) -> dict:
+def _stamps(part: dict[str, Any]) -> dict[str, Any]:
     return {name: entry[0] for name, entry in part.items()}
 
 
@@ -221,7 +226,7 @@ def write_generated(app: Sphinx, folders: tuple[str, ...], wanted: dict[Path, st
             raise
 
 
-def suppress_reported_reference(app: Sphinx, domain, node) -> bool | None:
+def suppress_reported_reference(app: Sphinx, domain: Domain, node: pending_xref) -> bool | None:
     """An unknown ``{connector}`` id was reported by :func:`report_rules` already."""
     if getattr(domain, "name", None) == "wg" and node.get("reftype") == "connector":
         use = lint.Use("role", str(node.get("reftarget", "")).strip(), 0)
@@ -233,7 +238,9 @@ def suppress_reported_reference(app: Sphinx, domain, node) -> bool | None:
 # --- re-reading by content ---------------------------------------------------------------------------
 
 
-def outdated_by_content(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+def outdated_by_content(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
     """Pages whose data files changed in content since they were read.
 
     Sphinx compares time stamps, so ``cp -p``, ``rsync -t`` or ``tar x`` of an older
@@ -262,7 +269,9 @@ def outdated_by_content(app: Sphinx, env: BuildEnvironment, added, changed, remo
     return sorted(stale)
 
 
-def outdated_by_guides(app: Sphinx, env: BuildEnvironment, added, changed, removed) -> list[str]:
+def outdated_by_guides(
+    app: Sphinx, env: BuildEnvironment, added: Set[str], changed: Set[str], removed: Set[str]
+) -> list[str]:
     """Domain pages list their guides in a toctree: when a guide moves to another page,
     the pages of its domain are read again (their cards are only re-written)."""
     before: dict[str, str] | None = getattr(env, "wg_guides", None)
@@ -324,7 +333,7 @@ def stop_on_full_disk(app: Sphinx, exception: Exception | None) -> None:
 
 def remove_deleted_pages(app: Sphinx, exception: Exception | None) -> None:
     """Sphinx forgets a deleted page but leaves its HTML in the output: remove it."""
-    removed = getattr(app, "_wg_removed", set())
+    removed: set[str] = getattr(app, "_wg_removed", set())
     if exception is not None or not removed or not hasattr(app.builder, "get_outfilename"):
         return
     outdir = Path(app.outdir)

@@ -17,18 +17,24 @@ and ``make check`` prints the same lines:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import safety
 from .catalog import DEFAULT_LAYOUT
-from .model import Catalog, Connector
+from .model import Catalog, ConfigField, Connector, Failure
 from .report import Problem, Subtype
 from .sections import DOCUMENTING
 from .validation import page_rules
 from .yamlio import read_yaml
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from markdown_it.tree import SyntaxTreeNode
 
 CONNECTOR_DIR = DEFAULT_LAYOUT.connector_dir
 READINESS_PATH = DEFAULT_LAYOUT.readiness
@@ -83,7 +89,7 @@ _OWN_ATTRS = {
 _ALIGN = re.compile(r"text-align:(left|center|right)")
 
 
-def refusal(token) -> str | None:
+def refusal(token: Token | SyntaxTreeNode) -> str | None:
     """What the sandbox refuses in one markdown-it token or syntax-tree node, or None.
 
     The words fill "<what> is not allowed in connector data; it is shown as text".
@@ -113,7 +119,7 @@ def refused_message(what: str) -> str:
     return f"{what} is not allowed in connector data; it is shown as text"
 
 
-def has_attributes(tokens) -> bool:
+def has_attributes(tokens: Iterable[Token]) -> bool:
     """True when '{...}' attributes (MyST's attrs extensions) reached any token."""
     for token in tokens:
         kind = token.type
@@ -147,7 +153,7 @@ ATTRS_EXTENSIONS = frozenset({"attrs_inline", "attrs_block"})
 
 
 @lru_cache(maxsize=8)
-def parsers(extensions: frozenset):
+def parsers(extensions: frozenset[str]) -> tuple[MarkdownIt, MarkdownIt]:
     """(full parser, parser without attribute syntax) for a set of MyST extensions."""
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
@@ -161,16 +167,18 @@ def parsers(extensions: frozenset):
     return create_md_parser(config, RendererHTML), create_md_parser(plain, RendererHTML)
 
 
-def tokens_for(md_full, md_plain, text: str, inline: bool) -> tuple[list, bool]:
+def tokens_for(md_full: MarkdownIt, md_plain: MarkdownIt, text: str, inline: bool) -> tuple[list[Token], bool]:
     """The tokens the renderer renders, and whether attributes were refused first."""
-    parse = (lambda md: md.parseInline(text, {})) if inline else (lambda md: md.parse(text + "\n", {}))
+    parse: Callable[[MarkdownIt], list[Token]] = (
+        (lambda md: md.parseInline(text, {})) if inline else (lambda md: md.parse(text + "\n", {}))
+    )
     tokens = parse(md_full)
     if md_plain is not md_full and has_attributes(tokens):
         return parse(md_plain), True
     return tokens, False
 
 
-def _walk(tokens) -> Iterator:
+def _walk(tokens: Iterable[Token]) -> Iterator[Token]:
     for token in tokens:
         yield token
         if token.children:
@@ -214,13 +222,13 @@ def known_lexer(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _pygments_aliases() -> frozenset:
+def _pygments_aliases() -> frozenset[str]:
     from pygments.lexers._mapping import LEXERS  # names only: no lexer module is imported
 
     return frozenset(alias for entry in LEXERS.values() for alias in entry[2])
 
 
-def fence_language(token) -> str:
+def fence_language(token: Token | SyntaxTreeNode) -> str:
     return ((token.info or "").split() or [""])[0]
 
 
@@ -262,6 +270,7 @@ def rendered_values(c: Connector) -> Iterator[Value]:
         yield Value(rule.purpose, c.line_of("network", i, "purpose"), True)
     for text in c.prerequisites:
         yield Value(text, c.line_of("prerequisites"), True)
+    f: ConfigField | Failure  # a field here, then a failure point below
     for f in c.fields:
         yield Value(f.description, f.line, True)
         if f.where:
@@ -305,7 +314,7 @@ def markup_problems(catalog: Catalog, extensions: Iterable[str]) -> list[Problem
     return out
 
 
-def connector_markup_findings(c: Connector, extensions: frozenset) -> list[tuple[Problem, str]]:
+def connector_markup_findings(c: Connector, extensions: frozenset[str]) -> list[tuple[Problem, str]]:
     """(problem, the value it is about) for one connector."""
     out = []
     for value in rendered_values(c):
@@ -317,7 +326,7 @@ def connector_markup_findings(c: Connector, extensions: frozenset) -> list[tuple
     return out
 
 
-def readiness_markup_findings(root: Path, extensions: frozenset) -> list[tuple[Problem, str]]:
+def readiness_markup_findings(root: Path, extensions: frozenset[str]) -> list[tuple[Problem, str]]:
     """The common checklist items, reported once at data/readiness.yaml."""
     path = Path(root) / READINESS_PATH
     if not path.is_file():
@@ -370,7 +379,7 @@ def loader_reads(rel: str) -> bool:
     return rel.startswith(folder) and "/" not in rel[len(folder) :]
 
 
-def tree_problems(root: Path, settings: dict) -> list[Problem]:
+def tree_problems(root: Path, settings: dict[str, Any]) -> list[Problem]:
     folders = [*settings.get("html_static_path", ()), *settings.get("html_extra_path", ()), "data"]
     return [
         Problem(safety.escape_name(rel), 1, message, Subtype.page)
@@ -431,7 +440,7 @@ def page_uses(text: str, suffix: str, extensions: Iterable[str]) -> list[Use]:
     return list(_md_uses(md_full, text, 0))
 
 
-def _md_uses(md, text: str, offset: int) -> Iterator[Use]:
+def _md_uses(md: MarkdownIt, text: str, offset: int) -> Iterator[Use]:
     for token in md.parse(text, {}):
         if token.type in ("fence", "colon_fence") and token.map:
             parts = (token.info or "").strip().split(maxsplit=1)
@@ -459,7 +468,9 @@ class Pages:
     uses: dict[str, list[Use]]
 
 
-def scan_pages(root: Path, settings: dict, cache: dict | None = None) -> Pages:
+def scan_pages(
+    root: Path, settings: dict[str, Any], cache: dict[str, tuple[tuple[str, tuple[str, ...]], list[Use]]] | None = None
+) -> Pages:
     """Read every page source once (cached by content) for the page rules."""
     root = Path(root)
     suffixes = tuple(settings["source_suffix"])
@@ -520,7 +531,7 @@ def use_problems(catalog: Catalog, pages: Pages) -> list[Problem]:
     return out
 
 
-def check_problems(root: Path, catalog: Catalog, settings: dict | None = None) -> list[Problem]:
+def check_problems(root: Path, catalog: Catalog, settings: dict[str, Any] | None = None) -> list[Problem]:
     """Everything ``make check`` runs besides the loader and the credential scan."""
     settings = settings if settings is not None else safety.project_settings(root)
     pages = scan_pages(root, settings)

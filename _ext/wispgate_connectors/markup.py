@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
+from markdown_it.tree import SyntaxTreeNode
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
@@ -53,13 +54,13 @@ class _DataRenderer(SphinxRenderer):
     render_math_inline = render_math_inline_double = render_math_single = _as_text
     render_math_block = render_math_block_label = render_amsmath = _as_text
 
-    def render_html_inline(self, token) -> None:
+    def render_html_inline(self, token: SyntaxTreeNode) -> None:
         self.current_node.append(nodes.Text(token.content))
 
-    def render_html_block(self, token) -> None:
+    def render_html_block(self, token: SyntaxTreeNode) -> None:
         self.current_node.append(nodes.literal_block(token.content, token.content, language="text"))
 
-    def render_fence(self, token) -> None:
+    def render_fence(self, token: SyntaxTreeNode) -> None:
         info = (token.info or "").strip()
         if info.startswith("{"):
             self._refuse(f"directive '{info.split()[0]}'", token)
@@ -73,11 +74,11 @@ class _DataRenderer(SphinxRenderer):
             self._refuse(lint.lexer_message(language), token)
             block["language"] = "text"
 
-    def render_colon_fence(self, token) -> None:
+    def render_colon_fence(self, token: SyntaxTreeNode) -> None:
         self._refuse("a ':::' directive", token)
         self.current_node.append(nodes.literal_block(token.content, token.content, language="text"))
 
-    def render_myst_role(self, token) -> None:
+    def render_myst_role(self, token: SyntaxTreeNode) -> None:
         name = token.meta["name"]
         if name not in ALLOWED_ROLES:
             self._refuse(f"role '{{{name}}}'", token)
@@ -85,12 +86,12 @@ class _DataRenderer(SphinxRenderer):
             return
         super().render_myst_role(token)
 
-    def render_image(self, token) -> None:
+    def render_image(self, token: SyntaxTreeNode) -> None:
         self._refuse("an image", token)
         alt = token.attrGet("alt") or ""
-        self.current_node.append(nodes.Text(alt or token.attrGet("src") or ""))
+        self.current_node.append(nodes.Text(cast(str, alt or token.attrGet("src") or "")))
 
-    def render_link(self, token) -> None:
+    def render_link(self, token: SyntaxTreeNode) -> None:
         href = str(token.attrGet("href") or "")
         match = _SCHEME.match(href)
         if match and match.group(1).lower() not in SAFE_SCHEMES:
@@ -99,7 +100,7 @@ class _DataRenderer(SphinxRenderer):
             return
         super().render_link(token)
 
-    def render_link_unknown(self, token) -> None:
+    def render_link_unknown(self, token: SyntaxTreeNode) -> None:
         # MyST turns a path to a file that is not a page into a download: Sphinx would
         # copy that file (``../../../etc/passwd``, ``../conf.py``) into _downloads/
         env = self.sphinx_env
@@ -121,7 +122,7 @@ class _DataRenderer(SphinxRenderer):
 _parsers: dict[int, Any] = {}
 
 
-def _parser(config: MdParserConfig):
+def _parser(config: MdParserConfig) -> Any:
     # one parser per process and config: building it costs more than most strings
     md = _parsers.get(id(config))
     if md is None:

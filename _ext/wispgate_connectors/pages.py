@@ -38,8 +38,8 @@ from .components import (
 from .domain import DOMAIN, documented
 from .generate import domain_doc, use_case_doc
 from .listing import ALL, IdView, Kind, ListingDirective, Scope
-from .render import SECTIONS
 from .report import Loc, Subtype, warn
+from .sections import SECTIONS
 
 
 class CatalogDirective(ListingDirective):

@@ -17,9 +17,13 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from sphinx.config import Config
 
 #: echoed values in messages are cut to this many characters
 ECHO_LIMIT = 80
@@ -116,7 +120,7 @@ def editor_line(text: str, index: int) -> int:
 # --- reading files ------------------------------------------------------------------------
 
 
-def inside(path: str | os.PathLike, root: str | os.PathLike) -> bool:
+def inside(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
     real, base = os.path.realpath(path), os.path.realpath(root)
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
@@ -238,7 +242,7 @@ def _translate(pattern: str) -> str:
     return "".join(out) + r"\Z"
 
 
-def exclude_matcher(patterns: Iterable[str]):
+def exclude_matcher(patterns: Iterable[str]) -> Callable[[str], bool]:
     compiled = [re.compile(_translate(p)) for p in patterns]
     return lambda rel: any(c.match(rel) for c in compiled)
 
@@ -247,7 +251,7 @@ def exclude_matcher(patterns: Iterable[str]):
 ALWAYS_EXCLUDED = ("**/_sources", ".#*", "**/.#*", "*.lproj/**")
 
 
-def walk(root: Path, exclude_patterns: Iterable[str] = ()) -> Iterator[tuple[str, os.DirEntry]]:
+def walk(root: Path, exclude_patterns: Iterable[str] = ()) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every entry below ``root`` that Sphinx's walk would meet, without following links.
 
     Yields (relative path, entry); excluded folders are not entered.
@@ -331,7 +335,9 @@ def tree_problems(
 # --- generated pages ------------------------------------------------------------------------
 
 
-def generated_plan(root: Path, folder: str, wanted: dict[str, str], marker: str):
+def generated_plan(
+    root: Path, folder: str, wanted: dict[str, str], marker: str
+) -> tuple[list[tuple[str, str]], list[Path], list[tuple[Path, str]]]:
     """What writing generated pages into ``folder`` may do: (problems, deletions, writes).
 
     Nothing is written or deleted through a symbolic link or outside the project,
@@ -430,7 +436,7 @@ DEFAULT_SETTINGS = {
 }
 
 
-def project_settings(root: Path) -> dict:
+def project_settings(root: Path) -> dict[str, Any]:
     """The conf.py values the checks need, read as literals (``make check`` runs no Sphinx).
 
     The build passes its real configuration instead (:func:`settings_from_config`).
@@ -455,7 +461,7 @@ def project_settings(root: Path) -> dict:
     return out
 
 
-def settings_from_config(config) -> dict:
+def settings_from_config(config: Config) -> dict[str, Any]:
     suffix = config.source_suffix
     return {
         "exclude_patterns": [*config.exclude_patterns, *config.templates_path],
@@ -489,7 +495,7 @@ def private_host(host: str) -> bool:
     return not address.is_global or address.is_multicast
 
 
-def _ip(host: str):
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:

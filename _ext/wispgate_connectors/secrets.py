@@ -12,8 +12,9 @@ import html
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from . import safety
 from .model import Catalog
@@ -21,7 +22,7 @@ from .report import Problem, Subtype
 from .yamlio import read_yaml
 
 #: (name, pattern): credentials with a recognisable shape.
-KNOWN = [
+KNOWN: list[tuple[str, Any]] = [
     ("a live secret key (Stripe, Paystack)", re.compile(r"\b(?:sk|rk)_live_[0-9A-Za-z]{8,}")),
     ("a Stripe webhook signing secret", re.compile(r"\bwhsec_[0-9A-Za-z]{16,}")),
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
@@ -42,7 +43,7 @@ class _Found:
     def __init__(self, text: str, start: int, end: int):
         self._text, self._start, self._end = text, start, end
 
-    def group(self, *_) -> str:
+    def group(self, *_: object) -> str:
         return self._text[self._start : self._end]
 
     def start(self) -> int:
@@ -64,7 +65,7 @@ class _LinearJWT:
     _RUN = re.compile(r"[0-9A-Za-z_.-]+")
     _START = re.compile(r"\beyJ")
 
-    def finditer(self, text: str):
+    def finditer(self, text: str) -> Iterator[_Found]:
         if "eyJ" not in text:
             return
         for run in self._RUN.finditer(text):
@@ -88,7 +89,7 @@ class _LinearJWT:
                 else:
                     i += 1
 
-    def search(self, text: str):
+    def search(self, text: str) -> _Found | None:
         return next(self.finditer(text), None)
 
 
@@ -206,6 +207,7 @@ def text_findings(text: str) -> list[tuple[int, str, str]]:
             if all(m != message for m, _ in mine):
                 mine.append((message, token))
 
+    line: str | int  # a line of the text below, then a line number
     scan(text, None)
     if "&" in text or "\\" in text:
         for number, line in enumerate(text.split("\n"), start=1):
@@ -226,7 +228,7 @@ def text_findings(text: str) -> list[tuple[int, str, str]]:
 _GENERIC = ("looks like a live credential", "looks like an API token")
 
 
-def _raw_findings(text: str):
+def _raw_findings(text: str) -> Iterator[tuple[int, str, str]]:
     """(offset, message, matched text), known shapes first, then the generic rules."""
     known: list[tuple[int, int]] = []
     for name, pattern in KNOWN:
@@ -327,7 +329,7 @@ def value_findings(path: Path, root: Path, display: str, raw_lines: list[str], r
     found_raw = {(p.line, p.message) for p in raw}
     pieces: list[tuple[str, int]] = []
 
-    def walk(value, where: tuple) -> None:
+    def walk(value: Any, where: tuple[Any, ...]) -> None:
         if isinstance(value, dict):
             for k, v in value.items():
                 walk(k, where)
@@ -363,7 +365,7 @@ def _named_first(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.line not in named or not p.message.startswith(_GENERIC)]
 
 
-def files_to_scan(root: Path, settings: dict | None = None) -> Iterable[Path]:
+def files_to_scan(root: Path, settings: dict[str, Any] | None = None) -> Iterable[Path]:
     """Data files and every page Sphinx reads, in every folder (not a fixed list)."""
     settings = settings if settings is not None else safety.project_settings(root)
     for rel, entry in safety.walk(root / "data"):
@@ -374,7 +376,10 @@ def files_to_scan(root: Path, settings: dict | None = None) -> Iterable[Path]:
 
 
 def scan_project(
-    root: Path, catalog: Catalog, cache: dict | None = None, settings: dict | None = None
+    root: Path,
+    catalog: Catalog,
+    cache: dict[str, tuple[str, list[Problem]]] | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> list[Problem]:
     """Scan data and pages; ``cache`` (path -> (content digest, problems)) skips unchanged files."""
     out = secret_examples(catalog)

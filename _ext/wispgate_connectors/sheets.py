@@ -134,7 +134,7 @@ class SheetMaker:
                 ],
             )
         )
-        rows = []
+        rows: list[list[list[nodes.Node]]] = []
         for f in v.fields:
             value: list[nodes.Node] = [nodes.Text(f"entered: {BOX} yes  {BOX} no")] if f.secret else blank()
             where = self.md(f.where, v, f.line) if f.where else []

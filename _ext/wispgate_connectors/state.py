@@ -40,7 +40,7 @@ def _read_cache(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as f:
             cache = pickle.load(f)
-        return cache if cache.get("version") == code_version() else {}  # type: ignore[no-any-return]
+        return cache if cache.get("version") == code_version() else {}
     except Exception:  # a missing, partial or old cache is simply rebuilt
         return {}
 

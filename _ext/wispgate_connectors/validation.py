@@ -10,13 +10,16 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import safety
 from .model import SCHEMA_DIR, Marks, load_schema
 from .report import Problem, Subtype
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 #: what an id or a taxonomy key looks like: the schema's own pattern
 ID_PATTERN = re.compile(load_schema()["properties"]["id"]["pattern"].rstrip("$") + r"\Z")
@@ -28,11 +31,13 @@ def _validator(schema_name: str) -> Any:
 
     schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
-    cls = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern, "uniqueItems": _unique_items})
+    cls = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        cls, {"pattern": _ecma_pattern, "uniqueItems": _unique_items}
+    )
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
-def _ecma_pattern(validator, pattern: str, instance, schema):
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
     """Schema patterns are ECMA-262 regexes, where '$' matches only at the very end.
 
     Python's '$' also matches before a final newline, which let an id like
@@ -83,7 +88,7 @@ def _key_str(key: str) -> str:
     return key if re.fullmatch(r"[\w-]+", key) else repr(key)
 
 
-def _path_str(path) -> str:
+def _path_str(path: Iterable[Any]) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{_key_str(part)}" if out else _key_str(part))

@@ -69,7 +69,7 @@ def _retyped(node: ScalarNode) -> str | None:
     kind = _YAML11.get(node.tag)
     if kind is None or node.style not in (None, ""):
         return None
-    if _resolver.resolve(ScalarNode, node.value, (True, False)) != node.tag:
+    if _resolver.resolve(ScalarNode, node.value, (True, False)) != node.tag:  # type: ignore[no-untyped-call]
         return None  # an explicit tag ('!!int abc'): the constructor says what is wrong
     text = node.value
     shown = safety.clip(text, 40)
