@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from pathlib import Path
@@ -194,3 +195,187 @@ def test_screenshots_saved_as_artifacts(browser, served_site, path, name, width)
     page.screenshot(path=str(target), full_page=True)
     context.close()
     assert target.stat().st_size > 10_000
+
+
+# --- Print (wispgate-print.css, linked with media="print") ------------------------------
+# Emulated print media shows what the print stylesheet does at the browser's width; the
+# whole-page checks also lay pages out at the printable width of an A4 sheet, and the
+# PDFs are Chromium's own print of the page.
+
+#: the printable width of A4 inside wispgate-print.css's @page margins (210 mm - 2 x 14 mm)
+A4_PRINT_WIDTH = 688
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF that Chromium wrote (one uncompressed page object each)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+#: the printable height of A4 inside the same margins (297 mm - 15 mm - 16 mm), in CSS pixels
+A4_PRINT_HEIGHT = 1005
+
+
+def print_a4(page, name: str) -> int:
+    """Print the page to an A4 PDF kept as a test artifact; its page count.
+
+    The count must be what the content needs: at least its height at the printable width
+    over the printable height, and not much more (a page-break rule gone wrong leaves
+    pages half empty).
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": A4_PRINT_WIDTH, "height": 1000})
+    page.emulate_media(media="print")
+    need = page.evaluate("document.documentElement.scrollHeight") / A4_PRINT_HEIGHT
+    target = ARTIFACTS / f"{name}.pdf"
+    pdf = page.pdf(path=str(target), format="A4")
+    assert pdf.startswith(b"%PDF")
+    pages = pdf_pages(pdf)
+    assert math.ceil(need) <= pages <= math.ceil(need * 1.4) + 1, f"{pages} pages for {need:.1f} pages of content"
+    return pages
+
+
+def test_print_shows_every_field_tab_under_its_label(page, served_site):
+    from wispgate_connectors.catalog import load_catalog
+
+    connector = load_catalog(PROJECT).connectors["mikrotik"]
+    optional = [f.name for f in connector.fields if not f.required]
+    required = [f.name for f in connector.fields if f.required]
+    assert optional and required
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    fields = page.locator("#mikrotik-fields")
+
+    def field(name):
+        return fields.locator("dt.wg-field", has=page.locator("strong", has_text=name)).first
+
+    # on screen the Optional tab is closed: that is what printing used to lose
+    assert not any(field(name).is_visible() for name in optional)
+    page.emulate_media(media="print")
+    hidden = [name for name in optional + required if not field(name).is_visible()]
+    assert hidden == [], f"fields missing from the print: {hidden}"
+    labels, panels = fields.locator("label.sd-tab-label"), fields.locator(".sd-tab-content")
+    assert labels.count() == panels.count() == 2
+    for i, title in enumerate(["Required", "Optional"]):
+        label, panel = labels.nth(i), panels.nth(i)
+        assert label.is_visible() and panel.is_visible()
+        assert label.inner_text().startswith(title)
+        # the label prints as a heading above its own panel, full width
+        lbox, pbox = label.bounding_box(), panel.bounding_box()
+        assert lbox["y"] + lbox["height"] <= pbox["y"] + 1
+        assert lbox["width"] > 0.8 * pbox["width"]
+    # and so does every other tab set on the page
+    assert page.locator("article .sd-tab-content:not(:visible)").count() == 0
+
+
+def test_print_hides_navigation_and_controls(page, served_site):
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    chrome = [".sidebar-drawer", ".sidebar-search", ".toc-drawer", ".theme-toggle", ".content-icon-container",
+              ".related-pages", ".skip-to-content", ".back-to-top"]
+    # each selector names something that is on the page (and on screen, the sidebar is seen)
+    assert all(page.locator(sel).count() for sel in chrome)
+    assert page.locator(".sidebar-drawer").is_visible()
+    page.emulate_media(media="print")
+    shown = [sel for sel in chrome if page.locator(f"{sel}:visible").count()]
+    assert shown == [], f"printed: {shown}"
+    assert page.locator("article h1").is_visible()
+    # the article takes the page's width, with no sidebar column beside it
+    article = page.locator("article").bounding_box()
+    assert article["x"] < 40 and article["width"] > 0.9 * page.viewport_size["width"]
+
+
+def test_print_writes_out_external_link_targets(page, served_site):
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    after = "a => getComputedStyle(a, '::after').content"
+    link = page.locator("article a.reference.external[href^='http']").first
+    href = link.get_attribute("href")
+    assert link.evaluate(after) == "none"
+    page.emulate_media(media="print")
+    assert link.evaluate(after) == f'" ({href})"'
+    # internal links and heading anchors stay as they are
+    assert page.locator("article a.reference.internal").first.evaluate(after) == "none"
+    page.goto(f"{served_site}/index.html")
+    page.emulate_media(media="print")
+    stretched = page.locator("article a.sd-stretched-link").first
+    assert "(" not in stretched.evaluate(after)
+
+
+@pytest.mark.parametrize("scheme", ["theme-dark", "system-dark"])
+def test_print_is_light_in_dark_mode(browser, served_site, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  color_scheme="dark" if scheme == "system-dark" else "light")
+    page = context.new_page()
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    if scheme == "theme-dark":
+        page.evaluate("document.body.dataset.theme = 'dark'")
+    else:
+        assert page.evaluate("document.body.dataset.theme") == "auto"
+    style = "(el, prop) => getComputedStyle(el)[prop]"
+    body, h1 = page.locator("body"), page.locator("article h1")
+    # the page is dark on screen...
+    assert body.evaluate(style, "backgroundColor") != "rgb(255, 255, 255)"
+    page.emulate_media(media="print", color_scheme="dark" if scheme == "system-dark" else "light")
+    # ...and light on paper: white page, black text, light code blocks, the light badge colours
+    assert body.evaluate(style, "backgroundColor") == "rgb(255, 255, 255)"
+    assert h1.evaluate(style, "color") == "rgb(0, 0, 0)"
+    assert page.locator("article p").first.evaluate(style, "color") == "rgb(0, 0, 0)"
+    code = page.locator("article .highlight").first.evaluate(style, "backgroundColor")
+    assert sum(int(v) for v in code[code.index("(") + 1:code.index(")")].split(",")[:3]) > 600, code
+    assert page.locator(".sd-badge.wg-type").first.evaluate(style, "color") == "rgb(11, 99, 116)"
+    pages = print_a4(page, f"guide-print-{scheme}")
+    context.close()
+    assert 4 <= pages <= 20
+
+
+def test_print_pdf_of_a_guide(page, served_site):
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    pages = print_a4(page, "guide-print")
+    # every section, both field tabs and the sources, without the navigation: about ten A4 pages
+    assert 6 <= pages <= 16, pages
+
+
+def test_print_of_the_landing_page(page, served_site):
+    page.goto(f"{served_site}/index.html")
+    total = page.locator(".wg-card-item").count()
+    # a reader narrows the catalog, then prints: the form does not print, so neither does
+    # the filter, and every grid and every use-case tab prints whole
+    page.select_option("form.wg-filter select[name=domain]", "payments-finance")
+    assert page.locator(".wg-card-item:visible").count() < total
+    page.emulate_media(media="print")
+    assert not page.locator("form.wg-filter").is_visible()
+    assert page.locator(".wg-card-item:visible").count() == total
+    assert page.locator("article .sd-tab-content:not(:visible)").count() == 0
+    assert page.locator("article label.sd-tab-label:visible").count() == page.locator("article label.sd-tab-label").count()
+    pages = print_a4(page, "landing-print")
+    assert 5 <= pages <= 25, pages
+
+
+PRINTED_PAGES = ["index.html", "integrations/mikrotik.html", "integrations/stripe.html", "catalog/matrix.html",
+                 *NEW_PAGES, "catalog/troubleshooting.html", "writing-guide.html", "concepts/webhook-security.html"]
+
+
+@pytest.mark.parametrize("path", PRINTED_PAGES)
+def test_print_fits_the_page_width(browser, served_site, path):
+    """At an A4 sheet's printable width nothing is cut off: tables, code and grids fit, code wraps."""
+    context = browser.new_context(viewport={"width": A4_PRINT_WIDTH, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{served_site}/{path}")
+    page.emulate_media(media="print")
+    too_wide = page.evaluate("""() => {
+      const article = document.querySelector('article').getBoundingClientRect();
+      const out = [];
+      for (const el of document.querySelectorAll('article :is(table, pre, .sd-container-fluid, .sd-tab-set, dl, .admonition)')) {
+        const box = el.getBoundingClientRect();
+        if (box.width && (box.right > article.right + 1 || el.scrollWidth > el.clientWidth + 1))
+          out.push(el.tagName + '.' + el.className + ' ' + Math.round(box.right) + ' > ' + Math.round(article.right));
+      }
+      return out;
+    }""")
+    nowrap = page.evaluate(
+        "() => [...document.querySelectorAll('article pre')].filter(p => getComputedStyle(p).whiteSpace !== 'pre-wrap').length")
+    closed = page.locator("article .sd-tab-content:not(:visible)").count()
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    context.close()
+    assert too_wide == [], too_wide
+    assert nowrap == 0 and closed == 0
+    assert scroll <= client
