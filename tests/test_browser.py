@@ -350,6 +350,27 @@ def test_print_of_the_landing_page(page, served_site):
     assert 5 <= pages <= 25, pages
 
 
+def test_print_opens_dropdowns_and_wraps_code(page, served_site):
+    """Pages to come (commissioning sheets, the planner) print whole from the same rules:
+    a closed dropdown prints open, a command longer than the page wraps, a notice keeps its title."""
+    page.set_viewport_size({"width": A4_PRINT_WIDTH, "height": 1000})
+    page.goto(f"{served_site}/concepts/webhook-security.html")
+    page.evaluate("""() => document.querySelector('article h1').insertAdjacentHTML('afterend', `
+      <div class="admonition warning" id="t-notice"><p class="admonition-title">Deprecated</p><p>Use the other one.</p></div>
+      <details class="sd-sphinx-override sd-dropdown sd-card sd-mb-3" id="t-dropdown">
+        <summary class="sd-summary-title sd-card-header">Details</summary>
+        <div class="sd-summary-content sd-card-body"><p id="t-hidden">Printed although closed.</p></div></details>
+      <div class="highlight-text notranslate"><div class="highlight"><pre id="t-pre">curl https://api.example.com/${"x/".repeat(80)} -H "Authorization: Bearer ${"0".repeat(120)}"</pre></div></div>`)""")
+    assert not page.locator("#t-hidden").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator("#t-hidden").is_visible()
+    assert page.locator("#t-notice .admonition-title").is_visible()
+    assert page.locator("#t-pre").evaluate("p => p.scrollWidth <= p.clientWidth")
+    article = page.locator("article").bounding_box()
+    pre = page.locator("#t-pre").bounding_box()
+    assert pre["x"] + pre["width"] <= article["x"] + article["width"] + 1
+
+
 PRINTED_PAGES = ["index.html", "integrations/mikrotik.html", "integrations/stripe.html", "catalog/matrix.html",
                  *NEW_PAGES, "catalog/troubleshooting.html", "writing-guide.html", "concepts/webhook-security.html"]
 
