@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from pathlib import Path
@@ -29,8 +30,15 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -73,8 +81,10 @@ def test_filter_narrows_and_clears(page, served_site):
     page.wait_for_function("document.querySelectorAll('.wg-card-item[hidden]').length === 0")
     assert visible_cards(page) == everything
     page.fill("form.wg-filter input[name=q]", "mikrotik")
-    assert sorted(visible_cards(page)) == ["MikroTik RADIUS & Service Enforcement",
-                                           "MikroTik RouterOS API (REST & API-SSL)"]
+    assert sorted(visible_cards(page)) == [
+        "MikroTik RADIUS & Service Enforcement",
+        "MikroTik RouterOS API (REST & API-SSL)",
+    ]
 
 
 def test_status_and_data_flow_facets(page, served_site):
@@ -176,15 +186,21 @@ def test_accessibility_scan_has_no_serious_violations(page, served_site, path):
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
 
 
-@pytest.mark.parametrize("path,name,width", [
-    ("index.html", "landing-desktop", 1280), ("index.html", "landing-phone", 390),
-    ("integrations/mikrotik.html", "guide-desktop", 1280), ("integrations/mikrotik.html", "guide-phone", 390),
-])
+@pytest.mark.parametrize(
+    "path,name,width",
+    [
+        ("index.html", "landing-desktop", 1280),
+        ("index.html", "landing-phone", 390),
+        ("integrations/mikrotik.html", "guide-desktop", 1280),
+        ("integrations/mikrotik.html", "guide-phone", 390),
+    ],
+)
 def test_screenshots_saved_as_artifacts(browser, served_site, path, name, width):
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": width, "height": 900})
@@ -206,8 +222,12 @@ def search(page, served_site, query: str) -> list[tuple[str, str]]:
     page.goto(f"{served_site}/search.html?q={quote(query)}")
     # the summary line is written once every result is listed
     page.wait_for_function("(document.querySelector('#search-results .search-summary') || {}).innerText")
-    return [tuple(r) for r in page.eval_on_selector_all(
-        "#search-results ul.search li > a", "els => els.map(a => [a.getAttribute('href'), a.textContent])")]
+    return [
+        tuple(r)
+        for r in page.eval_on_selector_all(
+            "#search-results ul.search li > a", "els => els.map(a => [a.getAttribute('href'), a.textContent])"
+        )
+    ]
 
 
 def is_listing(link: str) -> bool:
@@ -219,16 +239,19 @@ def is_listing(link: str) -> bool:
 FREERADIUS, MIKROTIK = "integrations/freeradius.html", "integrations/mikrotik.html"
 
 
-@pytest.mark.parametrize("query,guides", [
-    ("3799", [FREERADIUS, MIKROTIK]),  # CoA port
-    ("1812", [FREERADIUS, MIKROTIK]),  # RADIUS port
-    ("7547", ["integrations/genieacs.html"]),  # CWMP port
-    ("1032", ["integrations/mpesa-daraja.html"]),  # M-Pesa result code
-    ("500.001.1001", ["integrations/mpesa-daraja.html"]),  # Daraja error code
-    ("sk_test_", ["integrations/stripe.html"]),
-    ("X-Paystack-Signature", ["integrations/paystack.html"]),
-    ("Message-Authenticator", [FREERADIUS, MIKROTIK]),
-])
+@pytest.mark.parametrize(
+    "query,guides",
+    [
+        ("3799", [FREERADIUS, MIKROTIK]),  # CoA port
+        ("1812", [FREERADIUS, MIKROTIK]),  # RADIUS port
+        ("7547", ["integrations/genieacs.html"]),  # CWMP port
+        ("1032", ["integrations/mpesa-daraja.html"]),  # M-Pesa result code
+        ("500.001.1001", ["integrations/mpesa-daraja.html"]),  # Daraja error code
+        ("sk_test_", ["integrations/stripe.html"]),
+        ("X-Paystack-Signature", ["integrations/paystack.html"]),
+        ("Message-Authenticator", [FREERADIUS, MIKROTIK]),
+    ],
+)
 def test_search_finds_numbers_codes_headers_and_identifiers(page, served_site, query, guides):
     links = [link.split("#")[0] for link, _ in search(page, served_site, query)]
     assert set(guides) <= set(links), links
@@ -256,7 +279,8 @@ def test_search_shows_each_page_once_with_its_title_as_written(page, served_site
     pages = [link.split("#")[0] for link, _ in results]
     assert results and len(pages) == len(set(pages)), pages
     titles = page.evaluate(
-        "Object.fromEntries(Search._index.docnames.map((d, i) => [d + '.html', Search._index.titles[i]]))")
+        "Object.fromEntries(Search._index.docnames.map((d, i) => [d + '.html', Search._index.titles[i]]))"
+    )
     for link, shown in results:
         title = titles[link.split("#")[0]]
         assert shown == title or shown.startswith(f"{title} > "), (link, shown)
@@ -270,14 +294,25 @@ def test_search_query_terms_are_the_index_terms(page, served_site):
     from wispgate_connectors.search import OperatorSearch
 
     language = OperatorSearch({})
-    texts = ["UDP 3799 and 1812/1813", "keys starting sk_test_", "the X-Paystack-Signature header", "TR-069 7.16",
-             "ResultCode 1032 or 500.001.1001", "Signatures verified", "InternetGatewayDevice.ManagementServer.URL",
-             "api_keys naïve Café 2²", "Mikrotik-Rate-Limit, Access-Request"]
+    texts = [
+        "UDP 3799 and 1812/1813",
+        "keys starting sk_test_",
+        "the X-Paystack-Signature header",
+        "TR-069 7.16",
+        "ResultCode 1032 or 500.001.1001",
+        "Signatures verified",
+        "InternetGatewayDevice.ManagementServer.URL",
+        "api_keys naïve Café 2²",
+        "Mikrotik-Rate-Limit, Access-Request",
+    ]
     page.goto(f"{served_site}/search.html")
-    queried = page.evaluate("""texts => texts.map(text => {
+    queried = page.evaluate(
+        """texts => texts.map(text => {
         const stemmer = new Stemmer();
         return splitQuery(text).map(t => t.toLowerCase()).filter(t => !stopwords.has(t)).map(t => stemmer.stemWord(t));
-    })""", texts)
+    })""",
+        texts,
+    )
     for text, terms in zip(texts, queried, strict=True):
         indexed = {language.stem(w).lower() for w in language.split(text)}
         assert terms and set(terms) <= {w for w in indexed if language.word_filter(w)}, (text, terms, indexed)
@@ -298,7 +333,8 @@ def test_planner_builds_one_plan_from_the_address(page, served_site):
     page.wait_for_selector(".wg-plan-order li")
     # network and AAA first, then payments, then messaging: not the order in the address
     assert page.locator(".wg-plan-order li").all_inner_texts() == [
-        catalog.connectors[c].name for c in ("mikrotik", "stripe", "whatsapp-cloud")]
+        catalog.connectors[c].name for c in ("mikrotik", "stripe", "whatsapp-cloud")
+    ]
     rules = page.locator(".wg-plan-rules tbody tr").all_inner_texts()
     expected = sum(len(catalog.connectors[c].network) for c in ("mikrotik", "stripe", "whatsapp-cloud"))
     assert len(rules) == expected
@@ -308,8 +344,9 @@ def test_planner_builds_one_plan_from_the_address(page, served_site):
     for item in catalog.readiness["pre_deployment"]:
         assert checklist.count(item.split(" (")[0][:40]) == 1
     own = page.locator(".wg-planner-output h4").all_inner_texts()
-    assert own == [catalog.connectors[c].name for c in ("mikrotik", "stripe", "whatsapp-cloud")
-                   if catalog.connectors[c].readiness]
+    assert own == [
+        catalog.connectors[c].name for c in ("mikrotik", "stripe", "whatsapp-cloud") if catalog.connectors[c].readiness
+    ]
     outage = page.locator(".wg-plan-outage li").all_inner_texts()
     ranks = {"closed": 0, "degraded": 1, "open": 2}
     modes = [catalog.connectors[c].outage.fail_mode for c in ("mikrotik", "stripe", "whatsapp-cloud")]
@@ -340,21 +377,30 @@ def test_planner_order_and_merge_logic(page, served_site):
             {"id": "olt", "name": "OLT", "domain": "net", "after": ["acs"], "url": "o"},
         ],
     }
-    order = page.evaluate("([index, ids]) => wgPlanner.order(index, ids).map(c => c.id)",
-                          [index, ["z-pay", "olt", "radius", "acs"]])
+    order = page.evaluate(
+        "([index, ids]) => wgPlanner.order(index, ids).map(c => c.id)", [index, ["z-pay", "olt", "radius", "acs"]]
+    )
     # domains first; within one, 'after' before name order; a cycle ends instead of looping
     assert order[-1] == "z-pay" and order.index("acs") < order.index("olt")
     assert sorted(order) == ["acs", "olt", "radius", "z-pay"]
     details = {
-        "radius": {"prerequisites": ["One `secret`."], "network": [
-            {"from": "NAS", "to": "WISPGate", "protocol": "udp", "ports": [1812], "purpose": "Auth."}],
-            "readiness": {"pre_deployment": ["Own radius item."]}, "outage": {"fail_mode": "closed", "subscribers": "x"}},
-        "acs": {"prerequisites": ["One secret."], "network": [
-            {"from": "NAS", "to": "WISPGate", "protocol": "udp", "ports": [1812], "purpose": "Same rule."}],
-            "readiness": {}, "outage": {"fail_mode": "open", "subscribers": "y"}},
+        "radius": {
+            "prerequisites": ["One `secret`."],
+            "network": [{"from": "NAS", "to": "WISPGate", "protocol": "udp", "ports": [1812], "purpose": "Auth."}],
+            "readiness": {"pre_deployment": ["Own radius item."]},
+            "outage": {"fail_mode": "closed", "subscribers": "x"},
+        },
+        "acs": {
+            "prerequisites": ["One secret."],
+            "network": [{"from": "NAS", "to": "WISPGate", "protocol": "udp", "ports": [1812], "purpose": "Same rule."}],
+            "readiness": {},
+            "outage": {"fail_mode": "open", "subscribers": "y"},
+        },
     }
-    plan = page.evaluate("([index, details]) => wgPlanner.merge(index, wgPlanner.order(index, ['acs', 'radius']), details)",
-                         [index, details])
+    plan = page.evaluate(
+        "([index, details]) => wgPlanner.merge(index, wgPlanner.order(index, ['acs', 'radius']), details)",
+        [index, details],
+    )
     assert len(plan["prerequisites"]) == 1 and sorted(plan["prerequisites"][0]["from"]) == ["Radius", "Zeta ACS"]
     assert len(plan["rules"]) == 1 and len(plan["rules"][0]["from"]) == 2
     assert plan["common"] == ["Common."] and [o["name"] for o in plan["own"]] == ["Radius"]
@@ -370,11 +416,14 @@ def test_planner_without_scripts_says_what_it_does(browser, served_site):
     assert "The planner needs scripts" in text and "catalog" in text
 
 
-@pytest.mark.parametrize("pasted,connector", [
-    ("Packet does not contain required Message-Authenticator attribute.", "freeradius"),
-    ('{"ResultCode": 1032, "ResultDesc": "Request cancelled by user"}', "mpesa-daraja"),
-    ("HTTP/1.1 202 Task queued but not processed", "genieacs"),
-])
+@pytest.mark.parametrize(
+    "pasted,connector",
+    [
+        ("Packet does not contain required Message-Authenticator attribute.", "freeradius"),
+        ('{"ResultCode": 1032, "ResultDesc": "Request cancelled by user"}', "mpesa-daraja"),
+        ("HTTP/1.1 202 Task queued but not processed", "genieacs"),
+    ],
+)
 def test_error_lookup_puts_the_right_failure_first(page, served_site, pasted, connector):
     name = catalog_data().connectors[connector].name
     page.goto(f"{served_site}/catalog/troubleshooting.html")
@@ -434,7 +483,234 @@ def test_reader_tools_pass_the_accessibility_scan(browser, served_site, path, wi
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     context.close()
-    serious = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
-               if v["impact"] in ("serious", "critical")]
+    serious = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
+
+
+# --- Print (wispgate-print.css, linked with media="print") ------------------------------
+# Emulated print media shows what the print stylesheet does at the browser's width; the
+# whole-page checks also lay pages out at the printable width of an A4 sheet, and the
+# PDFs are Chromium's own print of the page.
+
+#: the printable width of A4 inside wispgate-print.css's @page margins (210 mm - 2 x 14 mm)
+A4_PRINT_WIDTH = 688
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF that Chromium wrote (one uncompressed page object each)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+#: the printable height of A4 inside the same margins (297 mm - 15 mm - 16 mm), in CSS pixels
+A4_PRINT_HEIGHT = 1005
+
+
+def print_a4(page, name: str) -> int:
+    """Print the page to an A4 PDF kept as a test artifact; its page count.
+
+    The count must be what the content needs: at least its height at the printable width
+    over the printable height, and not much more (a page-break rule gone wrong leaves
+    pages half empty).
+    """
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": A4_PRINT_WIDTH, "height": 1000})
+    page.emulate_media(media="print")
+    need = page.evaluate("document.documentElement.scrollHeight") / A4_PRINT_HEIGHT
+    target = ARTIFACTS / f"{name}.pdf"
+    pdf = page.pdf(path=str(target), format="A4")
+    assert pdf.startswith(b"%PDF")
+    pages = pdf_pages(pdf)
+    assert math.ceil(need) <= pages <= math.ceil(need * 1.4) + 1, f"{pages} pages for {need:.1f} pages of content"
+    return pages
+
+
+def test_print_shows_every_field_tab_under_its_label(page, served_site):
+    from wispgate_connectors.catalog import load_catalog
+
+    connector = load_catalog(PROJECT).connectors["mikrotik"]
+    optional = [f.name for f in connector.fields if not f.required]
+    required = [f.name for f in connector.fields if f.required]
+    assert optional and required
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    fields = page.locator("#mikrotik-fields")
+
+    def field(name):
+        return fields.locator("dt.wg-field", has=page.locator("strong", has_text=name)).first
+
+    # on screen the Optional tab is closed: that is what printing used to lose
+    assert not any(field(name).is_visible() for name in optional)
+    page.emulate_media(media="print")
+    hidden = [name for name in optional + required if not field(name).is_visible()]
+    assert hidden == [], f"fields missing from the print: {hidden}"
+    labels, panels = fields.locator("label.sd-tab-label"), fields.locator(".sd-tab-content")
+    assert labels.count() == panels.count() == 2
+    for i, title in enumerate(["Required", "Optional"]):
+        label, panel = labels.nth(i), panels.nth(i)
+        assert label.is_visible() and panel.is_visible()
+        assert label.inner_text().startswith(title)
+        # the label prints as a heading above its own panel, full width
+        lbox, pbox = label.bounding_box(), panel.bounding_box()
+        assert lbox["y"] + lbox["height"] <= pbox["y"] + 1
+        assert lbox["width"] > 0.8 * pbox["width"]
+    # and so does every other tab set on the page
+    assert page.locator("article .sd-tab-content:not(:visible)").count() == 0
+
+
+def test_print_hides_navigation_and_controls(page, served_site):
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    chrome = [
+        ".sidebar-drawer",
+        ".sidebar-search",
+        ".toc-drawer",
+        ".theme-toggle",
+        ".content-icon-container",
+        ".related-pages",
+        ".skip-to-content",
+        ".back-to-top",
+    ]
+    # each selector names something that is on the page (and on screen, the sidebar is seen)
+    assert all(page.locator(sel).count() for sel in chrome)
+    assert page.locator(".sidebar-drawer").is_visible()
+    page.emulate_media(media="print")
+    shown = [sel for sel in chrome if page.locator(f"{sel}:visible").count()]
+    assert shown == [], f"printed: {shown}"
+    assert page.locator("article h1").is_visible()
+    # the article takes the page's width, with no sidebar column beside it
+    article = page.locator("article").bounding_box()
+    assert article["x"] < 40 and article["width"] > 0.9 * page.viewport_size["width"]
+
+
+def test_print_writes_out_external_link_targets(page, served_site):
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    after = "a => getComputedStyle(a, '::after').content"
+    link = page.locator("article a.reference.external[href^='http']").first
+    href = link.get_attribute("href")
+    assert link.evaluate(after) == "none"
+    page.emulate_media(media="print")
+    assert link.evaluate(after) == f'" ({href})"'
+    # internal links and heading anchors stay as they are
+    assert page.locator("article a.reference.internal").first.evaluate(after) == "none"
+    page.goto(f"{served_site}/index.html")
+    page.emulate_media(media="print")
+    stretched = page.locator("article a.sd-stretched-link").first
+    assert "(" not in stretched.evaluate(after)
+
+
+@pytest.mark.parametrize("scheme", ["theme-dark", "system-dark"])
+def test_print_is_light_in_dark_mode(browser, served_site, scheme):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="dark" if scheme == "system-dark" else "light"
+    )
+    page = context.new_page()
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    if scheme == "theme-dark":
+        page.evaluate("document.body.dataset.theme = 'dark'")
+    else:
+        assert page.evaluate("document.body.dataset.theme") == "auto"
+    style = "(el, prop) => getComputedStyle(el)[prop]"
+    body, h1 = page.locator("body"), page.locator("article h1")
+    # the page is dark on screen...
+    assert body.evaluate(style, "backgroundColor") != "rgb(255, 255, 255)"
+    page.emulate_media(media="print", color_scheme="dark" if scheme == "system-dark" else "light")
+    # ...and light on paper: white page, black text, light code blocks, the light badge colours
+    assert body.evaluate(style, "backgroundColor") == "rgb(255, 255, 255)"
+    assert h1.evaluate(style, "color") == "rgb(0, 0, 0)"
+    assert page.locator("article p").first.evaluate(style, "color") == "rgb(0, 0, 0)"
+    code = page.locator("article .highlight").first.evaluate(style, "backgroundColor")
+    assert sum(int(v) for v in code[code.index("(") + 1 : code.index(")")].split(",")[:3]) > 600, code
+    assert page.locator(".sd-badge.wg-type").first.evaluate(style, "color") == "rgb(11, 99, 116)"
+    pages = print_a4(page, f"guide-print-{scheme}")
+    context.close()
+    assert 4 <= pages <= 20
+
+
+def test_print_pdf_of_a_guide(page, served_site):
+    page.goto(f"{served_site}/integrations/mikrotik.html")
+    pages = print_a4(page, "guide-print")
+    # every section, both field tabs and the sources, without the navigation: about ten A4 pages
+    assert 6 <= pages <= 16, pages
+
+
+def test_print_of_the_landing_page(page, served_site):
+    page.goto(f"{served_site}/index.html")
+    total = page.locator(".wg-card-item").count()
+    # a reader narrows the catalog, then prints: the form does not print, so neither does
+    # the filter, and every grid and every use-case tab prints whole
+    page.select_option("form.wg-filter select[name=domain]", "payments-finance")
+    assert page.locator(".wg-card-item:visible").count() < total
+    page.emulate_media(media="print")
+    assert not page.locator("form.wg-filter").is_visible()
+    assert page.locator(".wg-card-item:visible").count() == total
+    assert page.locator("article .sd-tab-content:not(:visible)").count() == 0
+    assert (
+        page.locator("article label.sd-tab-label:visible").count() == page.locator("article label.sd-tab-label").count()
+    )
+    pages = print_a4(page, "landing-print")
+    assert 5 <= pages <= 25, pages
+
+
+def test_print_opens_dropdowns_and_wraps_code(page, served_site):
+    """Pages to come (commissioning sheets, the planner) print whole from the same rules:
+    a closed dropdown prints open, a command longer than the page wraps, a notice keeps its title."""
+    page.set_viewport_size({"width": A4_PRINT_WIDTH, "height": 1000})
+    page.goto(f"{served_site}/concepts/webhook-security.html")
+    page.evaluate("""() => document.querySelector('article h1').insertAdjacentHTML('afterend', `
+      <div class="admonition warning" id="t-notice"><p class="admonition-title">Deprecated</p><p>Use the other one.</p></div>
+      <details class="sd-sphinx-override sd-dropdown sd-card sd-mb-3" id="t-dropdown">
+        <summary class="sd-summary-title sd-card-header">Details</summary>
+        <div class="sd-summary-content sd-card-body"><p id="t-hidden">Printed although closed.</p></div></details>
+      <div class="highlight-text notranslate"><div class="highlight"><pre id="t-pre">curl https://api.example.com/${"x/".repeat(80)} -H "Authorization: Bearer ${"0".repeat(120)}"</pre></div></div>`)""")
+    assert not page.locator("#t-hidden").is_visible()
+    page.emulate_media(media="print")
+    assert page.locator("#t-hidden").is_visible()
+    assert page.locator("#t-notice .admonition-title").is_visible()
+    assert page.locator("#t-pre").evaluate("p => p.scrollWidth <= p.clientWidth")
+    article = page.locator("article").bounding_box()
+    pre = page.locator("#t-pre").bounding_box()
+    assert pre["x"] + pre["width"] <= article["x"] + article["width"] + 1
+
+
+PRINTED_PAGES = [
+    "index.html",
+    "integrations/mikrotik.html",
+    "integrations/stripe.html",
+    "catalog/matrix.html",
+    *NEW_PAGES,
+    "catalog/troubleshooting.html",
+    "writing-guide.html",
+    "concepts/webhook-security.html",
+]
+
+
+@pytest.mark.parametrize("path", PRINTED_PAGES)
+def test_print_fits_the_page_width(browser, served_site, path):
+    """At an A4 sheet's printable width nothing is cut off: tables, code and grids fit, code wraps."""
+    context = browser.new_context(viewport={"width": A4_PRINT_WIDTH, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{served_site}/{path}")
+    page.emulate_media(media="print")
+    too_wide = page.evaluate("""() => {
+      const article = document.querySelector('article').getBoundingClientRect();
+      const out = [];
+      for (const el of document.querySelectorAll('article :is(table, pre, .sd-container-fluid, .sd-tab-set, dl, .admonition)')) {
+        const box = el.getBoundingClientRect();
+        if (box.width && (box.right > article.right + 1 || el.scrollWidth > el.clientWidth + 1))
+          out.push(el.tagName + '.' + el.className + ' ' + Math.round(box.right) + ' > ' + Math.round(article.right));
+      }
+      return out;
+    }""")
+    nowrap = page.evaluate(
+        "() => [...document.querySelectorAll('article pre')].filter(p => getComputedStyle(p).whiteSpace !== 'pre-wrap').length"
+    )
+    closed = page.locator("article .sd-tab-content:not(:visible)").count()
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    context.close()
+    assert too_wide == [], too_wide
+    assert nowrap == 0 and closed == 0
     assert scroll <= client

@@ -320,4 +320,5 @@ def add_static_path(app: Sphinx) -> None:
 def setup_static(app: Sphinx) -> None:
     app.connect("builder-inited", add_static_path)
     app.add_css_file("wispgate.css")
+    app.add_css_file("wispgate-print.css", media="print")
     app.add_js_file("wispgate.js", defer="defer")
