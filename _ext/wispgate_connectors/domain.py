@@ -62,9 +62,11 @@ class ConnectorDomain(Domain):
         "cards_digest": {},  # builder name -> the same for cards, which are built when a page is written
         "navigation": {},  # builder name -> {docname: digest of its left navigation and prev/next}
         "freshness": {},  # docname -> {connector id: freshness.Freshness it was read with}
+        "content": {},  # data file -> digest of its content when the pages depending on it were read
+        "guides": {},  # connector id -> the page documenting it, from the page sources, at the last read
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 9
+    data_version = 10
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:
@@ -93,6 +95,22 @@ class ConnectorDomain(Domain):
     @property
     def freshness_read(self) -> dict[str, dict[str, Any]]:
         return self.data["freshness"]  # type: ignore[no-any-return]
+
+    @property
+    def content_digests(self) -> dict[str, str]:
+        return self.data["content"]  # type: ignore[no-any-return]
+
+    @content_digests.setter
+    def content_digests(self, value: dict[str, str]) -> None:
+        self.data["content"] = value
+
+    @property
+    def guide_pages(self) -> dict[str, str]:
+        return self.data["guides"]  # type: ignore[no-any-return]
+
+    @guide_pages.setter
+    def guide_pages(self, value: dict[str, str]) -> None:
+        self.data["guides"] = value
 
     @property
     def navigation_digests(self) -> dict[str, dict[str, str]]:

@@ -247,7 +247,7 @@ def outdated_by_content(
     file would leave a page showing the old data.
     """
     app._wg_removed = set(removed)  # type: ignore[attr-defined]
-    before: dict[str, str] = getattr(env, "wg_content", {})
+    before = get_domain(env).content_digests
     if not before:
         return []
     srcdir = Path(env.srcdir)
@@ -274,8 +274,8 @@ def outdated_by_guides(
 ) -> list[str]:
     """Domain pages list their guides in a toctree: when a guide moves to another page,
     the pages of its domain are read again (their cards are only re-written)."""
-    before: dict[str, str] | None = getattr(env, "wg_guides", None)
-    if before is None:
+    before = get_domain(env).guide_pages
+    if not before:
         return []
     now = state.guide_pages
     moved = {cid for cid in before.keys() | now.keys() if before.get(cid) != now.get(cid)}
@@ -294,10 +294,11 @@ def outdated_by_guides(
 def remember_content(app: Sphinx, env: BuildEnvironment) -> None:
     """After reading: the content of every data file a page depends on, and which page
     documents each connector."""
-    env.wg_guides = dict(state.guide_pages)  # type: ignore[attr-defined]
+    domain = get_domain(env)
+    domain.guide_pages = dict(state.guide_pages)
     srcdir = Path(env.srcdir)
     paths = {str(dep) for deps in env.dependencies.values() for dep in deps}
-    env.wg_content = {  # type: ignore[attr-defined]
+    domain.content_digests = {
         p: safety.file_digest(Path(p), srcdir) for p in paths if safety.inside(p, srcdir)
     }
 
