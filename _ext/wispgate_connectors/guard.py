@@ -298,9 +298,7 @@ def remember_content(app: Sphinx, env: BuildEnvironment) -> None:
     domain.guide_pages = dict(state.guide_pages)
     srcdir = Path(env.srcdir)
     paths = {str(dep) for deps in env.dependencies.values() for dep in deps}
-    domain.content_digests = {
-        p: safety.file_digest(Path(p), srcdir) for p in paths if safety.inside(p, srcdir)
-    }
+    domain.content_digests = {p: safety.file_digest(Path(p), srcdir) for p in paths if safety.inside(p, srcdir)}
 
 
 # --- build-finished -----------------------------------------------------------------------------------
