@@ -107,6 +107,15 @@ def connector_json(c: Any, url: str) -> dict[str, Any]:
     return {k: out[k] for k in order if k in out}
 
 
+def connector_data(catalog: Any, c: Any, url: str) -> dict[str, Any]:
+    """``connector_json``, made once per build for catalog.json and ``connectors/<id>.json``."""
+    key = ("json", c.id, url)
+    found = catalog.memo.get(key)
+    if found is None:
+        found = catalog.memo[key] = connector_json(c, url)
+    return found  # type: ignore[no-any-return]
+
+
 def export_catalog(app: Sphinx, exception: Exception | None) -> None:
     """Write catalog.json (and the schemas it follows) at the root of every HTML build."""
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
@@ -126,7 +135,7 @@ def export_catalog(app: Sphinx, exception: Exception | None) -> None:
             {"key": k, "title": u.title, "description": u.description, "url": uri(use_case_doc(app.config, k))}
             for k, u in catalog.use_cases.items()
         ],
-        "connectors": [connector_json(c, uri(pages.get(c.id, (c.docname,))[0])) for c in catalog.sorted()],
+        "connectors": [connector_data(catalog, c, uri(pages.get(c.id, (c.docname,))[0])) for c in catalog.sorted()],
     }
     out = Path(app.outdir)
     (out / "catalog.json").write_text(

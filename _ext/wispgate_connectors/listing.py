@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from sphinx.environment import BuildEnvironment
@@ -332,11 +333,18 @@ VIEWS: dict[Kind, type[IdView]] = {
 
 
 def view(kind: Kind, c: Connector, catalog: Catalog) -> Any:
-    return VIEWS[kind].of(c, catalog)
+    """A connector's view, made once per build: listings and digests ask for it many times."""
+    cls = VIEWS[kind]
+    key = (cls, c.id)
+    found = catalog.memo.get(key)
+    if found is None:
+        found = catalog.memo[key] = cls.of(c, catalog)
+    return found
 
 
+@lru_cache(maxsize=65536)
 def shown(v: Any) -> tuple[Any, ...]:
-    """The compared fields of a view: what a reader sees."""
+    """The compared fields of a view: what a reader sees (views are frozen, so it is cached)."""
     return tuple(
         tuple(shown(x) for x in value) if isinstance(value, tuple) and value and is_dataclass(value[0]) else value
         for value in (getattr(v, f.name) for f in fields(v) if f.compare)

@@ -38,28 +38,35 @@ class Marks(dict[tuple[Any, ...], int]):
 
 
 class Record:
-    """One mapping of the data: attributes for the schema's properties, and ``line``."""
+    """One mapping of the data: attributes for the schema's properties, and ``line``.
 
-    __slots__ = ("_values", "line")
+    Every key, given or defaulted, is a plain instance attribute: renderers and
+    listings read them a million times in a big build.
+    """
+
     #: the schema's property names, in schema order, and their defaults when absent
     keys: ClassVar[tuple[str, ...]] = ()
     defaults: ClassVar[dict[str, Any]] = {}
     record_name: ClassVar[str] = ""
+    line: int
+    _given: tuple[str, ...]
 
     def __init__(self, values: dict[str, Any], line: int = 1) -> None:
-        object.__setattr__(self, "_values", values)
-        object.__setattr__(self, "line", line)
+        attrs = self.__dict__
+        attrs.update(type(self).defaults)
+        attrs.update(values)
+        attrs["line"] = line
+        attrs["_given"] = tuple(k for k in type(self).keys if k in values)
 
     def __getattr__(self, name: str) -> Any:
-        try:
-            values = object.__getattribute__(self, "_values")
-        except AttributeError:  # during unpickling
-            raise AttributeError(name) from None
-        if name in values:
-            return values[name]
-        if name in type(self).defaults:
-            return type(self).defaults[name]
+        if name.startswith("__"):  # copy and pickle probe for hooks
+            raise AttributeError(name)
         raise AttributeError(f"{type(self).record_name or type(self).__name__} has no key {name!r}")
+
+    @property
+    def _values(self) -> dict[str, Any]:
+        """The keys the data gives, with their values."""
+        return {k: self.__dict__[k] for k in self._given}
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("records are read-only")
@@ -79,9 +86,8 @@ class Record:
 
     def given(self) -> Iterator[tuple[str, Any]]:
         """The keys the data gives, in schema order, with their values."""
-        for key in self.keys:
-            if key in self._values:
-                yield key, self._values[key]
+        for key in self._given:
+            yield key, self.__dict__[key]
 
 
 # --- the schema, as record classes --------------------------------------------------
@@ -149,7 +155,6 @@ class _Types:
                 title,
                 bases,
                 {
-                    "__slots__": (),
                     "keys": tuple(props),
                     "defaults": {k: _empty(p, self.root) for k, p in props.items()},
                     "record_name": self.prefix + name,
@@ -244,7 +249,7 @@ class _FieldMixin:
     @property
     def is_secret(self) -> bool:
         """Masked on pages, never exported with an example: ``secret: true`` or type secret."""
-        return bool(self.__getattr__("secret")) or self.type == "secret"  # type: ignore[attr-defined]
+        return bool(self.secret) or self.type == "secret"  # type: ignore[attr-defined]
 
 
 class _CodeMixin:
@@ -253,7 +258,7 @@ class _CodeMixin:
     @property
     def body(self) -> str:
         """The code without its trailing newlines (YAML's ``|`` keeps one)."""
-        return str(self.__getattr__("text")).rstrip("\n")  # type: ignore[attr-defined]
+        return str(self.text).rstrip("\n")  # type: ignore[attr-defined]
 
 
 MIXINS: dict[str, type] = {"connector": _ConnectorMixin, "field": _FieldMixin, "code": _CodeMixin}
@@ -267,7 +272,8 @@ def _connector_types() -> _Types:
 class _ConnectorRecord(Record):
     """The connector record with its file and the line of every value."""
 
-    __slots__ = ("marks", "path")
+    marks: Marks
+    path: str
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_make_connector, (self._values, self.marks, self.path))
@@ -281,7 +287,6 @@ def _connector_class() -> type[_ConnectorRecord]:
             "Connector",
             (_ConnectorRecord, types.classes["connector"]),
             {
-                "__slots__": (),
                 "__module__": __name__,
             },
         )
@@ -416,6 +421,8 @@ class Catalog:
     renamed: dict[str, str] = field(default_factory=dict)
     #: per connector id, its freshness on this build's date (see freshness.py)
     freshness: dict[str, Any] = field(default_factory=dict)
+    #: what this build derived from the data once (listing views, exports), by any hashable key
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def by_domain(self, key: str) -> list[Connector]:
         return [c for c in self.sorted() if c.domain == key]

@@ -28,7 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import state
 from .components import skip_node
 from .domain import documented
-from .export import connector_json
+from .export import connector_data
 
 #: the scripts each tool's page loads (only those pages)
 SCRIPTS = {"wg_lookup": "wispgate-lookup.js", "wg_planner": "wispgate-planner.js"}
@@ -172,7 +172,7 @@ def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
                 "data": f"connectors/{c.id}.json",
             }
         )
-        _write_json(out / "connectors" / f"{c.id}.json", connector_json(c, url))
+        _write_json(out / "connectors" / f"{c.id}.json", connector_data(catalog, c, url))
     for c in current:
         url = uri(pages.get(c.id, (c.docname,))[0])
         for f in c.failures:
