@@ -71,11 +71,15 @@ epub: venv
 text: venv
 	$(SPHINXBUILD) -b text . $(BUILDDIR)/text
 
+# One line and a quick exit when the vendors' sites cannot be reached; ID=<id>: one connector's links.
 linkcheck: venv
-	$(SPHINXBUILD) -b linkcheck . $(BUILDDIR)/linkcheck
+	@$(EXT) $(BIN)/python -m wispgate_connectors.links probe $(if $(ID),--id "$(ID)")
+	$(SPHINXBUILD) -b linkcheck . $(BUILDDIR)/linkcheck $(if $(ID),integrations/$(ID).md)
 
+# exec: the PID it prints is this recipe's; Ctrl+C or `kill <PID>` stops sphinx-autobuild and its builds.
 livehtml: venv
-	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch data --watch _ext \
+	@$(EXT) exec $(BIN)/python -m wispgate_connectors.live --host $(HOST) --port $(PORT) \
+		--autobuild $(BIN)/sphinx-autobuild -- --watch data --watch _ext \
 		--ignore "*/__pycache__/*" --ignore "*/catalog/domains/*" --ignore "*/catalog/use-cases/*" --ignore "*/commissioning/*" \
 		-b html $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/livehtml . $(BUILDDIR)/livehtml
 
@@ -98,8 +102,16 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
+ifeq ($(ID),)
 test: test-env lint
 	$(BIN)/python -m pytest
+else
+# make test ID=<id>: only what concerns one connector: its three files checked, then its content
+# tests (tests/test_content.py, marked `connector`) on a build of the site
+test: $(VENV)/.test-installed
+	@$(EXT) $(BIN)/python -m wispgate_connectors check --id "$(ID)"
+	WG_ID="$(ID)" $(BIN)/python -m pytest tests/test_content.py -m connector -q
+endif
 
 # fewer random examples for the property tests; the full count runs in `make test`
 test-fast: $(VENV)/.test-installed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -46,9 +47,67 @@ def test_new_writes_yaml_with_every_required_key_and_the_page(root):
     data = yaml.safe_load(text)
     assert set(SCHEMA["required"]) <= set(data)
     assert data["id"] == "acme-pay" and data["domain"] == "payments-finance" and data["vendor"] == "Acme"
-    assert "# complexity_note:" in text and "# verified:" in text  # optional keys as commented hints
+    assert "# complexity_note:" in text and "# status:" in text  # optional keys as commented hints
+    # what a finished guide needs is there, to fill in (writer_rules.finished_problems)
+    assert {"example", "readiness", "verified", "sources"} <= set(data) and len(data["failures"]) == 4
+    assert {k for r in data["related"] for k in r} == {"title", "doc", "connector", "url"}
     page = (root / "integrations/acme-pay.md").read_text()
     assert "```{connector} acme-pay" in page
+    assert not (root / "tests").exists()  # this root has no content tests
+
+
+@pytest.fixture
+def project_root(root) -> Path:
+    """The basic root with content tests, as the real project has them."""
+    (root / "tests" / "facts").mkdir(parents=True)
+    for cid in ("alpha", "beta"):
+        (root / "tests" / "facts" / f"{cid}.txt").write_text("one\ntwo\nthree\nfour\n")
+    return root
+
+
+def test_new_writes_the_content_test_file_with_its_format(project_root):
+    result = cli("new", "acme-pay", "--domain", "payments-finance", "--root", str(project_root))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "wrote data/connectors/acme-pay.yaml, integrations/acme-pay.md and tests/facts/acme-pay.txt",
+        "next: replace every TODO in these files (`make check` lists them with their lines), preview with "
+        "`make livehtml`, then run `make test ID=acme-pay`",
+    ]
+    facts = (project_root / "tests/facts/acme-pay.txt").read_text()
+    assert "at least 4 facts" in facts and "start with '#'" in facts
+    check = cli("check", "--id", "acme-pay", str(project_root))
+    assert (
+        "tests/facts/acme-pay.txt:7: still holds the scaffold's 4 placeholder lines ('TODO: ...'): replace each "
+        "with a fact copied word for word from the guide (a port, a header name, an error message, a menu path)"
+    ) in check.stdout.splitlines()
+    assert (
+        "integrations/acme-pay.md:1: the title still holds the scaffold's TODO: write the guide's title, "
+        "the same as name in data/connectors/acme-pay.yaml:7"
+    ) in check.stdout.splitlines()
+
+
+def fill(text: str) -> str:
+    """What a writer does with a scaffold: every TODO replaced by words."""
+    text = text.replace("https://TODO.example.com", "https://docs.acme-pay.net")
+    text = text.replace("TODO: which sections or facts it backs", "failures and fields")
+    text = re.sub(r"TODO: ([^\"\n]*)", lambda m: m.group(1).capitalize() or "Filled", text)
+    return text
+
+
+def test_a_filled_scaffold_passes_the_check(project_root):
+    """No surprise after `make new`: replace every TODO and the whole writer contract holds."""
+    cli("new", "acme-pay", "--domain", "payments-finance", "--root", str(project_root))
+    for rel in ("data/connectors/acme-pay.yaml", "tests/facts/acme-pay.txt"):
+        path = project_root / rel
+        path.write_text(fill(path.read_text()))
+    name = yaml.safe_load((project_root / "data/connectors/acme-pay.yaml").read_text())["name"]
+    page = project_root / "integrations/acme-pay.md"
+    page.write_text(re.sub(r"^# TODO.*$", f"# {name}", page.read_text(), flags=re.M))
+    (project_root / "concepts").mkdir()
+    (project_root / "concepts/subscriber-model.md").write_text("# Subscriber model\n")
+    result = cli("check", "--id", "acme-pay", str(project_root))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "" and "checked acme-pay in" in result.stderr
 
 
 def test_check_lists_every_todo_left_with_its_line(root):
@@ -57,7 +116,7 @@ def test_check_lists_every_todo_left_with_its_line(root):
     assert result.returncode == 1
     # check runs the build's page rules too: this root has no concepts/subscriber-model page
     lines = [line for line in result.stdout.splitlines() if "no page 'concepts/subscriber-model'" not in line]
-    assert "data/connectors/acme-pay.yaml:6: name: still holds a TODO placeholder" in lines
+    assert "data/connectors/acme-pay.yaml:7: name: still holds a TODO placeholder" in lines
     # the test root has no concepts/subscriber-model page, which the scaffold links: the build says so too
     missing = "related[0].doc: no page 'concepts/subscriber-model' in this site"
     assert all("acme-pay" in line and ("TODO" in line or missing in line) for line in lines)

@@ -9,7 +9,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import freshness, state
+from . import freshness, lint, state
 from .domain import get_domain, target_id
 from .model import Connector
 from .render import SECTIONS, Renderer, readiness_section
@@ -43,8 +43,7 @@ class ConnectorDirective(SphinxDirective):
             # the data problems were reported with their file and line already
             self.env.note_dependency(str(catalog.root / catalog.broken[cid]))
             return None
-        folder = state.layout(self.env).connector_dir.as_posix()
-        message = f"unknown connector id '{cid}': no {folder}/{cid}.yaml"
+        message = lint.unknown_id_message(lint.Use("directive", cid, 0), lint.known_ids(catalog))
         if message not in state.unknown_ids:  # else reported at the start of the build (lint.py)
             warn(Subtype.reference, message, self.get_location())
         return None

@@ -22,6 +22,7 @@ from .freshness import setup_freshness
 from .generate import setup_generate
 from .guard import setup_guards
 from .incremental import setup_incremental
+from .links import setup_links
 from .listing import setup_listing
 from .memory import setup_memory
 from .navigation import setup_navigation, setup_static
@@ -44,6 +45,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_schema_doc(app)
     setup_state(app)
     setup_guards(app)
+    setup_links(app)
     setup_memory(app)
     setup_pages(app)
     setup_cards(app)

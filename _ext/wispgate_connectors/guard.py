@@ -225,7 +225,11 @@ def suppress_reported_reference(app: Sphinx, domain, node) -> bool | None:
     """An unknown ``{connector}`` id was reported by :func:`report_rules` already."""
     if getattr(domain, "name", None) == "wg" and node.get("reftype") == "connector":
         use = lint.Use("role", str(node.get("reftarget", "")).strip(), 0)
-        if lint.unknown_id_message(use) in state.unknown_ids or use.connector in state.catalog(app.env).broken:
+        catalog = state.catalog(app.env)
+        if (
+            lint.unknown_id_message(use, lint.known_ids(catalog)) in state.unknown_ids
+            or use.connector in catalog.broken
+        ):
             return True
     return None
 
