@@ -167,14 +167,14 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
         indent = len(line) - len(line.lstrip(" ")) + 1
         return at(index, indent, _indent_words(text, index, indent))
     if context.startswith("while parsing a block") and "but found '<scalar>'" in problem:
-        value = line[(_KEY.match(line) or re.match("", line)).end() :].lstrip()  # type: ignore[union-attr]
-        first = value[:1]
+        key = _KEY.match(line)
+        first = (line[key.end() :] if key else line).lstrip()[:1]
         opening = _opened_above(text, index, mark.column)
         if opening is not None:
-            number, start, quote = opening
+            number, quote_at, quote = opening
             return at(
                 number,
-                start + 1,
+                quote_at + 1,
                 f"the quote ({quote}) that opens this value is not closed on its line, so YAML reads on to the "
                 f"next {quote}, on line {index + 1}; end the value with {quote} on line {number + 1}",
             )
