@@ -113,7 +113,8 @@ def _indent_words(text: str, index: int, column: int) -> str:
         number, prev = above
         prev_item = _ITEM.match(prev)
         mine, theirs = _key_column(line), _key_column(prev)
-        if item and theirs and not prev_item and prev[_KEY.match(prev).end() :].strip():  # type: ignore[union-attr]
+        prev_key = _KEY.match(prev)
+        if item and theirs and prev_key and not prev_item and prev[prev_key.end() :].strip():
             return (
                 f"this list item starts at column {column}, under '{safety.clip(theirs[0], 30)}' (line {number + 1}), "
                 "which has a value already; a list goes under a key with nothing after its colon, "
