@@ -40,8 +40,10 @@ class ConnectorDirective(SphinxDirective):
             self.env.note_dependency(str(catalog.root / connector.path))
             return connector
         if cid in catalog.broken:
-            # the data problems were reported with their file and line already
+            # the data problems were reported with their file and line already; the page leaves the
+            # catalog's toctrees until they are fixed, which Sphinx must not report as a second problem
             self.env.note_dependency(str(catalog.root / catalog.broken[cid]))
+            self.env.metadata[self.env.docname]["orphan"] = True
             return None
         message = lint.unknown_id_message(lint.Use("directive", cid, 0), lint.known_ids(catalog))
         if message not in state.unknown_ids:  # else reported at the start of the build (lint.py)

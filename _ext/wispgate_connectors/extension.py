@@ -12,6 +12,7 @@ from sphinx.util.typing import ExtensionMetadata
 
 from . import __version__, code_version
 from .cards import setup_cards
+from .cascade import setup_cascade
 from .components import setup_components
 from .config import setup_config
 from .degrade import setup_degrade
@@ -45,6 +46,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_schema_doc(app)
     setup_state(app)
     setup_guards(app)
+    setup_cascade(app)
     setup_links(app)
     setup_memory(app)
     setup_pages(app)

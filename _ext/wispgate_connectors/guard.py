@@ -27,6 +27,7 @@ from sphinx.util import logging
 from . import code_version, lint, safety, state
 from .domain import get_domain
 from .report import Problem
+from .writer_rules import misnamed_guides
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,8 @@ def report_rules(app: Sphinx) -> None:
     state.guide_pages.clear()
     state.guide_pages.update(pages.guides)
     uses = lint.use_problems(catalog, pages)
+    state.misnamed.clear()
+    state.misnamed.update(misnamed_guides(catalog, pages, state.layout(app.env).page_dir))
     state.unknown_ids.clear()
     state.unknown_ids.update(p.message for p in uses)
     report([p for p, _ in findings] + uses + lint.generated_problems(srcdir, catalog))

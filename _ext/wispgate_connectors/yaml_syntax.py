@@ -42,7 +42,7 @@ def _quoted(line: str) -> str:
     if not match:
         return ""
     value = line[match.end() :].strip()
-    if not value:
+    if not value or re.search(r"(^|\s)[|>][-+0-9]*$", value):  # a block scalar: no one-line fix to show
         return ""
     if value.startswith('"') and value.endswith('"') and len(value) > 1:
         value = value[1:-1]
