@@ -192,9 +192,9 @@ def report_rules(app: Sphinx) -> None:
         del pages_cache[gone]
     state.guide_pages.clear()
     state.guide_pages.update(pages.guides)
-    uses = lint.use_problems(catalog, pages)
     state.misnamed.clear()
     state.misnamed.update(misnamed_guides(catalog, pages, state.layout(app.env).page_dir))
+    uses = lint.use_problems(catalog, pages, state.misnamed)
     state.unknown_ids.clear()
     state.unknown_ids.update(p.message for p in uses)
     report([p for p, _ in findings] + uses + lint.generated_problems(srcdir, catalog))

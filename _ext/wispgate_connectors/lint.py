@@ -511,15 +511,17 @@ def known_ids(catalog: Catalog) -> list[str]:
     return sorted({*catalog.connectors, *catalog.broken})
 
 
-def use_problems(catalog: Catalog, pages: Pages) -> list[Problem]:
+def use_problems(catalog: Catalog, pages: Pages, reported: Iterable[str] = ()) -> list[Problem]:
     """Ids in pages that name no connector (directives) or no documented one (roles).
 
-    A connector whose file has errors is not named again: its problems say why.
+    A connector whose file has errors is not named again: its problems say why; nor one in
+    ``reported`` (its own page names a wrong id, reported at that page).
     """
     out = []
+    reported = set(reported)
     for rel, uses in sorted(pages.uses.items()):
         for use in uses:
-            if use.connector in catalog.broken:
+            if use.connector in catalog.broken or (use.kind == "role" and use.connector in reported):
                 continue  # its data problems are reported; its page says the guide is unavailable
             if use.kind == "directive":
                 bad = use.connector not in catalog.connectors
@@ -544,7 +546,7 @@ def check_problems(root: Path, catalog: Catalog, settings: dict | None = None) -
     return (
         tree_problems(root, settings)
         + markup_problems(catalog, settings.get("myst_enable_extensions", ()))
-        + use_problems(catalog, pages)
+        + use_problems(catalog, pages, misnamed)
         + page_rules(catalog, lambda cid: cid in pages.guides or cid in misnamed, lambda doc: doc in pages.docs)
         + generated_problems(root, catalog)
         + writer_problems(root, catalog, pages, settings.get("myst_enable_extensions", ()))
