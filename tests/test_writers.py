@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,55 @@ def test_writing_guide_documents_every_schema_key(site):
     first = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in tables[0].select("tbody tr")]
     assert ["id", "yes"] == first[0][:2]
     assert ["complexity", "yes", "one of low, medium, high"] == [r for r in first if r[0] == "complexity"][0][:3]
+
+
+def test_make_test_id_collects_only_that_connectors_tests():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/test_content.py",
+            "-m",
+            "connector",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env={**os.environ, "WG_ID": "stripe"},
+    )
+    cases = [line for line in result.stdout.splitlines() if "::" in line]
+    assert sorted(line.split("::")[1] for line in cases) == [
+        "test_facts_survive_in_the_built_page[stripe]",
+        "test_guide_is_complete[stripe]",
+        "test_links_can_be_checked[stripe]",
+    ]
+    dry = subprocess.run(["make", "-n", "-C", str(PROJECT), "test", "ID=stripe"], capture_output=True, text=True)
+    assert 'wispgate_connectors check --id "stripe"' in dry.stdout
+    assert 'WG_ID="stripe"' in dry.stdout and "-m connector" in dry.stdout and "lint" not in dry.stdout
+
+
+def test_check_id_names_an_unknown_connector(root):
+    result = cli("check", "--id", "nope", str(root))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: no connector 'nope': data/connectors/nope.yaml does not exist (make new ID=nope DOMAIN=... writes it)"
+    ]
+
+
+@pytest.mark.slow
+def test_make_test_id_passes_for_a_shipped_guide():
+    started = time.monotonic()
+    result = subprocess.run(
+        ["make", "-s", "-o", ".venv/.test-installed", "-C", str(PROJECT), "test", "ID=mikrotik"],
+        capture_output=True,
+        text=True,
+    )
+    took = time.monotonic() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "checked mikrotik in" in result.stderr and "3 passed" in result.stdout
+    print(f"\nmake test ID=mikrotik took {took:.1f} s")
