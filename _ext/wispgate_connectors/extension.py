@@ -19,6 +19,7 @@ from .degrade import setup_degrade
 from .directives import setup_directives
 from .domain import setup_domain
 from .export import setup_export
+from .forge import setup_forge
 from .freshness import setup_freshness
 from .generate import setup_generate
 from .guard import setup_guards
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
     setup_config(app)
+    setup_forge(app)
     setup_domain(app)
     setup_directives(app)
     setup_schema_doc(app)
