@@ -173,16 +173,61 @@ def test_makefile_exposes_new_and_check():
     assert result.returncode != 0 and "usage: make new ID=<id> DOMAIN=<domain key>" in result.stdout
 
 
-def test_writing_guide_documents_every_schema_key(site):
-    soup = BeautifulSoup((site / "writing-guide.html").read_text(encoding="utf-8"), "html.parser")
-    tables = soup.select("table.wg-schema-table")
-    documented = {code.get_text() for t in tables for code in t.select("tbody td:first-child code")}
+def test_reference_page_in_the_site_documents_every_schema_key(site):
+    soup = BeautifulSoup((site / "connector-reference.html").read_text(encoding="utf-8"), "html.parser")
+    documented = {h.select_one("code").get_text() for h in soup.select("h3") if h.select_one("code")}
     assert set(SCHEMA["properties"]) <= documented
-    for name in ("field", "step", "failure", "check", "related", "version", "code"):
-        assert set(SCHEMA["$defs"][name]["properties"]) <= documented, name
-    first = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in tables[0].select("tbody tr")]
-    assert ["id", "yes"] == first[0][:2]
-    assert ["complexity", "yes", "one of low, medium, high"] == [r for r in first if r[0] == "complexity"][0][:3]
+    for name in ("field", "step", "failure", "check", "related", "version", "source", "rule", "code"):
+        for key in SCHEMA["$defs"][name]["properties"]:
+            assert any(d.endswith(f"[].{key}") or d.endswith(f".{key}") for d in documented), (name, key)
+    guide = BeautifulSoup((site / "writing-guide.html").read_text(encoding="utf-8"), "html.parser")
+    assert guide.select_one('a[href="connector-reference.html"]') is not None
+
+
+WRITING_GUIDE = (PROJECT / "writing-guide.md").read_text(encoding="utf-8")
+
+
+def console(command: str) -> list[str]:
+    """The output lines the writing guide shows for ``$ <command>``."""
+    block = re.search(rf"^( *)\$ {re.escape(command)}\n(.*?)^\1```", WRITING_GUIDE, re.M | re.S)
+    assert block, command
+    return [line.strip() for line in block.group(2).splitlines()]
+
+
+@pytest.fixture
+def project_data(tmp_path) -> Path:
+    """The project's data and page folders with content tests, to run the writers' commands on."""
+    root = tmp_path / "p"
+    shutil.copytree(PROJECT / "data", root / "data")
+    shutil.copytree(PROJECT / "integrations", root / "integrations")
+    shutil.copytree(PROJECT / "tests" / "facts", root / "tests" / "facts")
+    shutil.copy(PROJECT / "conf.py", root / "conf.py")
+    return root
+
+
+def test_writing_guide_shows_what_the_commands_print(project_data):
+    new = cli(
+        "new", "acme-pay", "--domain", "payments-finance", "--vendor", "Acme Payments", "--root", str(project_data)
+    )
+    assert console('make new ID=acme-pay DOMAIN=payments-finance VENDOR="Acme Payments"') == new.stdout.splitlines()
+    check = cli("check", str(project_data))
+    shown = console("make check")
+    assert re.fullmatch(r"checked \d+ connector files in \d\.\d\ds: \d+ problems", shown[-1])
+    assert re.fullmatch(r"checked \d+ connector files in \d\.\d\ds: \d+ problems", check.stderr.strip())
+    for line in shown[:-1]:
+        assert line == "..." or line in check.stdout.splitlines(), line
+
+
+def test_writing_guide_messages_are_real():
+    """The quoting examples are messages the checks print (the reference is generated from them)."""
+    reference = (PROJECT / "connector-reference.md").read_text(encoding="utf-8")
+    block = re.search(r"^## Quoting values in YAML\n.*?```text\n(.*?)```", WRITING_GUIDE, re.M | re.S)
+    assert block
+    for line in block.group(1).splitlines():
+        message = re.sub(r"^data/connectors/acme-pay\.yaml:\d+: ", "", line)
+        assert message in reference, message
+    assert "{connector-schema}" not in WRITING_GUIDE  # the contract reads on the forge too
+    assert "tests/facts/<id>.txt" in WRITING_GUIDE and "make test ID=" in WRITING_GUIDE
 
 
 def test_make_test_id_collects_only_that_connectors_tests():
