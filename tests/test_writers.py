@@ -280,3 +280,16 @@ def test_make_test_id_passes_for_a_shipped_guide():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "checked mikrotik in" in result.stderr and "3 passed" in result.stdout
     print(f"\nmake test ID=mikrotik took {took:.1f} s")
+
+
+def test_contributing_and_pull_request_template_hold_the_checklist_in_order():
+    contributing = (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    template = (PROJECT / ".github" / "pull_request_template.md").read_text(encoding="utf-8")
+    steps = ["make new", "TODO", "finished guide", "title", "tests/facts/<id>.txt", "make check", "make test ID=<id>"]
+    for text in (contributing, template):
+        at = 0
+        for step in steps:  # each met after the one before
+            found = text.find(step, at)
+            assert found != -1, (step, text[at : at + 200])
+            at = found + len(step)
+    assert "make livehtml" in contributing and "make linkcheck ID=<id>" in contributing
