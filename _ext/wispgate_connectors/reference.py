@@ -145,9 +145,7 @@ class Checker:
         problems = validation.schema_problems(data, marks, DISPLAY)
         if not problems:
             stem = Path(DISPLAY).stem
-            problems = validation.connector_rules(
-                data, marks, DISPLAY, stem, self.real.domains, self.real.use_cases
-            )
+            problems = validation.connector_rules(data, marks, DISPLAY, stem, self.real.domains, self.real.use_cases)
         if not problems:
             connector = build_connector(data, marks, DISPLAY)
             catalog = Catalog(root=self.real.root, domains=self.real.domains, use_cases=self.real.use_cases)
@@ -239,39 +237,67 @@ def _concrete(data: Any, path: tuple[Any, ...]) -> tuple[Any, ...] | None:
     return None
 
 
-def cases(key: Key, schema: dict[str, Any]) -> Iterator[Callable[[Any, tuple[Any, ...]], None]]:
+#: one way to break a key: a function of (the data, the key's path in it); what it returns is ignored
+Case = Callable[[Any, tuple[Any, ...]], object]
+
+
+def setter(value: Any) -> Case:
+    def apply(data: Any, path: tuple[Any, ...]) -> None:
+        _set(data, path, copy.deepcopy(value))
+
+    return apply
+
+
+def _delete_case(data: Any, path: tuple[Any, ...]) -> None:
+    _delete(data, path)
+
+
+def _twice(data: Any, path: tuple[Any, ...]) -> None:
+    _set(data, path, [*_get(data, path)[:1], *_get(data, path)[:1]])
+
+
+def misspelled(first: str, item: bool) -> Case:
+    """An unknown key: the first allowed one with its last letter doubled."""
+
+    def apply(data: Any, path: tuple[Any, ...]) -> None:
+        target = _get(data, path)
+        (target[0] if item else target)[first + first[-1]] = "x"
+
+    return apply
+
+
+def cases(key: Key, schema: dict[str, Any]) -> Iterator[Case]:
     """Ways to break one key, each a function of (data, the key's path in it)."""
     part = _resolve(key.schema, schema)
     if key.required:
-        yield lambda d, p: _delete(d, p)
+        yield _delete_case
     kinds = part.get("type")
     kinds = [kinds] if isinstance(kinds, str) else kinds or []
     if "enum" in part:
-        yield lambda d, p: _set(d, p, "other")
+        yield setter("other")
     elif len(kinds) == 1 and kinds[0] in _WRONG_TYPE:
-        yield lambda d, p, v=_WRONG_TYPE[kinds[0]]: _set(d, p, v)
+        yield setter(_WRONG_TYPE[kinds[0]])
     elif len(kinds) > 1:
-        yield lambda d, p: _set(d, p, {"a": 1})
+        yield setter({"a": 1})
     if "pattern" in part and "string" in kinds:
-        yield lambda d, p, v=_pattern_case(key, part): _set(d, p, v)
+        yield setter(_pattern_case(key, part))
     if "maxLength" in part:
-        yield lambda d, p, n=int(part["maxLength"]) + 1: _set(d, p, "x" * n)
+        yield setter("x" * (int(part["maxLength"]) + 1))
     if part.get("minItems"):
-        yield lambda d, p: _set(d, p, [])
+        yield setter([])
     if part.get("uniqueItems"):
-        yield lambda d, p: _set(d, p, [*_get(d, p)[:1], *_get(d, p)[:1]])
+        yield _twice
     items = _resolve(part.get("items", {}), schema)
-    if items.get("type") == "integer" or any("minimum" in _resolve(o, schema) for o in items.get("oneOf", ())):
-        yield lambda d, p: _set(d, p, [0])
-    if any("pattern" in _resolve(o, schema) for o in items.get("oneOf", ())):
-        yield lambda d, p: _set(d, p, ["3799-"])
-        yield lambda d, p: _set(d, p, ["3800-3799"])
+    alternatives = [_resolve(o, schema) for o in items.get("oneOf", ())]
+    if items.get("type") == "integer" or any("minimum" in o for o in alternatives):
+        yield setter([0])
+    if any("pattern" in o for o in alternatives):
+        yield setter(["3799-"])
+        yield setter(["3800-3799"])
     if part.get("type") == "object" and part.get("additionalProperties") is False:
-        first = next(iter(part.get("properties", {})), "x")
-        yield lambda d, p, k=first: _get(d, p).__setitem__(k[:-1] + k[-1] * 2, "x")
+        yield misspelled(next(iter(part.get("properties", {})), "x"), item=False)
     if items.get("type") == "object" and items.get("additionalProperties") is False:
-        first = next(iter(items.get("properties", {})), "x")
-        yield lambda d, p, k=first: _get(d, p)[0].__setitem__(k[:-1] + k[-1] * 2, "x")
+        yield misspelled(next(iter(items.get("properties", {})), "x"), item=True)
     yield from RULES.get(key.display, ())
 
 
@@ -281,29 +307,40 @@ def _get(data: Any, path: tuple[Any, ...]) -> Any:
     return data
 
 
+def _deprecated_without_replacement(data: Any, path: tuple[Any, ...]) -> None:
+    _set(data, path, "deprecated")
+    data.pop("replaced_by")
+
+
+def _two_targets(data: Any, path: tuple[Any, ...]) -> None:
+    data["related"][0]["url"] = "https://docs.example.com/x"
+
+
+def _covers_no_failures(data: Any, path: tuple[Any, ...]) -> None:
+    for source in data["sources"]:
+        source["covers"] = "fields"
+
+
 #: the rules beside the schema (validation.py, catalog.py, writer_rules.py, secrets.py), by key
-RULES: dict[str, list[Callable[[Any, tuple[Any, ...]], None]]] = {
-    "id": [lambda d, p: _set(d, p, "acme-nas-radius")],
-    "name": [lambda d, p: _set(d, p, "TODO: page title")],
-    "domain": [lambda d, p: _set(d, p, "networking")],
-    "use_cases": [lambda d, p: _set(d, p, ["billing"])],
-    "status": [lambda d, p: (_set(d, p, "deprecated"), d.pop("replaced_by"))],
-    "replaced_by": [lambda d, p: _set(d, p, "acme-radius"), lambda d, p: _set(d, p, "acme-radius-2")],
-    "renamed_from": [lambda d, p: _set(d, p, ["mikrotik"])],
-    "after": [lambda d, p: _set(d, p, ["acme-switch"])],
+RULES: dict[str, list[Case]] = {
+    "id": [setter("acme-nas-radius")],
+    "name": [setter("TODO: page title")],
+    "domain": [setter("networking")],
+    "use_cases": [setter(["billing"])],
+    "status": [_deprecated_without_replacement],
+    "replaced_by": [setter("acme-radius"), setter("acme-radius-2")],
+    "renamed_from": [setter(["mikrotik"])],
+    "after": [setter(["acme-switch"])],
     "fields[].type": [lambda d, p: d["fields"][2].pop("choices")],
     "fields[].default": [lambda d, p: _set(d, ("fields", 2, "default"), "suspend")],
     "fields[].example": [lambda d, p: _set(d, ("fields", 1, "example"), "s3cr3t-Acme-9f8e7d6c5b4a")],
-    "related": [lambda d, p: d["related"][0].__setitem__("url", "https://docs.example.com/x"), lambda d, p: d.pop("related")],
-    "related[].doc": [lambda d, p: _set(d, p, "concepts/acme")],
-    "related[].connector": [lambda d, p: _set(d, p, "acme-switch")],
+    "related": [_two_targets, lambda d, p: d.pop("related")],
+    "related[].doc": [setter("concepts/acme")],
+    "related[].connector": [setter("acme-switch")],
     "versions": [lambda d, p: d["versions"].reverse()],
     "failures": [lambda d, p: _set(d, p, d["failures"][:1])],
     "example": [lambda d, p: d.pop("example")],
-    "sources": [
-        lambda d, p: _set(d, p, d["sources"][:1]),
-        lambda d, p: [s.__setitem__("covers", "fields") for s in d["sources"]],
-    ],
+    "sources": [lambda d, p: _set(d, p, d["sources"][:1]), _covers_no_failures],
     "verified": [lambda d, p: d.pop("verified")],
 }
 
@@ -355,7 +392,7 @@ def any_value_messages(checker: Checker, data: dict[str, Any]) -> list[tuple[str
         path = Path(tmp) / "acme-radius.yaml"
         for line in ANY_VALUE:
             key = line.split(":", 1)[0]
-            text = re.sub(rf"^{key}:.*$", lambda m, line=line: line, base, count=1, flags=re.M)
+            text = re.sub(rf"^{key}:.*$", line.replace("\\", "\\\\"), base, count=1, flags=re.M)
             path.write_text(text, encoding="utf-8")
             _, _, problems = read_yaml(path, DISPLAY, Path(tmp))
             if not problems:
