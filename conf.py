@@ -36,6 +36,7 @@ exclude_patterns = [
     ".*",
     "**/.*",
     "README.md",
+    "CONTRIBUTING.md",
     "tests",
     "bench",
     "data",
