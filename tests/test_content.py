@@ -143,8 +143,8 @@ def test_links_can_be_checked(cid):
             why = "use the https:// address"
         elif not parts.hostname or "." not in parts.hostname:
             why = "not a full host name"
-        elif private_url(url):
-            why = "a private or local address, never checked: link the vendor's public page"
+        elif private_url(url) or parts.hostname.endswith((".invalid", ".test", ".example", ".localhost")):
+            why = "a private, local or reserved address, never reachable: link the vendor's public page"
         elif any(re.match(pattern, url) for pattern in CONF["linkcheck_ignore"]):
             why = "an example or documentation address, never checked: link the vendor's real page"
         else:
