@@ -36,7 +36,10 @@ OUTPUT = "connector-reference.md"
 EXAMPLE = Path("data/examples/annotated.yaml")
 #: where messages say the file is: the annotated example's connector, as a real file
 DISPLAY = "data/connectors/acme-radius.yaml"
+#: a page of the site outside the navigation (the writing guide links to it), so that no toctree
+#: directive shows in writing-guide.md on the forge
 HEADER = (
+    "---\norphan: true\n---\n\n"
     "<!-- Generated from data/schema/connector.schema.json and data/examples/annotated.yaml by "
     "`make reference`: edit those, not this file. -->\n"
 )
