@@ -37,9 +37,10 @@ EXAMPLE = Path("data/examples/annotated.yaml")
 #: where messages say the file is: the annotated example's connector, as a real file
 DISPLAY = "data/connectors/acme-radius.yaml"
 #: a page of the site outside the navigation (the writing guide links to it), so that no toctree
-#: directive shows in writing-guide.md on the forge
+#: directive shows in writing-guide.md on the forge; and outside the search, which is the operators':
+#: its example ports and codes would rank above the guides
 HEADER = (
-    "---\norphan: true\n---\n\n"
+    "---\norphan: true\nnosearch: true\n---\n\n"
     "<!-- Generated from data/schema/connector.schema.json and data/examples/annotated.yaml by "
     "`make reference`: edit those, not this file. -->\n"
 )
