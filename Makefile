@@ -14,22 +14,26 @@ PORT       ?= 8000
 EXT        := PYTHONPATH=_ext
 
 .DEFAULT_GOAL := help
-.PHONY: stale bench new help html dirhtml epub text linkcheck livehtml check test test-fast lint clean lock venv test-env browser-deps
+.PHONY: reference stale bench new help html dirhtml epub text linkcheck livehtml check test test-fast lint clean lock venv test-env browser-deps
 
 help:
-	@echo "make html       build the site into $(BUILDDIR)/html (warnings are errors)"
-	@echo "make test       run the whole test suite (lint first)"
-	@echo "make test-fast  every test that needs neither the whole site nor a browser, on both cores"
-	@echo "make lint       ruff check, ruff format --check and mypy --strict on the extension"
-	@echo "make check      validate data/ against the schema in well under a second"
-	@echo "make stale      list guides that need re-verification (age, vendor changes); fails if any"
-	@echo "make new ID=x DOMAIN=y   scaffold data/connectors/x.yaml and integrations/x.md"
-	@echo "make livehtml   live preview on http://$(HOST):$(PORT), rebuilding on edits to pages, data/ and _ext/"
-	@echo "make linkcheck  check every external link"
-	@echo "make epub       offline copy for field technicians"
-	@echo "make clean      remove build output"
-	@echo "make lock       re-pin requirements/*.lock from requirements/*.in"
-	@echo "make bench      build-time benchmark, N = 100, 300, 1000 (about 25 minutes; BENCHARGS=--sizes 100 300)"
+	@echo "Writers: add a connector"
+	@echo "  make new ID=x DOMAIN=y [VENDOR=name]   scaffold data/connectors/x.yaml, integrations/x.md and tests/facts/x.txt"
+	@echo "  make check          the writer contract (data, page, content-test file) as file:line: problem, in a second"
+	@echo "  make livehtml       live preview on http://$(HOST):$(PORT); stop with Ctrl+C or kill <PID it prints>; PORT=8001 if taken"
+	@echo "  make test ID=x      what CI checks for one connector: its files, its content tests, the site built (about 15 s)"
+	@echo "  make linkcheck [ID=x]   check external links (needs internet; says so at once when there is none)"
+	@echo "  make reference      regenerate connector-reference.md from the schema (every key, example, messages)"
+	@echo "Site and CI"
+	@echo "  make html           build the site into $(BUILDDIR)/html (warnings are errors)"
+	@echo "  make test           run the whole test suite (lint first): what CI runs"
+	@echo "  make test-fast      every test that needs neither the whole site nor a browser, on both cores"
+	@echo "  make lint           ruff check, ruff format --check and mypy --strict on the extension"
+	@echo "  make stale          list guides that need re-verification (age, vendor changes); fails if any"
+	@echo "  make epub           offline copy for field technicians"
+	@echo "  make clean          remove build output"
+	@echo "  make lock           re-pin requirements/*.lock from requirements/*.in"
+	@echo "  make bench          build-time benchmark, N = 100, 300, 1000 (about 25 minutes; BENCHARGS=--sizes 100 300)"
 
 # Stamps re-run the install whenever a lock file changes.
 $(VENV)/.docs-installed: requirements/docs.lock
@@ -71,11 +75,15 @@ epub: venv
 text: venv
 	$(SPHINXBUILD) -b text . $(BUILDDIR)/text
 
+# One line and a quick exit when the vendors' sites cannot be reached; ID=<id>: one connector's links.
 linkcheck: venv
-	$(SPHINXBUILD) -b linkcheck . $(BUILDDIR)/linkcheck
+	@$(EXT) $(BIN)/python -m wispgate_connectors.links probe $(if $(ID),--id "$(ID)")
+	$(SPHINXBUILD) -b linkcheck . $(BUILDDIR)/linkcheck $(if $(ID),integrations/$(ID).md)
 
+# exec: the PID it prints is this recipe's; Ctrl+C or `kill <PID>` stops sphinx-autobuild and its builds.
 livehtml: venv
-	$(BIN)/sphinx-autobuild --host $(HOST) --port $(PORT) --watch data --watch _ext \
+	@$(EXT) exec $(BIN)/python -m wispgate_connectors.live --host $(HOST) --port $(PORT) \
+		--autobuild $(BIN)/sphinx-autobuild -- --watch data --watch _ext \
 		--ignore "*/__pycache__/*" --ignore "*/catalog/domains/*" --ignore "*/catalog/use-cases/*" --ignore "*/commissioning/*" \
 		-b html $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/livehtml . $(BUILDDIR)/livehtml
 
@@ -88,8 +96,13 @@ stale: venv
 
 # make new ID=acme-billing DOMAIN=payments-finance [VENDOR="Acme"]
 new: venv
-	@test -n "$(ID)" -a -n "$(DOMAIN)" || { echo "usage: make new ID=<id> DOMAIN=<domain key> [VENDOR=<name>]"; exit 2; }
+	@test -n "$(ID)" -a -n "$(DOMAIN)" || { echo "usage: make new ID=<id> DOMAIN=<domain key> [VENDOR=<name>]"; \
+		echo "domain keys (data/domains.yaml): $$(sed -n 's/^- key: //p' data/domains.yaml | tr '\n' ' ')"; exit 2; }
 	@$(EXT) $(BIN)/python -m wispgate_connectors new "$(ID)" --domain "$(DOMAIN)" $(if $(value VENDOR),--vendor '$(subst ','\'',$(value VENDOR))')
+
+# every key of a connector file, generated from the schema (tests/test_reference.py checks it is current)
+reference: venv
+	@$(EXT) $(BIN)/python -m wispgate_connectors.reference
 
 LINTED := _ext tests bench conf.py
 
@@ -98,8 +111,16 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
+ifeq ($(ID),)
 test: test-env lint
 	$(BIN)/python -m pytest
+else
+# make test ID=<id>: only what concerns one connector: its three files checked, then its content
+# tests (tests/test_content.py, marked `connector`) on a build of the site
+test: $(VENV)/.test-installed
+	@$(EXT) $(BIN)/python -m wispgate_connectors check --id "$(ID)"
+	WG_ID="$(ID)" $(BIN)/python -m pytest tests/test_content.py -m connector -q
+endif
 
 # fewer random examples for the property tests; the full count runs in `make test`
 test-fast: $(VENV)/.test-installed

@@ -36,6 +36,7 @@ exclude_patterns = [
     ".*",
     "**/.*",
     "README.md",
+    "CONTRIBUTING.md",
     "tests",
     "bench",
     "data",
@@ -69,6 +70,11 @@ html_theme_options = {
     "sidebar_hide_name": False,
     "navigation_with_keys": True,
 }
+# PLACEHOLDER: the forge repository this site is built from is not known here: set the real
+# address (GitHub or GitLab) and branch.  They give every page "Edit this page" (a guide's opens
+# its YAML file in data/connectors/) and every guide "Report a problem" links (forge.py).
+wispgate_repository_url = "https://github.com/wispgate/integration-guide"
+wispgate_repository_branch = "main"
 html_last_updated_fmt = None
 html_copy_source = False  # readers on slow links need no _sources/ copies
 

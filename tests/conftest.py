@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -11,6 +12,12 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 ROOTS = Path(__file__).resolve().parent / "roots"
 sys.path.insert(0, str(PROJECT / "_ext"))
+
+
+def connector_ids(catalog) -> list[str]:
+    """Every connector, or only the one of ``make test ID=<id>`` (``WG_ID``)."""
+    one = os.environ.get("WG_ID")
+    return [one] if one else sorted(catalog.connectors)
 
 
 @pytest.fixture(scope="session")

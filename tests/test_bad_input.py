@@ -255,3 +255,41 @@ def test_messages_name_the_line_of_the_offending_value(tmp_path):
     line = alpha.read_text().splitlines().index("    connector: ghost") + 1
     got = [str(p) for p in load_catalog(root).problems]
     assert got == [f"data/connectors/alpha.yaml:{line}: related[0].connector: unknown connector 'ghost'"]
+
+
+# --- one mistake, one message ---------------------------------------------------
+
+
+def test_data_error_is_one_message_where_guides_are_only_in_catalog_toctrees(tmp_path):
+    """As on the real site, where a guide is in no hand-written toctree: the broken connector's
+    page leaves the domain page's toctree, and Sphinx must not report that as a second problem."""
+    root = tmp_path / "p"
+    shutil.copytree(ROOTS / "test-basic", root)
+    index = root / "index.md"
+    index.write_text(index.read_text().replace("integrations/beta\n", ""))
+    beta = root / "data" / "connectors" / "beta.yaml"
+    beta.write_text(beta.read_text().replace("complexity: low", "complexity: extreme"))
+    assert build_warnings(root) == [
+        "data/connectors/beta.yaml:7: WARNING: complexity: expected one of low, medium, high, got 'extreme' "
+        "[wispgate.schema]"
+    ]
+
+
+def test_misspelled_id_on_a_guide_page_is_one_message(tmp_path):
+    """Not again as "connector 'alpha' has no page", nor at every link to alpha (roles, the
+    matrix, the troubleshooting index, a section label): the links show their text."""
+    root = tmp_path / "p"
+    shutil.copytree(ROOTS / "test-basic", root)
+    page = root / "integrations" / "alpha.md"
+    page.write_text(page.read_text().replace("{connector} alpha", "{connector} alpah"))
+    warnings = build_warnings(root)
+    assert [re.sub(r"^.*?(integrations/alpha\.md)", r"\1", w) for w in warnings] == [
+        "integrations/alpha.md:3: WARNING: unknown connector id 'alpah': no data/connectors/alpah.yaml "
+        "(did you mean 'alpha'?) [wispgate.reference]"
+    ]
+    result = run_check(root)
+    assert result.stdout.splitlines() == [
+        "integrations/alpha.md:3: unknown connector id 'alpah': no data/connectors/alpah.yaml (did you mean 'alpha'?)"
+    ]
+    roles = (root / "_build" / "html" / "roles.html").read_text()
+    assert "#connector-alpha" not in roles  # the link's text, without a link to a guide that is not there

@@ -106,7 +106,16 @@ def test_catalog_json_schema_follows_the_export():
 def test_every_required_key_is_in_the_scaffold(tmp_path):
     from wispgate_connectors.cli import SCAFFOLD
 
-    text = SCAFFOLD.format(id="x", domain="d", vendor="V", name="N", use_case="u", today="2026-01-01", month="2026.01")
+    text = SCAFFOLD.format(
+        id="x",
+        domain="d",
+        vendor="V",
+        name="N",
+        use_case="u",
+        today="2026-01-01",
+        month="2026.01",
+        related_connector="",
+    )
     data = yaml.safe_load(text)
     missing = [k for k in SCHEMA["required"] if k not in data]
     assert not missing, f"make new does not write the required key(s) {missing}"

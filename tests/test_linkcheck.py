@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -243,3 +244,95 @@ def test_timeouts_are_reported_as_timeouts(tmp_path, server):
     assert result[f"{base}/slow.html"]["status"] == "timeout"
     assert result[f"{base}/other.html"]["status"] == "working"
     assert proc.returncode != 0
+
+
+# --- links from data, no network, one connector -------------------------------------------------
+
+INVALID = "https://wispgate-test.invalid"  # RFC 2606: never resolves, with or without a network
+
+
+def test_links_from_data_are_reported_at_their_yaml_line(tmp_path):
+    """Not at the guide's page with the YAML's line number: at the YAML file and the address's line."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    alpha = src / "data/connectors/alpha.yaml"
+    text = alpha.read_text(encoding="utf-8").replace("https://example.com/manual", f"{INVALID}/manual")
+    alpha.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(f"    url: {INVALID}/manual") + 1
+    (src / "concept.md").write_text(f"# Concept\n\nA [page link]({INVALID}/page).\n", encoding="utf-8")
+    with (src / "conf.py").open("a") as conf:
+        conf.write('\nlinkcheck_ignore = [r"https://([a-z]+\\.)?example\\.com/.*"]\nlinkcheck_retries = 1\n')
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "linkcheck",
+            "-q",
+            "-n",
+            "-d",
+            str(tmp_path / "dt"),
+            str(src),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT / "_ext")},
+        timeout=120,
+    )
+    assert re.search(
+        rf"data/connectors/alpha\.yaml:{line}: WARNING: broken link: {re.escape(INVALID)}/manual", proc.stderr
+    ), proc.stderr
+    assert re.search(rf"concept\.md:3: WARNING: broken link: {re.escape(INVALID)}/page", proc.stderr), proc.stderr
+    entries = {
+        e["uri"]: e for e in map(json.loads, (tmp_path / "out/output.json").read_text(encoding="utf-8").splitlines())
+    }
+    assert (entries[f"{INVALID}/manual"]["filename"], entries[f"{INVALID}/manual"]["lineno"]) == (
+        "data/connectors/alpha.yaml",
+        line,
+    )
+    assert entries[f"{INVALID}/page"]["filename"] == "concept.md"
+    assert f"data/connectors/alpha.yaml:{line}: [broken] {INVALID}/manual" in (tmp_path / "out/output.txt").read_text()
+
+
+def probe(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "wispgate_connectors.links", "probe", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": os.environ.get("PATH", ""), **env},
+        timeout=60,
+    )
+
+
+def test_no_network_is_one_line_up_front(tmp_path):
+    """The hosts the data links to do not resolve: one line, in seconds, before any build."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    for name in ("alpha.yaml", "beta.yaml"):
+        path = src / "data/connectors" / name
+        path.write_text(re.sub(r"https://[\w.]+", INVALID, path.read_text(encoding="utf-8")), encoding="utf-8")
+    started = time.monotonic()
+    result = probe(src)
+    assert result.returncode == 2
+    assert result.stdout.splitlines() == [
+        "make linkcheck: no network: no public address for wispgate-test.invalid (DNS); nothing was checked. "
+        "Run make linkcheck where the vendors' sites are reachable"
+    ]
+    assert time.monotonic() - started < 15
+    # behind a proxy, local DNS says nothing: the link check runs
+    assert probe(src, HTTPS_PROXY="http://proxy.invalid:3128").returncode == 0
+    missing = probe(src, "--id", "nope")
+    assert missing.returncode == 2 and "no connector 'nope'" in missing.stdout
+
+
+def test_make_linkcheck_takes_one_connector():
+    result = subprocess.run(
+        ["make", "-n", "-o", ".venv/.docs-installed", "-C", str(PROJECT), "linkcheck", "ID=stripe"],
+        capture_output=True,
+        text=True,
+    )
+    commands = result.stdout
+    assert 'wispgate_connectors.links probe --id "stripe"' in commands
+    assert re.search(r"-b linkcheck \. _build/linkcheck integrations/stripe\.md", commands), commands

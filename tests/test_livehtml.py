@@ -8,6 +8,7 @@ the copy and waits for the served page to change.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -15,6 +16,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -176,3 +178,122 @@ def test_livehtml_rebuilds_on_yaml_edit(tmp_path):
         assert not group_alive(proc.pid), "processes of the live preview outlived it"
         assert fetch(url) is None, "the port still serves after the server stopped"
         break
+
+
+# --- make livehtml: stopping it, and a taken port ------------------------------------------------
+
+
+def test_taken_port_is_one_line_naming_another_port():
+    """Before anything starts: no server, no build, no traceback."""
+    import sys
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, "-m", "wispgate_connectors.live", "--port", str(port), "--autobuild", "/bin/false"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(PROJECT / "_ext")},
+            timeout=30,
+        )
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"make livehtml: port {port} on 127.0.0.1 is taken, probably by another live preview. Stop that one "
+        f"(Ctrl+C in its terminal, or kill the PID it printed), or use another port: make livehtml PORT={port + 1}"
+    ]
+    assert result.stdout == "" and time.monotonic() - started < 10
+
+
+def project_processes(project) -> list[str]:
+    """Processes running in the project copy (the live preview, its server, its builds)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if Path(os.readlink(proc / "cwd")) == project:
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                found.append(f"{proc.name}: {command}")
+        except OSError:
+            continue
+    return found
+
+
+@pytest.fixture
+def live(tmp_path):
+    """`make livehtml` in a copy of the basic root, started as a terminal would (its own session).
+
+    Yields (make process, the PID the preview printed, its URL, the project folder)."""
+    project = (tmp_path / "site").resolve()
+    shutil.copytree(ROOTS / "test-basic", project)
+    shutil.copytree(PROJECT / "_ext", project / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PROJECT / "data" / "schema", project / "data" / "schema")  # the extension reads it there
+    shutil.copy(PROJECT / "Makefile", project / "Makefile")
+    (project / ".venv").symlink_to(PROJECT / ".venv")
+    log_path = tmp_path / "make.log"
+    port = free_port()
+    with log_path.open("w") as log:
+        make = subprocess.Popen(
+            # -o: the shared .venv is installed; never re-run pip from a test
+            ["make", "-s", "-o", ".venv/.docs-installed", "livehtml", f"PORT={port}"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"},
+        )
+    url = f"http://127.0.0.1:{port}/integrations/alpha.html"
+    deadline = time.monotonic() + START_DEADLINE
+    pid = page = None
+    while time.monotonic() < deadline and make.poll() is None and page is None:
+        found = re.search(r"\(PID (\d+)\); stop it with Ctrl\+C, or: kill \1", log_path.read_text(errors="replace"))
+        pid = int(found.group(1)) if found else None
+        page = fetch(url) if pid else None
+        time.sleep(0.25)
+    try:
+        assert pid and page, f"make livehtml did not serve {url}:\n" + log_path.read_text(errors="replace")
+        yield make, pid, url, project
+    finally:
+        if make.poll() is None or group_alive(make.pid):
+            stop(make)
+        for line in project_processes(project):
+            os.kill(int(line.split(":")[0]), signal.SIGKILL)
+
+
+def assert_stopped(make, url, project, how: str) -> None:
+    try:
+        make.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"make livehtml still runs {how}")
+    deadline = time.monotonic() + 15
+    while project_processes(project) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert project_processes(project) == [], f"processes left {how}"
+    assert fetch(url) is None, f"the port still serves {how}"
+
+
+@pytest.mark.slow
+def test_livehtml_stops_on_sigterm_to_the_pid_it_prints(live):
+    make, pid, url, project = live
+    os.kill(pid, signal.SIGTERM)
+    assert_stopped(make, url, project, "after SIGTERM to the PID it printed")
+    assert make.returncode == 0
+
+
+@pytest.mark.slow
+def test_livehtml_stops_on_ctrl_c(live):
+    make, pid, url, project = live
+    os.killpg(make.pid, signal.SIGINT)  # what a terminal sends to its foreground processes
+    assert_stopped(make, url, project, "after Ctrl+C")
+
+
+@pytest.mark.slow
+def test_livehtml_stops_when_make_is_killed(live):
+    """The issue's report: `kill <make's PID>` left sphinx-autobuild serving the port."""
+    make, pid, url, project = live
+    os.kill(make.pid, signal.SIGTERM)
+    assert_stopped(make, url, project, "after make itself was killed")

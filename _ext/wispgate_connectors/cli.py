@@ -23,6 +23,7 @@ from .model import Catalog
 from .report import Problem, Subtype
 from .safety import yaml_quote
 from .validation import ID_PATTERN
+from .writer_rules import FACTS_DIR, FACTS_SCAFFOLD
 from .yamlio import read_yaml
 
 
@@ -89,6 +90,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = (
         catalog.problems + check_problems(root, catalog, settings) + scan_project(root, catalog, settings=settings)
     )
+    if args.id:
+        return report_one(args.id, catalog, problems, start)
     for p in sorted(set(problems), key=lambda p: (p.file, p.line, p.message)):
         print(p)
     took = time.perf_counter() - start
@@ -98,11 +101,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def report_one(cid: str, catalog: Catalog, problems: list[Problem], start: float) -> int:
+    """``check --id``: the problems in one connector's files (data, page, content-test file)."""
+    from .writer_rules import facts_display
+
+    yaml = (DEFAULT_LAYOUT.connector_dir / f"{cid}.yaml").as_posix()
+    if cid not in catalog.connectors and cid not in catalog.broken:
+        print(
+            f"error: no connector '{cid}': {yaml} does not exist (make new ID={cid} DOMAIN=... writes it)",
+            file=sys.stderr,
+        )
+        return 2
+    page = f"{DEFAULT_LAYOUT.page_dir}/{cid}."
+    mine = sorted(
+        {p for p in problems if p.file in (yaml, facts_display(cid)) or p.file.startswith(page)},
+        key=lambda p: (p.file, p.line, p.message),
+    )
+    for p in mine:
+        print(p)
+    took = time.perf_counter() - start
+    status = "ok" if not mine else f"{len(mine)} problem{'s' if len(mine) != 1 else ''}"
+    print(f"checked {cid} in {took:.2f}s: {status}", file=sys.stderr)
+    return 1 if mine else 0
+
+
 SCAFFOLD = """\
 # yaml-language-server: $schema=../schema/connector.schema.json
-# New connector guide. Replace every TODO (`make check` lists the ones left), then
-# preview with `make livehtml`. The data contract, key by key, is in the site's
-# "Writing a connector guide" page and in data/schema/connector.schema.json.
+# New connector guide. Replace every TODO (`make check` lists the ones left, with their
+# lines), preview with `make livehtml`, then run `make test ID={id}`. Every key, with its
+# meaning, an example and its messages: connector-reference.md. A finished file with
+# every optional key, annotated: data/examples/annotated.yaml.
 id: {id}
 name: {name}
 vendor: {vendor}
@@ -147,24 +175,35 @@ flow:
     #   language: bash
     #   text: |
     #     curl -sS https://api.example.com/...
-# example:  # the example configuration notes block
-#   language: text
-#   text: |
-#     TODO: a complete, working configuration with placeholders for secrets
+example:  # the example configuration block of the page
+  language: text  # a Pygments lexer name: text, bash, json, yaml...
+  text: |
+    TODO: a complete, working configuration, with placeholders for secrets
 failures:
-  # At least four in a finished guide: the message users see, its cause, the fix.
+  # At least four: the message users see, its cause, the fix.
   - symptom: "TODO: the exact error message or behaviour"
     cause: "TODO: why it happens."
     fix: "TODO: how to fix it."
     # match: ["exact text from a log or response"]  # used by the error lookup
+  - symptom: "TODO: a second failure point"
+    cause: "TODO: why it happens."
+    fix: "TODO: how to fix it."
+  - symptom: "TODO: a third failure point"
+    cause: "TODO: why it happens."
+    fix: "TODO: how to fix it."
+  - symptom: "TODO: a fourth failure point"
+    cause: "TODO: why it happens."
+    fix: "TODO: how to fix it."
 validation:
   - check: "TODO: what is checked"
     how: "TODO: the command or action to run."
     expect: "TODO: what success looks like."
-# readiness:  # added to the common checklist of data/readiness.yaml
-#   pre_deployment: ["TODO: before go-live"]
-#   post_deployment: ["TODO: after go-live"]
-#   guide_behaviour: ["TODO: what this guide covers"]
+readiness:  # added to the common checklist of data/readiness.yaml; each list is optional
+  pre_deployment:
+    - "TODO: what to have ready before go-live (or delete this list)"
+  post_deployment:
+    - "TODO: what to check after go-live (or delete this list)"
+  # guide_behaviour: ["What this guide covers, and what it leaves out"]
 network:
   # Who opens which connection to whom; ports are numbers or "a-b" ranges.
   - from: WISPGate
@@ -194,34 +233,58 @@ outage:
   operations: "TODO: what billing, support and the NOC notice."
   recovery: "TODO: what to do when it returns (replays, reconciliation)."
 related:
-  # each names one of doc (a page of this site), connector (an id) or url
+  # Each names exactly one of doc (a page of this site), connector (an id) or url.
   - title: Subscriber model
     doc: concepts/subscriber-model
-  # - title: Other connector
-  #   connector: mikrotik
-  # - title: Vendor API reference
-  #   url: https://example.com/docs
+{related_connector}  - title: "TODO: the vendor's API reference or manual"
+    url: "https://TODO.example.com/docs"
 sources:
-  # Where the guide's facts come from; at least three, one covering the failure points.
+  # Where the guide's facts come from: at least three, one backing the failure points.
   - title: "TODO: vendor manual or API reference"
     url: "https://TODO.example.com/docs"
-    covers: "TODO: which sections or facts it backs, e.g. fields, failures"
+    covers: "TODO: which sections or facts it backs, e.g. fields, flow"
+  - title: "TODO: a second source"
+    url: "https://TODO.example.com/errors"
+    covers: "TODO: e.g. failures: the error messages and their causes"
+  - title: "TODO: a third source"
+    url: "https://TODO.example.com/changelog"
+    covers: "TODO: e.g. compatibility: supported versions"
 versions:
   - version: "1.0"
     date: "{today}"
     changes:
       - First guide.
-# verified:
-#   date: "{today}"
-#   against: "TODO: vendor product or API version"
+verified:
+  date: "{today}"
+  against: "TODO: the vendor product and version you checked, e.g. RouterOS 7.16"
 """
 
 PAGE = """\
 # TODO: {id} page title (same as `name` in data/connectors/{id}.yaml)
 
+% The directive below places every section of the guide, generated from
+% data/connectors/{id}.yaml. To put your own text between sections, use the
+% section directives instead: see "Prose between the generated sections" in
+% writing-guide.md. Lines starting with '%' are comments.
+
 ```{{connector}} {id}
 ```
 """
+
+
+def related_connector(root: Path, domain: str, cid: str) -> str:
+    """A ``related`` entry naming another connector of the domain, for the scaffold to show the shape."""
+    import re
+
+    for path in sorted((root / DEFAULT_LAYOUT.connector_dir).glob("*.yaml")):
+        if path.stem != cid and re.search(
+            rf"^domain: {re.escape(domain)}\s*$", path.read_text("utf-8", "replace"), re.M
+        ):
+            return (
+                f'  - title: "TODO: a connector to read with this one (or delete this entry)"\n'
+                f"    connector: {path.stem}\n"
+            )
+    return ""
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -238,7 +301,11 @@ def cmd_new(args: argparse.Namespace) -> int:
         errors.append(f"unknown domain '{args.domain}' (known: {', '.join(k for k in keys if k)})")
     yaml_path = root / DEFAULT_LAYOUT.connector_dir / f"{cid}.yaml"
     page_path = root / DEFAULT_LAYOUT.page_dir / f"{cid}.md"
-    for path in (yaml_path, page_path, root / DEFAULT_LAYOUT.page_dir / f"{cid}.rst"):
+    # the content-test file, in a project with content tests (writer_rules.FACTS_DIR)
+    facts_path = root / FACTS_DIR / f"{cid}.txt" if (root / FACTS_DIR).is_dir() else None
+    for path in (yaml_path, page_path, root / DEFAULT_LAYOUT.page_dir / f"{cid}.rst", facts_path):
+        if path is None:
+            continue
         if path.exists():
             errors.append(f"{path.relative_to(root).as_posix()} already exists; choose another id or edit that file")
     if errors:
@@ -259,13 +326,22 @@ def cmd_new(args: argparse.Namespace) -> int:
         use_case=first_use_case,
         today=today.isoformat(),
         month=today.strftime("%Y.%m"),
+        related_connector=related_connector(root, args.domain, cid),
     )
     yaml_path.parent.mkdir(parents=True, exist_ok=True)
     page_path.parent.mkdir(parents=True, exist_ok=True)
     yaml_path.write_text(text, encoding="utf-8")
     page_path.write_text(PAGE.format(id=cid), encoding="utf-8")
-    print(f"wrote {yaml_path.relative_to(root).as_posix()} and {page_path.relative_to(root).as_posix()}")
-    print("next: replace the TODOs, run `make check`, preview with `make livehtml`")
+    written = [yaml_path, page_path]
+    if facts_path is not None:
+        facts_path.write_text(FACTS_SCAFFOLD.format(id=cid), encoding="utf-8")
+        written.append(facts_path)
+    names = [p.relative_to(root).as_posix() for p in written]
+    print(f"wrote {', '.join(names[:-1])} and {names[-1]}")
+    print(
+        f"next: replace every TODO in {'these files' if len(names) > 2 else 'both'} (`make check` lists them with "
+        f"their lines), preview with `make livehtml`, then run `make test ID={cid}`"
+    )
     return 0
 
 
@@ -287,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DAYS",
         help="with --stale: days after verified.date (default 365, as wispgate_stale_after_days)",
     )
+    check.add_argument("--id", metavar="ID", help="report only the files of this connector (data, page, content test)")
     check.set_defaults(func=cmd_check)
     new = sub.add_parser("new", help="scaffold a connector: data/connectors/ID.yaml and integrations/ID.md")
     new.add_argument("id", help="connector id: lowercase letters, digits and hyphens")

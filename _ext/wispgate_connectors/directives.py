@@ -9,7 +9,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import freshness, state
+from . import freshness, lint, state
 from .domain import get_domain, target_id
 from .model import Connector
 from .render import Renderer, readiness_section
@@ -41,11 +41,12 @@ class ConnectorDirective(SphinxDirective):
             self.env.note_dependency(str(catalog.root / connector.path))
             return connector
         if cid in catalog.broken:
-            # the data problems were reported with their file and line already
+            # the data problems were reported with their file and line already; the page leaves the
+            # catalog's toctrees until they are fixed, which Sphinx must not report as a second problem
             self.env.note_dependency(str(catalog.root / catalog.broken[cid]))
+            self.env.metadata[self.env.docname]["orphan"] = True
             return None
-        folder = state.layout(self.env).connector_dir.as_posix()
-        message = f"unknown connector id '{cid}': no {folder}/{cid}.yaml"
+        message = lint.unknown_id_message(lint.Use("directive", cid, 0), lint.known_ids(catalog))
         if message not in state.unknown_ids:  # else reported at the start of the build (lint.py)
             warn(Subtype.reference, message, self.get_location())
         return None

@@ -12,16 +12,19 @@ from sphinx.util.typing import ExtensionMetadata
 
 from . import __version__, code_version
 from .cards import setup_cards
+from .cascade import setup_cascade
 from .components import setup_components
 from .config import setup_config
 from .degrade import setup_degrade
 from .directives import setup_directives
 from .domain import setup_domain
 from .export import setup_export
+from .forge import setup_forge
 from .freshness import setup_freshness
 from .generate import setup_generate
 from .guard import setup_guards
 from .incremental import setup_incremental
+from .links import setup_links
 from .listing import setup_listing
 from .memory import setup_memory
 from .navigation import setup_navigation, setup_static
@@ -39,11 +42,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
     setup_config(app)
+    setup_forge(app)
     setup_domain(app)
     setup_directives(app)
     setup_schema_doc(app)
     setup_state(app)
     setup_guards(app)
+    setup_cascade(app)
+    setup_links(app)
     setup_memory(app)
     setup_pages(app)
     setup_cards(app)

@@ -32,6 +32,7 @@ from sphinx.util import logging
 from . import code_version, lint, safety, state
 from .domain import get_domain
 from .report import Problem
+from .writer_rules import misnamed_guides
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +197,9 @@ def report_rules(app: Sphinx) -> None:
         del pages_cache[gone]
     state.guide_pages.clear()
     state.guide_pages.update(pages.guides)
-    uses = lint.use_problems(catalog, pages)
+    state.misnamed.clear()
+    state.misnamed.update(misnamed_guides(catalog, pages, state.layout(app.env).page_dir))
+    uses = lint.use_problems(catalog, pages, state.misnamed)
     state.unknown_ids.clear()
     state.unknown_ids.update(p.message for p in uses)
     report([p for p, _ in findings] + uses + lint.generated_problems(srcdir, catalog))
@@ -230,7 +233,11 @@ def suppress_reported_reference(app: Sphinx, domain: Domain, node: pending_xref)
     """An unknown ``{connector}`` id was reported by :func:`report_rules` already."""
     if getattr(domain, "name", None) == "wg" and node.get("reftype") == "connector":
         use = lint.Use("role", str(node.get("reftarget", "")).strip(), 0)
-        if lint.unknown_id_message(use) in state.unknown_ids or use.connector in state.catalog(app.env).broken:
+        catalog = state.catalog(app.env)
+        if (
+            lint.unknown_id_message(use, lint.known_ids(catalog)) in state.unknown_ids
+            or use.connector in catalog.broken
+        ):
             return True
     return None
 

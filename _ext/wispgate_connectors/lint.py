@@ -16,6 +16,7 @@ and ``make check`` prints the same lines:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -417,6 +418,8 @@ class Use:
     kind: str  # "directive" or "role"
     connector: str
     line: int
+    #: the directive's name (``connector``, ``connector-fields``...); empty for a role
+    name: str = ""
 
 
 def _target(text: str) -> str:
@@ -432,7 +435,7 @@ def page_uses(text: str, suffix: str, extensions: Iterable[str]) -> list[Use]:
         out = []
         for match in _RST_DIRECTIVE.finditer(text):
             if match.group(1) in DOCUMENTING and match.group(2):
-                out.append(Use("directive", match.group(2), safety.editor_line(text, match.start(1))))
+                out.append(Use("directive", match.group(2), safety.editor_line(text, match.start(1)), match.group(1)))
         for match in _RST_ROLE.finditer(text):
             out.append(Use("role", _target(match.group(1)), safety.editor_line(text, match.start())))
         return out
@@ -447,7 +450,7 @@ def _md_uses(md: MarkdownIt, text: str, offset: int) -> Iterator[Use]:
             name = parts[0][1:-1] if parts and parts[0].startswith("{") and parts[0].endswith("}") else None
             line = offset + token.map[0] + 1
             if name in DOCUMENTING and len(parts) > 1:
-                yield Use("directive", parts[1].split()[0], line)
+                yield Use("directive", parts[1].split()[0], line, name)
             elif name and name not in _LITERAL and name not in DOCUMENTING:
                 yield from _md_uses(md, token.content, line)
         elif token.type == "inline" and token.map:
@@ -504,22 +507,32 @@ def scan_pages(
     return pages
 
 
-def unknown_id_message(use: Use) -> str:
+def unknown_id_message(use: Use, known: Iterable[str] = ()) -> str:
+    """The words for an id no connector has; ``known`` (the connector ids) adds a "did you mean"."""
+    cid = safety.clip(use.connector, 64)
+    close = difflib.get_close_matches(use.connector, sorted(known), n=1) if len(use.connector) <= 64 else []
+    hint = f" (did you mean '{close[0]}'?)" if close and close[0] != use.connector else ""
     if use.kind == "directive":
-        cid = safety.clip(use.connector, 64)
-        return f"unknown connector id '{cid}': no {CONNECTOR_DIR.as_posix()}/{cid}.yaml"
-    return f"unknown connector id '{safety.clip(use.connector, 64)}'"
+        return f"unknown connector id '{cid}': no {CONNECTOR_DIR.as_posix()}/{cid}.yaml{hint}"
+    return f"unknown connector id '{cid}'{hint}"
 
 
-def use_problems(catalog: Catalog, pages: Pages) -> list[Problem]:
+def known_ids(catalog: Catalog) -> list[str]:
+    """Every id a page may name: for the "did you mean" of an unknown one."""
+    return sorted({*catalog.connectors, *catalog.broken})
+
+
+def use_problems(catalog: Catalog, pages: Pages, reported: Iterable[str] = ()) -> list[Problem]:
     """Ids in pages that name no connector (directives) or no documented one (roles).
 
-    A connector whose file has errors is not named again: its problems say why.
+    A connector whose file has errors is not named again: its problems say why; nor one in
+    ``reported`` (its own page names a wrong id, reported at that page).
     """
     out = []
+    reported = set(reported)
     for rel, uses in sorted(pages.uses.items()):
         for use in uses:
-            if use.connector in catalog.broken:
+            if use.connector in catalog.broken or (use.kind == "role" and use.connector in reported):
                 continue  # its data problems are reported; its page says the guide is unavailable
             if use.kind == "directive":
                 bad = use.connector not in catalog.connectors
@@ -527,18 +540,25 @@ def use_problems(catalog: Catalog, pages: Pages) -> list[Problem]:
                 cid = catalog.renamed.get(use.connector, use.connector)
                 bad = cid not in pages.guides or cid not in catalog.connectors
             if bad:
-                out.append(Problem(safety.escape_name(rel), use.line, unknown_id_message(use), Subtype.reference))
+                message = unknown_id_message(use, known_ids(catalog))
+                out.append(Problem(safety.escape_name(rel), use.line, message, Subtype.reference))
     return out
 
 
 def check_problems(root: Path, catalog: Catalog, settings: dict[str, Any] | None = None) -> list[Problem]:
-    """Everything ``make check`` runs besides the loader and the credential scan."""
+    """Everything ``make check`` runs besides the loader and the credential scan, with the writer
+    contract the build does not check (:mod:`.writer_rules`)."""
+    from .writer_rules import misnamed_guides, writer_problems
+
     settings = settings if settings is not None else safety.project_settings(root)
     pages = scan_pages(root, settings)
+    # a page naming a wrong id is the connector's page: one message, at the page
+    misnamed = misnamed_guides(catalog, pages)
     return (
         tree_problems(root, settings)
         + markup_problems(catalog, settings.get("myst_enable_extensions", ()))
-        + use_problems(catalog, pages)
-        + page_rules(catalog, lambda cid: cid in pages.guides, lambda doc: doc in pages.docs)
+        + use_problems(catalog, pages, misnamed)
+        + page_rules(catalog, lambda cid: cid in pages.guides or cid in misnamed, lambda doc: doc in pages.docs)
         + generated_problems(root, catalog)
+        + writer_problems(root, catalog, pages, settings.get("myst_enable_extensions", ()))
     )

@@ -396,6 +396,7 @@ class Renderer:
             for i, source in enumerate(c.sources):
                 text = nodes.inline(source.title, source.title)
                 link = nodes.reference(source.title, "", text, refuri=source.url)
+                link.source, link.line = c.path, c.line_of("sources", i, "url")
                 covers = self.inline(source.covers, c.line_of("sources", i, "covers"))
                 lst += nodes.list_item("", nodes.paragraph("", "", link, nodes.Text(": covers "), *covers))
             sources += lst
@@ -405,7 +406,7 @@ class Renderer:
     def related_list(self) -> nodes.bullet_list:
         c = self.connector
         lst = nodes.bullet_list(classes=["wg-related"])
-        for r in c.related:
+        for i, r in enumerate(c.related):
             text = nodes.inline(r.title, r.title)
             if r.url:
                 link: nodes.Node = nodes.reference(r.title, "", text, refuri=r.url)
@@ -419,7 +420,8 @@ class Renderer:
                 link = doc_link(r.doc, text, self.docname)
             else:  # reported once per build, with its line, by check_pages
                 link = text
-            link.source, link.line = c.path, r.line
+            # a link check names the line of the address
+            link.source, link.line = c.path, c.line_of("related", i, "url") if r.url else r.line
             lst += nodes.list_item("", nodes.paragraph("", "", link))
         return lst
 

@@ -67,11 +67,30 @@ def describe(prop: dict[str, Any]) -> str:
         return "mapping: " + ", ".join(keys) if keys else "mapping"
     if kind == "boolean":
         return "true or false"
-    if kind == "string" and "pattern" in prop and prop["pattern"].startswith("^https?"):
-        return "http(s) address"
-    if kind == "string" and "pattern" in prop and "/" in prop["pattern"]:
-        return "page name, e.g. concepts/subscriber-model"
+    if kind == "string":
+        return _string_words(str(prop.get("pattern", "")))
     return str(kind or "value")
+
+
+#: what a string's pattern asks for, in words (the first that matches)
+_PATTERN_WORDS = (
+    ("^https://", "https:// address"),
+    ("^https?://", "http(s) address"),
+    ("^[a-z0-9]+(-[a-z0-9]+)*$", "slug (lowercase letters, digits, hyphens)"),
+    ("^20[0-9]{2}", 'WISPGate release as YYYY.MM, quoted: "2026.11"'),
+    ("^[1-9][0-9]{0,4}-", 'port range, quoted: "10000-20000"'),
+    ("(s|m|h|d)$", "duration: a number and s, m, h or d, e.g. 5m"),
+    ("(\\*\\.)?", "host name, e.g. api.example.com"),
+    ("^[a-z0-9+#_-]+$", "Pygments lexer name, e.g. bash, json, text"),
+    ("/", "page name, e.g. concepts/subscriber-model"),
+)
+
+
+def _string_words(pattern: str) -> str:
+    for start, words in _PATTERN_WORDS:
+        if pattern.startswith(start) or (start.startswith(("(", "/")) and start in pattern) or pattern.endswith(start):
+            return words
+    return "text"
 
 
 def table(schema_part: dict[str, Any]) -> nodes.table:

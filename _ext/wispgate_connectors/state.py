@@ -32,6 +32,9 @@ reported_problems: set[tuple[str, int, str]] = set()
 guide_pages: dict[str, str] = {}
 #: messages about unknown connector ids in pages, reported at the start of the build
 unknown_ids: set[str] = set()
+#: connector id -> the unknown id its own page names instead (writer_rules.misnamed_guides): reported
+#: once, at the page, so the connector's missing page and the links to it are not reported again
+misnamed: dict[str, Any] = {}
 #: srcdir -> the settings of the build's configuration (exclude patterns, suffixes...)
 build_settings: dict[Path, dict[str, Any]] = {}
 

@@ -18,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from . import safety
 from .model import Marks
 from .report import Problem, Subtype
+from .yaml_syntax import explain
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_DEPTH = 12
@@ -252,14 +253,8 @@ def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, 
     except _DataError as exc:
         return None, marks, [Problem(display, exc.line, exc.message, Subtype.syntax)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or str(exc)
-        if "'\\t'" in what:
-            what = "a tab character cannot be used for indentation in YAML; use spaces"
-        elif what.startswith("but ") and exc.context:
-            what = f"{exc.context}, {what}"
-        return None, marks, [Problem(display, line, f"YAML syntax error: {what}", Subtype.syntax)]
+        line, what = explain(exc, text)  # plain words, the column and the likely fix
+        return None, marks, [Problem(display, line, what, Subtype.syntax)]
     except yaml.YAMLError as exc:
         return None, marks, [Problem(display, 1, f"YAML error: {str(exc).splitlines()[0]}", Subtype.syntax)]
     finally:
