@@ -12,7 +12,7 @@ import yaml
 
 from conftest import PROJECT
 from wispgate_connectors import model
-from wispgate_connectors.model import Record, load_schema
+from wispgate_connectors.model import load_schema
 
 SCHEMA = load_schema()
 CATALOG_SCHEMA = json.loads((PROJECT / "data/schema/catalog.schema.json").read_text())
