@@ -152,3 +152,13 @@ def test_records_pickle_and_read_defaults(tmp_path):
     assert field.secret is False and field.choices == () and field.default is None
     with pytest.raises(AttributeError, match="no key 'nope'"):
         _ = field.nope
+
+
+def test_every_section_of_the_schema_has_a_renderer_method():
+    """A guide's sections are the schema's ``x-section`` annotations; each needs its method."""
+    from wispgate_connectors.render import Renderer
+    from wispgate_connectors.sections import SECTIONS
+
+    assert [key for key, _ in SECTIONS][:2] == ["overview", "prerequisites"]
+    missing = [key for key, _ in SECTIONS if not callable(getattr(Renderer, key.replace("-", "_"), None))]
+    assert not missing, f"x-section key(s) {missing} have no Renderer method"
