@@ -33,7 +33,7 @@ from conftest import ROOTS, make_project_app, warnings_of
 
 SCALE = float(os.environ.get("WG_FUZZ", "1"))
 #: sequences and steps: at most SEQUENCES * (STEPS + 2) builds of the small root (~0.3 s each)
-SEQUENCES = max(3, int(10 * SCALE))
+SEQUENCES = max(2, int(10 * SCALE))
 STEPS = 6
 SEED = 17
 
