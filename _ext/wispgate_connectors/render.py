@@ -27,7 +27,7 @@ from .components import (
     table,
 )
 from .domain import note_reference
-from .model import Catalog, Code, ConfigField, Connector
+from .model import Catalog, Code, ConfigField, Connector, Step
 from .report import Loc
 from .sections import SECTIONS
 from .sheets import sheet_link
@@ -295,17 +295,21 @@ class Renderer:
         )
         return sec
 
-    def flow(self) -> nodes.section:
-        sec = self.section("flow")
-        steps = nodes.enumerated_list(enumtype="upperalpha", prefix="", suffix=".", classes=["wg-steps"])
-        for step in self.connector.flow:
+    def steps(self, steps: tuple[Step, ...], enumtype: str, classes: tuple[str, ...]) -> nodes.enumerated_list:
+        """Ordered steps: a title, the body and an optional code block each."""
+        lst = nodes.enumerated_list(enumtype=enumtype, prefix="", suffix=".", classes=["wg-steps", *classes])
+        for step in steps:
             item = nodes.list_item("", classes=["wg-step"])
             item += self.para(step.title, step.line, classes=["wg-step-title"])
             item.extend(self.block(step.body, step.line))
             if step.code:
                 item += self.code(step.code)
-            steps += item
-        sec += steps
+            lst += item
+        return lst
+
+    def flow(self) -> nodes.section:
+        sec = self.section("flow")
+        sec += self.steps(self.connector.flow, "upperalpha", ())
         return sec
 
     def example(self) -> nodes.section | None:
@@ -353,15 +357,7 @@ class Renderer:
 
     def rollback(self) -> nodes.section:
         sec = self.section("rollback")
-        steps = nodes.enumerated_list(enumtype="arabic", prefix="", suffix=".", classes=["wg-steps", "wg-rollback"])
-        for step in self.connector.rollback:
-            item = nodes.list_item("", classes=["wg-step"])
-            item += self.para(step.title, step.line, classes=["wg-step-title"])
-            item.extend(self.block(step.body, step.line))
-            if step.code:
-                item += self.code(step.code)
-            steps += item
-        sec += steps
+        sec += self.steps(self.connector.rollback, "arabic", ("wg-rollback",))
         return sec
 
     def outage(self) -> nodes.section:
