@@ -68,8 +68,15 @@ def basic_app(tmp_path_factory):
     return app
 
 
-def run_sphinx(outdir: Path, *args: str, builder: str = "html", srcdir: Path = PROJECT):
-    """sphinx-build in a subprocess, as the Makefile runs it."""
+def run_sphinx(
+    outdir: Path,
+    *args: str,
+    builder: str = "html",
+    srcdir: Path = PROJECT,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
+):
+    """sphinx-build in a subprocess, as the Makefile runs it (``timeout``: a hang fails the test)."""
     import subprocess
 
     return subprocess.run(
@@ -92,7 +99,18 @@ def run_sphinx(outdir: Path, *args: str, builder: str = "html", srcdir: Path = P
         capture_output=True,
         text=True,
         cwd=srcdir,
+        env=env,
+        timeout=timeout,
     )
+
+
+@pytest.fixture(scope="module")
+def case_root(tmp_path_factory):
+    """The project's taxonomies with one connector file slot, ``data/connectors/case.yaml``."""
+    root = tmp_path_factory.mktemp("cases")
+    shutil.copytree(PROJECT / "data", root / "data", ignore=shutil.ignore_patterns("connectors", "vendor-changes.yaml"))
+    (root / "data" / "connectors").mkdir()
+    return root
 
 
 @pytest.fixture(scope="session")

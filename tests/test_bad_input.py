@@ -41,15 +41,6 @@ def test_corpus_is_large():
     assert len(CASES) >= 30
 
 
-@pytest.fixture(scope="module")
-def case_root(tmp_path_factory):
-    """The basic root's taxonomies with one connector file slot."""
-    root = tmp_path_factory.mktemp("bad")
-    shutil.copytree(PROJECT / "data", root / "data", ignore=shutil.ignore_patterns("connectors", "vendor-changes.yaml"))
-    (root / "data" / "connectors").mkdir()
-    return root
-
-
 @pytest.mark.parametrize("title,text,expect", CASES, ids=[c[0] for c in CASES])
 def test_catalog_reports_exact_line_and_message(case_root, title, text, expect):
     from wispgate_connectors.catalog import load_catalog

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import PROJECT, ROOTS, make_project_app, warnings_of
+from conftest import PROJECT, ROOTS, make_project_app, run_sphinx, warnings_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ALPHA = "data/connectors/alpha.yaml"
@@ -80,29 +80,7 @@ def check(root: Path, timeout: float = 60) -> subprocess.CompletedProcess:
 
 def sphinx(root: Path, out: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:
     """sphinx-build as the Makefile runs it, in a subprocess (a hang fails the test)."""
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "--keep-going",
-            "-n",
-            "-q",
-            "-b",
-            "html",
-            "-d",
-            str(out.parent / f".doctrees-{out.name}"),
-            *args,
-            str(root),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=timeout,
-        cwd=root,
-    )
+    return run_sphinx(out, *args, srcdir=root, env=ENV, timeout=timeout)
 
 
 def build(root: Path, **kwargs):
@@ -157,14 +135,6 @@ def read_corpus(path: Path) -> list[tuple[str, str, str]]:
 
 
 CASES = read_corpus(FIXTURES / "hostile_connectors.txt")
-
-
-@pytest.fixture(scope="module")
-def case_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    shutil.copytree(PROJECT / "data", root / "data", ignore=shutil.ignore_patterns("connectors", "vendor-changes.yaml"))
-    (root / "data" / "connectors").mkdir()
-    return root
 
 
 @pytest.mark.parametrize("title,text,expect", CASES, ids=[c[0] for c in CASES])
