@@ -39,6 +39,7 @@ __all__ = [
     "hidden_toctree",
     "offline",
     "ports_text",
+    "rule_cells",
     "setup_components",
     "skip_node",
     "status_badge",
@@ -90,6 +91,25 @@ def sync_words(sync: Any) -> str:
 
 def ports_text(ports: tuple[int | str, ...]) -> str:
     return ", ".join(str(p) for p in ports)
+
+
+def rule_cells(
+    source: str,
+    target: str,
+    host: str | None,
+    protocol: str,
+    ports: Sequence[int | str],
+    purpose: list[nodes.Node],
+    optional: bool,
+) -> list[list[nodes.Node]]:
+    """One network rule as table cells: from, to (and host), protocol, ports, purpose."""
+    to: list[nodes.Node] = [nodes.Text(target)]
+    if host:
+        to += [nodes.Text(" "), nodes.literal(host, host)]
+    if optional:
+        purpose = [nodes.emphasis("Optional: ", "Optional: "), *purpose]
+    text = ports_text(tuple(ports))
+    return [[nodes.Text(source)], to, [nodes.Text(protocol.upper())], [nodes.literal(text, text)], purpose]
 
 
 def admonition(kind: str, title: str, body: Sequence[nodes.Node], classes: tuple[str, ...] = ()) -> nodes.admonition:

@@ -28,7 +28,7 @@ from .components import (
     grid,
     grid_item,
     hidden_toctree,
-    ports_text,
+    rule_cells,
     status_badge,
     stretched,
     tab_set,
@@ -426,26 +426,21 @@ class PortsDirective(DomainTablesDirective):
     anchor_prefix = "ports"
 
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
-        out: list[list[list[nodes.Node]]] = []
-        for rule in c.rules:
-            to: list[nodes.Node] = [nodes.Text(rule.target)]
-            if rule.host:
-                to += [nodes.Text(" "), nodes.literal(rule.host, rule.host)]
-            purpose: list[nodes.Node] = markup.inline(rule.purpose, self.state.document, Loc(c.path, rule.line))
-            if rule.optional:
-                purpose = [nodes.emphasis("Optional: ", "Optional: "), *purpose]
-            ports = ports_text(rule.ports)
-            out.append(
-                [
-                    [self.connector_ref(c)],
-                    [nodes.Text(rule.source)],
-                    to,
-                    [nodes.Text(rule.protocol.upper())],
-                    [nodes.literal(ports, ports)],
-                    purpose,
-                ]
-            )
-        return out
+        return [
+            [
+                [self.connector_ref(c)],
+                *rule_cells(
+                    rule.source,
+                    rule.target,
+                    rule.host,
+                    rule.protocol,
+                    rule.ports,
+                    markup.inline(rule.purpose, self.state.document, Loc(c.path, rule.line)),
+                    rule.optional,
+                ),
+            ]
+            for rule in c.rules
+        ]
 
 
 class CompatibilityDirective(DomainTablesDirective):

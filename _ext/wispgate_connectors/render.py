@@ -20,7 +20,7 @@ from .components import (
     connector_link,
     doc_link,
     fail_mode_badge,
-    ports_text,
+    rule_cells,
     status_badge,
     sync_words,
     tab_set,
@@ -444,24 +444,18 @@ class Renderer:
 
 def network_table(c: Connector, inline: Any) -> nodes.table:
     """The connector's network rules: from, to (and host), protocol, ports, purpose."""
-    rows = []
-    for i, rule in enumerate(c.network):
-        to: list[nodes.Node] = [nodes.Text(rule.to)]
-        if rule.host:
-            to += [nodes.Text(" "), nodes.literal(rule.host, rule.host)]
-        purpose = inline(rule.purpose, c.line_of("network", i, "purpose"))
-        if rule.optional:
-            purpose = [nodes.emphasis("Optional: ", "Optional: "), *purpose]
-        ports = ports_text(rule.ports)
-        rows.append(
-            [
-                [nodes.Text(getattr(rule, "from"))],
-                to,
-                [nodes.Text(rule.protocol.upper())],
-                [nodes.literal(ports, ports)],
-                purpose,
-            ]
+    rows = [
+        rule_cells(
+            getattr(rule, "from"),
+            rule.to,
+            rule.host,
+            rule.protocol,
+            rule.ports,
+            inline(rule.purpose, c.line_of("network", i, "purpose")),
+            rule.optional,
         )
+        for i, rule in enumerate(c.network)
+    ]
     # widths are characters in the text builder; HTML lets the browser size columns
     return table(
         ["From", "To", "Protocol", "Ports", "Purpose"], rows, [10, 16, 8, 10, 26], classes=("wg-network", "wg-sortable")
