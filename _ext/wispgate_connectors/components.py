@@ -264,10 +264,18 @@ def grid_item(child: nodes.Node, classes: tuple[str, ...] = ()) -> nodes.contain
     return create_component("grid-item", ["sd-col", "sd-d-flex-row", *classes], children=[child])
 
 
-def hidden_toctree(docname: str, entries: list[str], caption: str | None = None, hidden: bool = True) -> nodes.compound:
+def hidden_toctree(
+    docname: str,
+    entries: list[str],
+    caption: str | None = None,
+    hidden: bool = True,
+    titles: dict[str, str] | None = None,
+) -> nodes.compound:
+    """A toctree; ``titles`` gives entries a shorter title than their page's."""
+    titles = titles or {}
     toctree = addnodes.toctree()
     toctree["parent"] = docname
-    toctree["entries"] = [(None, doc) for doc in entries]
+    toctree["entries"] = [(titles.get(doc), doc) for doc in entries]
     toctree["includefiles"] = list(entries)
     toctree["maxdepth"] = 1
     toctree["caption"] = caption

@@ -22,6 +22,18 @@ CONFIG_VALUES: dict[str, tuple[Any, str, tuple[type, ...], str]] = {
     "wispgate_domain_pages": ("catalog/domains", "env", (str,), "folder of the generated domain pages"),
     "wispgate_use_case_pages": ("catalog/use-cases", "env", (str,), "folder of the generated use-case pages"),
     "wispgate_sheet_pages": ("commissioning", "env", (str,), "folder of the generated commissioning sheets"),
+    "wispgate_listing_pages": (
+        "catalog",
+        "env",
+        (str,),
+        "folder whose <page>/ sub-folders hold the generated parts of listing pages",
+    ),
+    "wispgate_listing_page_size": (
+        100,
+        "env",
+        (int,),
+        "connectors per part of a listing page (domain, use case, ports...) and notes per What's new page",
+    ),
     "wispgate_use_case_tab_limit": (12, "env", (int,), "cards per use-case tab on the landing page"),
     "wispgate_stale_after_days": (365, "env", (int,), "days after verified.date when a guide needs re-verification"),
 }
@@ -38,12 +50,15 @@ def check_config(app: Sphinx, config: Config) -> None:
         "wispgate_domain_pages",
         "wispgate_use_case_pages",
         "wispgate_sheet_pages",
+        "wispgate_listing_pages",
     ):
         value = getattr(config, name)
         if not value or value.startswith(("/", "\\")) or ".." in value.replace("\\", "/").split("/"):
             raise ConfigError(f"{name} = {value!r}: give a folder inside the project, relative to conf.py")
     if config.wispgate_use_case_tab_limit < 1:
         raise ConfigError("wispgate_use_case_tab_limit must be 1 or more")
+    if config.wispgate_listing_page_size < 10:
+        raise ConfigError("wispgate_listing_page_size must be 10 or more")
     if config.wispgate_stale_after_days < 1:
         raise ConfigError("wispgate_stale_after_days must be 1 or more")
 

@@ -1,7 +1,14 @@
-"""Page sources generated from the data: one page per domain and per use case.
+"""Page sources generated from the data: one page per domain and per use case, the
+parts of the listing pages, and one commissioning sheet per connector.
 
-A new taxonomy entry needs no hand-written page.  Files are rewritten only when
-their text changes, so unchanged pages keep their mtime and are not re-read.
+A new taxonomy entry needs no hand-written page.  A listing that would grow with
+the catalog is cut into parts of ``wispgate_listing_page_size`` connectors: a
+domain's or use case's first part keeps its URL, later parts add ``--2``, ``--3``
+(keys use single hyphens only, so a part never takes another key's name).  The
+listing pages that show every connector (ports, outage...) get one part page per
+domain under ``<wispgate_listing_pages>/<page>/``; their own page links the parts.
+Files are rewritten only when their text changes, so unchanged pages keep their
+mtime and are not re-read.
 """
 
 from __future__ import annotations
@@ -13,16 +20,66 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from . import state
+from .catalog import Catalog
 from .guard import write_generated
 from .lint import GENERATED_NOTE
+from .listing import Scope, part_count
+
+#: listing pages of every connector, split into parts by domain: page -> (directive, title)
+SPLIT: dict[str, tuple[str, str]] = {
+    "matrix": ("catalog-matrix", "Comparison matrix"),
+    "troubleshooting": ("catalog-troubleshooting", "Troubleshooting index"),
+    "ports": ("catalog-ports", "Ports and firewall rules"),
+    "compatibility": ("catalog-compatibility", "Compatibility"),
+    "outage": ("catalog-outage", "Outage impact"),
+}
+#: What's new is split by year instead: notes, not connectors
+WHATS_NEW = "whats-new"
 
 
-def domain_doc(config: Config, key: str) -> str:
-    return f"{config.wispgate_domain_pages}/{key}"
+def part_doc(folder: str, key: str, part: int = 1) -> str:
+    return f"{folder}/{key}" if part <= 1 else f"{folder}/{key}--{part}"
 
 
-def use_case_doc(config: Config, key: str) -> str:
-    return f"{config.wispgate_use_case_pages}/{key}"
+def domain_doc(config: Config, key: str, part: int = 1) -> str:
+    return part_doc(config.wispgate_domain_pages, key, part)
+
+
+def use_case_doc(config: Config, key: str, part: int = 1) -> str:
+    return part_doc(config.wispgate_use_case_pages, key, part)
+
+
+def split_doc(config: Config, page: str, key: str, part: int = 1) -> str:
+    """A part of a listing page split by domain (or, for What's new, by year)."""
+    return part_doc(f"{config.wispgate_listing_pages}/{page}", key, part)
+
+
+def parts(config: Config, catalog: Catalog, scope: Scope) -> int:
+    return part_count(len(scope.whole().members(catalog)), config.wispgate_listing_page_size)
+
+
+def has_page(app: Sphinx, page: str) -> bool:
+    """Whether the project has the page that links a split listing's parts: no page, no parts."""
+    base = Path(app.srcdir) / app.config.wispgate_listing_pages / page
+    return any(base.with_name(base.name + suffix).is_file() for suffix in app.config.source_suffix)
+
+
+def note_years(catalog: Catalog) -> dict[str, int]:
+    """Year -> number of version notes, newest year first."""
+    years: dict[str, int] = {}
+    for c in catalog.sorted():
+        for v in c.versions:
+            years[v.date[:4]] = years.get(v.date[:4], 0) + 1
+    return dict(sorted(years.items(), reverse=True))
+
+
+def _title(title: str, part: int) -> str:
+    return myst_escape(title if part <= 1 else f"{title} (page {part})")
+
+
+def _page(title: str, directive: str, argument: str, part: int, options: str = "") -> str:
+    extra = f":part: {part}\n" if part > 1 else ""
+    return f"{GENERATED_NOTE}# {title}\n\n```{{{directive}}} {argument}\n{options}{extra}```\n"
 
 
 def myst_escape(text: str) -> str:
@@ -36,14 +93,34 @@ _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 def write_generated_pages(app: Sphinx) -> None:
     catalog = state.catalog(app.env)
     config = app.config
+    src = Path(app.srcdir)
+    size = config.wispgate_listing_page_size
     wanted: dict[Path, str] = {}
     for kind, folder, entries in (
         ("domain", config.wispgate_domain_pages, catalog.domains),
         ("use-case", config.wispgate_use_case_pages, catalog.use_cases),
     ):
         for key, entry in entries.items():
-            wanted[Path(app.srcdir) / folder / f"{key}.md"] = (
-                f"{GENERATED_NOTE}# {myst_escape(entry.title)}\n\n```{{catalog-{kind}}} {key}\n```\n"
+            scope = Scope(domain=key) if kind == "domain" else Scope(use_case=key)
+            for part in range(1, parts(config, catalog, scope) + 1):
+                wanted[src / f"{part_doc(folder, key, part)}.md"] = _page(
+                    _title(entry.title, part), f"catalog-{kind}", key, part
+                )
+    split_folders = []
+    for page, (directive, title) in SPLIT.items():
+        split_folders.append(f"{config.wispgate_listing_pages}/{page}")
+        if not has_page(app, page):
+            continue
+        for key, entry in catalog.domains.items():
+            for part in range(1, parts(config, catalog, Scope(domain=key)) + 1):
+                wanted[src / f"{split_doc(config, page, key, part)}.md"] = _page(
+                    _title(f"{title}: {entry.title}", part), directive, "", part, f":domain: {key}\n"
+                )
+    split_folders.append(f"{config.wispgate_listing_pages}/{WHATS_NEW}")
+    for year, notes in note_years(catalog).items() if has_page(app, WHATS_NEW) else ():
+        for part in range(1, part_count(notes, size) + 1):
+            wanted[src / f"{split_doc(config, WHATS_NEW, year, part)}.md"] = _page(
+                _title(f"What's new in {year}", part), "catalog-whats-new", "", part, f":year: {year}\n"
             )
     for cid, c in catalog.connectors.items():
         if c.status != "archived":  # an archived connector is not commissioned any more
@@ -52,7 +129,12 @@ def write_generated_pages(app: Sphinx) -> None:
                 f"```{{commissioning-sheet}} {cid}\n```\n"
             )
     # never through a link, never outside the project, never a page it did not write
-    folders = (config.wispgate_domain_pages, config.wispgate_use_case_pages, config.wispgate_sheet_pages)
+    folders = (
+        config.wispgate_domain_pages,
+        config.wispgate_use_case_pages,
+        config.wispgate_sheet_pages,
+        *split_folders,
+    )
     write_generated(app, folders, wanted, GENERATED_NOTE)
 
 

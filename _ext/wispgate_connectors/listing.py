@@ -14,7 +14,7 @@ them re-writes the pages without re-reading them (:func:`stale_pages`).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -65,18 +65,33 @@ class Scope:
     use_case: str | None = None
     #: one connector (a commissioning sheet)
     connector: str | None = None
+    #: one part of a listing split into parts of ``size`` connectors (1-based; 0: the whole listing)
+    part: int = 0
+    size: int = 0
 
     def members(self, catalog: Catalog) -> list[Connector]:
         if self.connector is not None:
             one = catalog.connectors.get(self.connector)
             return [one] if one is not None else []
-        return [
+        found = [
             c
             for c in catalog.sorted()
             if (not self.featured or c.featured)
             and (self.domain is None or c.domain == self.domain)
             and (self.use_case is None or self.use_case in c.use_cases)
         ]
+        if self.part:  # parts cut the catalog's order, archived included: the same cut for every kind
+            return found[(self.part - 1) * self.size : self.part * self.size]
+        return found
+
+    def whole(self) -> Scope:
+        """The listing this part belongs to."""
+        return replace(self, part=0, size=0)
+
+
+def part_count(members: int, size: int) -> int:
+    """How many parts a listing of ``members`` connectors has: at least one."""
+    return max(1, -(-members // size))
 
 
 ALL = Scope()

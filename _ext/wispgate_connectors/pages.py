@@ -9,6 +9,7 @@ are built as the page is written (:mod:`.cards`): a card edit only re-writes.
 
 from __future__ import annotations
 
+import html
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -36,8 +37,8 @@ from .components import (
     text_para,
 )
 from .domain import DOMAIN, documented
-from .generate import domain_doc, use_case_doc
-from .listing import ALL, IdView, Kind, ListingDirective, Scope
+from .generate import SPLIT, WHATS_NEW, domain_doc, note_years, split_doc, use_case_doc
+from .listing import ALL, IdView, Kind, ListingDirective, Scope, part_count
 from .report import Loc, Subtype, warn
 from .sections import SECTIONS
 
@@ -78,6 +79,23 @@ class CatalogDirective(ListingDirective):
 
     def unknown(self, what: str) -> None:
         warn(Subtype.reference, what, self.get_location())
+
+    def part(self) -> int:
+        return int(self.options.get("part", 1))
+
+    def pages_line(self, label: str, docs: list[tuple[str, str]], current: str | None = None) -> nodes.paragraph:
+        """``label: 1–100 · 101–200``, linking every part but the current page."""
+        para = nodes.paragraph("", "", nodes.Text(f"{label}: "), classes=["wg-parts-line"])
+        for i, (text, doc) in enumerate(docs):
+            if i:
+                para += nodes.Text(" · ")
+            para += nodes.strong(text, text) if doc == current else self.doc_ref(doc, [nodes.inline(text, text)])
+        return para
+
+    def part_labels(self, total: int) -> list[str]:
+        """``1–100``, ``101–200``...: the connectors (or notes) each part holds, in page order."""
+        size = self.config.wispgate_listing_page_size
+        return [f"{k * size + 1}–{min(total, (k + 1) * size)}" for k in range(part_count(total, size))]
 
 
 # --- landing blocks -------------------------------------------------------------------
@@ -173,6 +191,28 @@ class CardsDirective(CatalogDirective):
         return out
 
 
+class BrowseDirective(CatalogDirective):
+    """Every domain page and each of its parts: the way to every connector without scripts,
+    in two clicks from the landing page, whatever the size of the catalog."""
+
+    kind = Kind.ids
+
+    def run(self) -> list[nodes.Node]:
+        self.listed()
+        catalog = self.catalog
+        lst = nodes.bullet_list(classes=["wg-parts", "wg-browse"])
+        for key, d in catalog.domains.items():
+            total = len(catalog.by_domain(key))
+            docs = [(lbl, domain_doc(self.config, key, k + 1)) for k, lbl in enumerate(self.part_labels(total))]
+            para = nodes.paragraph("", "", self.doc_ref(docs[0][1], [nodes.inline(d.title, d.title)]))
+            para += nodes.Text(f" ({total} connector{'s' if total != 1 else ''})")
+            item = nodes.list_item("", para)
+            if len(docs) > 1:
+                item += self.pages_line("Pages", docs)
+            lst += item
+        return [lst]
+
+
 class UseCasesDirective(CatalogDirective):
     """Connectors grouped by use case, one tab per use case.
 
@@ -206,36 +246,56 @@ class UseCasesDirective(CatalogDirective):
 
 
 class DomainPageDirective(CatalogDirective):
-    """A domain page: description, its connectors as cards, and their place in the navigation."""
+    """A domain page (or one part of it): description, its connectors as cards, and
+    their place in the navigation.  The first part holds the navigation of every part."""
 
     kind = Kind.ids
     required_arguments = 1
+    option_spec = {"part": directives.positive_int}
     taxonomy = "domains"
 
     def scope(self) -> Scope:
+        size = self.config.wispgate_listing_page_size
         if self.taxonomy == "domains":
-            return Scope(domain=self.arguments[0])
-        return Scope(use_case=self.arguments[0])
+            return Scope(domain=self.arguments[0], part=self.part(), size=size)
+        return Scope(use_case=self.arguments[0], part=self.part(), size=size)
+
+    def doc(self, part: int) -> str:
+        make = domain_doc if self.taxonomy == "domains" else use_case_doc
+        return make(self.config, self.arguments[0], part)
 
     def run(self) -> list[nodes.Node]:
-        members = self.listed()
         catalog = self.catalog
         key = self.arguments[0]
         entry = getattr(catalog, self.taxonomy).get(key)
         if entry is None:
+            self.note_listing(Kind.ids, self.scope())
             self.unknown(f"unknown {self.taxonomy[:-1].replace('_', ' ')} '{key}'")
             return []
-        pages = documented(self.env)
+        whole = self.scope().whole()
+        self.note_listing(self.kind, whole)  # the count, the parts and the navigation
+        members = whole.members(catalog)
         out: list[nodes.Node] = [text_para(entry.description, ("wg-lead",))]
         n = len(members)
         out.append(text_para(f"{n} connector{'s' if n != 1 else ''}.", ("wg-page-count",)))
+        labels = self.part_labels(n)
+        docs = [(label, self.doc(k + 1)) for k, label in enumerate(labels)]
+        if len(docs) > 1:
+            out.append(self.pages_line("Pages", docs, self.env.docname))
         out.append(self.cards(self.scope()))
-        if self.taxonomy == "domains":
-            # the page found in the sources before reading: guides read after this page count
-            docs = [pages.get(c.id, (state.guide_pages.get(c.id, c.docname),))[0] for c in members]
-            docs = [d for d in docs if d in self.env.found_docs]
-            if docs:
-                out.append(hidden_toctree(self.env.docname, docs))
+        if len(docs) > 1:
+            out.append(self.pages_line("Pages", docs, self.env.docname))
+        if self.part() == 1:
+            nav: list[str] = []
+            if self.taxonomy == "domains":
+                # the page found in the sources before reading: guides read after this page count
+                pages = documented(self.env)
+                nav = [pages.get(c.id, (state.guide_pages.get(c.id, c.docname),))[0] for c in members]
+                nav = [d for d in nav if d in self.env.found_docs]
+            later = {doc: f"{entry.title} ({lbl})" for lbl, doc in docs[1:] if doc in self.env.found_docs}
+            nav += list(later)
+            if nav:
+                out.append(hidden_toctree(self.env.docname, nav, titles=later))
         return out
 
 
@@ -265,54 +325,146 @@ class NavigationDirective(CatalogDirective):
         return [hidden_toctree(self.env.docname, docs, caption=self.options.get("caption"), hidden=True)]
 
 
-class MatrixDirective(CatalogDirective):
-    """Connectors against use cases, with type and complexity: one sortable table per domain."""
+class SplitDirective(CatalogDirective):
+    """A listing of every connector, cut into part pages by domain (and past the page
+    size, into more parts; see :mod:`.generate`).  Without ``:domain:`` it is the index of
+    its parts; with it, one part."""
 
-    kind = Kind.matrix
+    abstract = True
+    #: the page's key in :data:`.generate.SPLIT`
+    page: ClassVar[str]
+    #: ``#<prefix>-<id>`` anchors on the parts, forwarded from the index page by the script
+    anchor_prefix: ClassVar[str] = ""
+    option_spec = {"domain": directives.unchanged, "part": directives.positive_int}
+
+    def scope(self) -> Scope:
+        key = self.options.get("domain")
+        if key is None:
+            return ALL
+        return Scope(domain=key, part=self.part(), size=self.config.wispgate_listing_page_size)
+
+    def part_body(self) -> list[nodes.Node]:
+        raise NotImplementedError
 
     def run(self) -> list[nodes.Node]:
-        shown = self.listed()
+        key = self.options.get("domain")
+        if key is None:
+            return self.index()
+        d = self.catalog.domains.get(key)
+        if d is None:
+            self.note_listing(self.kind, self.scope())
+            self.unknown(f"unknown domain '{key}'")
+            return []
+        self.note_listing(Kind.ids, self.scope().whole())  # the count and the other parts
+        total = len(self.scope().whole().members(self.catalog))
+        docs = [
+            (label, split_doc(self.config, self.page, key, k + 1)) for k, label in enumerate(self.part_labels(total))
+        ]
+        home = f"{self.config.wispgate_listing_pages}/{self.page}"
+        title = SPLIT[self.page][1]
+        back: nodes.Node = (
+            self.doc_ref(home, [nodes.inline(title, title)]) if home in self.env.found_docs else nodes.Text(title)
+        )
+        count = f"{total} connector{'s' if total != 1 else ''}"
+        out: list[nodes.Node] = [
+            nodes.paragraph(
+                "",
+                "",
+                self.doc_ref(domain_doc(self.config, key), [nodes.inline(d.title, d.title)]),
+                nodes.Text(f", {count}. Every domain: "),
+                back,
+                nodes.Text("."),
+                classes=["wg-parts-lead"],
+            )
+        ]
+        if len(docs) > 1:
+            out.append(self.pages_line("Pages", docs, self.env.docname))
+        body = self.part_body()
+        out += body or [text_para("No connectors in this domain yet.", ("wg-empty",))]
+        return out
+
+    def index(self) -> list[nodes.Node]:
+        """Every domain with its connector count and a link to each of its parts."""
+        self.note_listing(Kind.ids, ALL)
         catalog = self.catalog
-        out: list[nodes.Node] = []
-        cases = list(catalog.use_cases.items())
+        lst = nodes.bullet_list(classes=["wg-parts"])
+        nav: list[str] = []
+        titles: dict[str, str] = {}
         for key, d in catalog.domains.items():
-            members = [c for c in shown if c.domain == key]
-            if not members:
+            total = len(catalog.by_domain(key))
+            docs = [
+                (lbl, split_doc(self.config, self.page, key, k + 1)) for k, lbl in enumerate(self.part_labels(total))
+            ]
+            docs = [(lbl, doc) for lbl, doc in docs if doc in self.env.found_docs]
+            if not docs:
                 continue
-            headers = ["Connector", "Status", "Type", "Complexity", *(u.title for _, u in cases)]
-            table = nodes.table(classes=["wg-matrix", "wg-sortable"])
-            group = nodes.tgroup(cols=len(headers))
-            table += group
-            for i in range(len(headers)):
-                group += nodes.colspec(colwidth=3 if i == 0 else 2 if i == 1 else 1)
-            head = nodes.thead()
-            head += nodes.row("", *(nodes.entry("", text_para(h)) for h in headers))
-            group += head
-            body = nodes.tbody()
-            for c in members:
-                cells = [
-                    nodes.entry("", nodes.paragraph("", "", self.connector_ref(c))),
-                    nodes.entry("", nodes.paragraph("", "", status_badge(c.status)), classes=[f"wg-sort-{c.status}"]),
-                    nodes.entry("", text_para(c.type)),
-                    nodes.entry(
-                        "", nodes.paragraph("", "", complexity_badge(c.complexity)), classes=[f"wg-sort-{c.complexity}"]
-                    ),
-                ]
-                for ukey, _ in cases:
-                    mark = "✓" if ukey in c.use_cases else "–"
-                    cells.append(nodes.entry("", text_para(mark, ("wg-yes",) if mark == "✓" else ("wg-no",))))
-                body += nodes.row("", *cells)
-            group += body
-            title = nodes.title(d.title, "", self.doc_ref(domain_doc(self.config, key), [nodes.Text(d.title)]))
-            table.insert(0, title)
-            out.append(table)
+            nav += [doc for _, doc in docs]
+            titles.update({doc: d.title if k == 0 else f"{d.title} ({lbl})" for k, (lbl, doc) in enumerate(docs)})
+            count = f"{total} connector{'s' if total != 1 else ''}"
+            para = nodes.paragraph("", "", self.doc_ref(docs[0][1], [nodes.inline(d.title, d.title)]))
+            para += nodes.Text(f" ({count})")
+            item = nodes.list_item("", para)
+            if len(docs) > 1:
+                item += self.pages_line("Pages", docs)
+            lst += item
+        out: list[nodes.Node] = [lst]
+        if self.anchor_prefix:
+            size = self.config.wispgate_listing_page_size
+            base = html.escape(f"{self.config.wispgate_listing_pages}/{self.page}/")
+            forward = (
+                f'<div class="wg-parts-forward" data-wg-parts="{self.anchor_prefix}" data-wg-base="{base}"'
+                f' data-wg-page-size="{size}" hidden></div>'
+            )
+            out.append(nodes.raw("", forward, format="html"))
+        if nav:
+            out.append(hidden_toctree(self.env.docname, nav, titles=titles))
         return out
 
 
+class MatrixDirective(SplitDirective):
+    """Connectors against use cases, with type and complexity: a sortable table per domain part."""
+
+    kind = Kind.matrix
+    page = "matrix"
+
+    def part_body(self) -> list[nodes.Node]:
+        members = self.listed()
+        if not members:
+            return []
+        cases = list(self.catalog.use_cases.items())
+        headers = ["Connector", "Status", "Type", "Complexity", *(u.title for _, u in cases)]
+        table = nodes.table(classes=["wg-matrix", "wg-sortable"])
+        group = nodes.tgroup(cols=len(headers))
+        table += group
+        for i in range(len(headers)):
+            group += nodes.colspec(colwidth=3 if i == 0 else 2 if i == 1 else 1)
+        head = nodes.thead()
+        head += nodes.row("", *(nodes.entry("", text_para(h)) for h in headers))
+        group += head
+        body = nodes.tbody()
+        for c in members:
+            cells = [
+                nodes.entry("", nodes.paragraph("", "", self.connector_ref(c))),
+                nodes.entry("", nodes.paragraph("", "", status_badge(c.status)), classes=[f"wg-sort-{c.status}"]),
+                nodes.entry("", text_para(c.type)),
+                nodes.entry(
+                    "", nodes.paragraph("", "", complexity_badge(c.complexity)), classes=[f"wg-sort-{c.complexity}"]
+                ),
+            ]
+            for ukey, _ in cases:
+                mark = "✓" if ukey in c.use_cases else "–"
+                cells.append(nodes.entry("", text_para(mark, ("wg-yes",) if mark == "✓" else ("wg-no",))))
+            body += nodes.row("", *cells)
+        group += body
+        return [table]
+
+
 class WhatsNewDirective(CatalogDirective):
-    """Every connector's version notes merged, newest first."""
+    """Every connector's version notes merged, newest first: the latest on the page
+    itself, the rest on one page per year (cut into parts past the page size)."""
 
     kind = Kind.versions
+    option_spec = {"year": directives.unchanged, "part": directives.positive_int}
 
     def run(self) -> list[nodes.Node]:
         entries = sorted(
@@ -320,8 +472,22 @@ class WhatsNewDirective(CatalogDirective):
             key=lambda e: e[1],
         )
         entries.sort(key=lambda e: e[0], reverse=True)  # stable: newest first, then by name
+        size = self.config.wispgate_listing_page_size
+        year = self.options.get("year")
+        out: list[nodes.Node] = []
+        if year is None:
+            shown = entries[:size]
+        else:
+            mine = [e for e in entries if e[0][:4] == year]
+            docs = [
+                (lbl, split_doc(self.config, WHATS_NEW, year, k + 1))
+                for k, lbl in enumerate(self.part_labels(len(mine)))
+            ]
+            if len(docs) > 1:
+                out.append(self.pages_line("Pages", docs, self.env.docname))
+            shown = mine[(self.part() - 1) * size : self.part() * size]
         lst = nodes.definition_list(classes=["wg-whats-new"])
-        for date, _, c, v in entries:
+        for date, _, c, v in shown:
             term = nodes.term("", "", nodes.Text(f"{date} · "), self.connector_ref(c), nodes.Text(f" {v.version}"))
             if c.status != "ga":
                 term += [nodes.Text(" "), status_badge(c.status)]
@@ -331,62 +497,81 @@ class WhatsNewDirective(CatalogDirective):
                     "", nodes.paragraph("", "", *markup.inline(change, self.state.document, Loc(c.path, v.line)))
                 )
             lst += nodes.definition_list_item("", term, nodes.definition("", items))
-        return [lst]
+        out.append(lst if shown else text_para("No version notes yet.", ("wg-empty",)))
+        if year is None:
+            out += self.years()
+        return out
+
+    def years(self) -> list[nodes.Node]:
+        """Every year's notes, each on its own page(s)."""
+        lst = nodes.bullet_list(classes=["wg-parts"])
+        nav: list[str] = []
+        titles: dict[str, str] = {}
+        for year, count in note_years(self.catalog).items():
+            docs = [
+                (lbl, split_doc(self.config, WHATS_NEW, year, k + 1)) for k, lbl in enumerate(self.part_labels(count))
+            ]
+            docs = [(lbl, doc) for lbl, doc in docs if doc in self.env.found_docs]
+            if not docs:
+                continue
+            nav += [doc for _, doc in docs]
+            titles.update({doc: year if k == 0 else f"{year} ({lbl})" for k, (lbl, doc) in enumerate(docs)})
+            para = nodes.paragraph("", "", self.doc_ref(docs[0][1], [nodes.inline(year, year)]))
+            para += nodes.Text(f" ({count} note{'s' if count != 1 else ''})")
+            item = nodes.list_item("", para)
+            if len(docs) > 1:
+                item += self.pages_line("Pages", docs)
+            lst += item
+        if not nav:
+            return []
+        title = "Every note, by year"
+        return [
+            nodes.rubric(title, title, classes=["wg-years"]),
+            lst,
+            hidden_toctree(self.env.docname, nav, titles=titles),
+        ]
 
 
-class TroubleshootingIndexDirective(CatalogDirective):
+class TroubleshootingIndexDirective(SplitDirective):
     """Every failure point of every connector, by symptom, linking to its guide."""
 
     kind = Kind.failures
+    page = "troubleshooting"
 
-    def run(self) -> list[nodes.Node]:
-        shown = self.listed()
-        out: list[nodes.Node] = []
-        for key, d in self.catalog.domains.items():
-            members = [c for c in shown if c.domain == key]
-            if not members:
-                continue
-            rows = sorted(((f.symptom.lower(), f, c) for c in members for f in c.failures), key=lambda r: r[0])
-            sec_id = f"troubleshooting-{key}"
-            section = nodes.section(
-                "",
-                nodes.title(d.title, d.title),
-                ids=[sec_id],
-                names=[sec_id],
-                classes=["wg-trouble-domain", f"wg-td-{key}"],
-            )
-            lst = nodes.definition_list(classes=["wg-trouble-index"])
-            for _, f, c in rows:
-                loc = Loc(c.path, f.line)
-                term = nodes.term("", "", *markup.inline(f.symptom, self.state.document, loc))
-                where = self.connector_ref(c)
-                if isinstance(where, addnodes.pending_xref):
-                    where = addnodes.pending_xref(
-                        "",
-                        nodes.inline(c.name, c.name),
-                        refdomain="std",
-                        reftype="ref",
-                        reftarget=f"{c.id}-troubleshooting",
-                        refexplicit=True,
-                        refwarn=True,
-                        refdoc=self.env.docname,
-                    )
-                definition = nodes.definition(
+    def part_body(self) -> list[nodes.Node]:
+        members = self.listed()
+        if not members:
+            return []
+        rows = sorted(((f.symptom.lower(), f, c) for c in members for f in c.failures), key=lambda r: r[0])
+        lst = nodes.definition_list(classes=["wg-trouble-index"])
+        for _, f, c in rows:
+            loc = Loc(c.path, f.line)
+            term = nodes.term("", "", *markup.inline(f.symptom, self.state.document, loc))
+            where = self.connector_ref(c)
+            if isinstance(where, addnodes.pending_xref):
+                where = addnodes.pending_xref(
                     "",
-                    nodes.paragraph("", "", nodes.strong("Connector: ", "Connector: "), where),
-                    nodes.paragraph(
-                        "", "", nodes.strong("Cause: ", "Cause: "), *markup.inline(f.cause, self.state.document, loc)
-                    ),
+                    nodes.inline(c.name, c.name),
+                    refdomain="std",
+                    reftype="ref",
+                    reftarget=f"{c.id}-troubleshooting",
+                    refexplicit=True,
+                    refwarn=True,
+                    refdoc=self.env.docname,
                 )
-                lst += nodes.definition_list_item("", term, definition)
-            section += lst
-            self.state.document.note_explicit_target(section, section)
-            out.append(section)
-        return out
+            definition = nodes.definition(
+                "",
+                nodes.paragraph("", "", nodes.strong("Connector: ", "Connector: "), where),
+                nodes.paragraph(
+                    "", "", nodes.strong("Cause: ", "Cause: "), *markup.inline(f.cause, self.state.document, loc)
+                ),
+            )
+            lst += nodes.definition_list_item("", term, definition)
+        return [lst]
 
 
-class DomainTablesDirective(CatalogDirective):
-    """One sortable table per domain, a row (or rows) per connector, each connector with an anchor."""
+class DomainTablesDirective(SplitDirective):
+    """A sortable table per domain part, a row (or rows) per connector, each connector with an anchor."""
 
     abstract = True
     headers: ClassVar[list[str]]
@@ -396,25 +581,18 @@ class DomainTablesDirective(CatalogDirective):
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
         raise NotImplementedError
 
-    def run(self) -> list[nodes.Node]:
-        shown = self.listed()
-        out: list[nodes.Node] = []
-        for key, d in self.catalog.domains.items():
-            members = [c for c in shown if c.domain == key]
-            if not members:
-                continue
-            rows: list[list[list[nodes.Node]]] = []
-            for c in members:
-                for i, row in enumerate(self.rows(c)):
-                    first = row[0]
-                    if i == 0:  # a stable anchor per connector: #<prefix>-<id>
-                        first.insert(0, nodes.target("", "", ids=[f"{self.anchor_prefix}-{c.id}"]))
-                    rows.append(row)
-            title = nodes.title(d.title, "", self.doc_ref(domain_doc(self.config, key), [nodes.Text(d.title)]))
-            tbl = table(self.headers, rows, self.widths, classes=("wg-sortable", f"wg-{self.anchor_prefix}-table"))
-            tbl.insert(0, title)
-            out.append(tbl)
-        return out
+    def part_body(self) -> list[nodes.Node]:
+        members = self.listed()
+        if not members:
+            return []
+        rows: list[list[list[nodes.Node]]] = []
+        for c in members:
+            for i, row in enumerate(self.rows(c)):
+                first = row[0]
+                if i == 0:  # a stable anchor per connector: #<prefix>-<id>
+                    first.insert(0, nodes.target("", "", ids=[f"{self.anchor_prefix}-{c.id}"]))
+                rows.append(row)
+        return [table(self.headers, rows, self.widths, classes=("wg-sortable", f"wg-{self.anchor_prefix}-table"))]
 
 
 class PortsDirective(DomainTablesDirective):
@@ -424,6 +602,7 @@ class PortsDirective(DomainTablesDirective):
     headers = ["Connector", "From", "To", "Protocol", "Ports", "Purpose"]
     widths = [14, 10, 14, 8, 10, 22]
     anchor_prefix = "ports"
+    page = "ports"
 
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
         return [
@@ -450,6 +629,7 @@ class CompatibilityDirective(DomainTablesDirective):
     headers = ["Connector", "Status", "Product", "Supported", "Tested with", "Last verified"]
     widths = [14, 10, 10, 14, 10, 16]
     anchor_prefix = "compatibility"
+    page = "compatibility"
 
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
         loc = Loc(c.path, c.line)
@@ -477,6 +657,7 @@ class OutageDirective(DomainTablesDirective):
     headers = ["Connector", "Fail mode", "Subscribers notice", "Staff notice", "When it returns"]
     widths = [14, 10, 18, 18, 18]
     anchor_prefix = "outage"
+    page = "outage"
 
     def rows(self, c: Any) -> list[list[list[nodes.Node]]]:
         loc = Loc(c.path, c.line)
@@ -543,6 +724,7 @@ DIRECTIVES = {
     "catalog-domains": DomainsDirective,
     "catalog-cards": CardsDirective,
     "catalog-use-cases": UseCasesDirective,
+    "catalog-browse": BrowseDirective,
     "catalog-domain": DomainPageDirective,
     "catalog-use-case": UseCasePageDirective,
     "catalog-toctree": NavigationDirective,

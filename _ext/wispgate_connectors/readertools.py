@@ -66,13 +66,8 @@ LOOKUP_HTML = (
     '<p class="wg-lookup-status" aria-live="polite"></p>'
     '<ol class="wg-lookup-results"></ol>'
     "</form>"
-    '<noscript><p class="wg-lookup-noscript">The error lookup needs scripts; the index below lists every '
-    "failure point by symptom.</p></noscript>"
-)
-
-DOMAIN_FILTER_HTML = (
-    '<form class="wg-index-filter" hidden onsubmit="return false" aria-label="Show one domain">'
-    '<label>Domain <select name="domain"><option value="">All domains</option>{options}</select></label></form>'
+    '<noscript><p class="wg-lookup-noscript">The error lookup needs scripts; the pages below list every '
+    "failure point by symptom, one page per integration domain.</p></noscript>"
 )
 
 PLANNER_HTML = (
@@ -96,24 +91,12 @@ PLANNER_HTML = (
 )
 
 
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class ErrorLookupDirective(SphinxDirective):
     """``catalog-error-lookup``: the box that finds the failure point for a pasted error."""
 
     def run(self) -> list[nodes.Node]:
-        catalog = state.catalog(self.env)
         root = "../" * self.env.docname.count("/")
-        options = "".join(f'<option value="{_attr(k)}">{_attr(d.title)}</option>' for k, d in catalog.domains.items())
-        self.env.note_dependency(str(catalog.root / state.layout(self.env).domains))
-        return [
-            wg_tool(
-                html=LOOKUP_HTML.format(failures=f"{root}failures.json") + DOMAIN_FILTER_HTML.format(options=options),
-                tool="wg_lookup",
-            )
-        ]
+        return [wg_tool(html=LOOKUP_HTML.format(failures=f"{root}failures.json"), tool="wg_lookup")]
 
 
 class PlannerDirective(SphinxDirective):

@@ -1,4 +1,4 @@
-/* WISPGate Integration Guide: the error lookup and the domain filter of the troubleshooting
+/* WISPGate Integration Guide: the error lookup of the troubleshooting
  * index.  A pasted line is matched against every failure point's exact `match` strings, its
  * symptom and its cause; exact matches rank first, then numbers, codes and identifiers.
  * Without scripts the index below is the whole tool. */
@@ -105,20 +105,8 @@
     form.hidden = false;
   }
 
-  function initDomainFilter(form) {
-    var select = form.querySelector("select");
-    var sections = Array.prototype.slice.call(document.querySelectorAll("section.wg-trouble-domain"));
-    select.addEventListener("change", function () {
-      sections.forEach(function (s) {
-        s.hidden = !!select.value && !s.classList.contains("wg-td-" + select.value);
-      });
-    });
-    form.hidden = false;
-  }
-
   window.wgLookup = { rank: rank, tokens: tokens };
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form.wg-lookup").forEach(initLookup);
-    document.querySelectorAll("form.wg-index-filter").forEach(initDomainFilter);
   });
 })();
