@@ -454,7 +454,7 @@ def targets(rows: list[dict]) -> list[dict]:
 
 def target_lines(rows: list[dict]) -> str:
     return "\n".join(
-        f"{'-' if t['met'] is None else 'yes' if t['met'] else 'NO '} | N = {t['n']} | {t['target']}: "
+        f"{'-' if t['met'] is None else 'yes' if t['met'] else 'NO':3} | N = {t['n']} | {t['target']}: "
         f"{'not measured' if t['measured'] is None else t['measured']} ({t['limit']})"
         for t in targets(rows)
     )
