@@ -510,7 +510,7 @@ def main() -> None:
         print(
             f"\nreal site, {real['n']} connectors: serial {real['serial']['wall']:.1f} s, "
             f"landing {w['landing_kb']:.0f} KB, largest listing {top['page']} {top['kb']:.0f} KB, "
-            f"first view {first_view_line(real.get('first_view'))} KB"
+            f"first view KB {first_view_line(real.get('first_view'))}"
         )
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     if rows:
