@@ -295,15 +295,19 @@ def plain_myst_page(c: dict) -> str:
     return "\n".join(out)
 
 
-def make_baseline(dest: Path, n: int) -> Path:
-    """Plain MyST pages on stock furo: no extension, a globbed toctree."""
+def make_baseline(dest: Path, n: int, theme: str = "furo") -> Path:
+    """Plain MyST pages on stock furo: no extension, a globbed toctree.
+
+    ``theme="basic"`` gives the floor: the same pages on Sphinx's plainest theme,
+    so what remains is the cost of MyST and Sphinx themselves.
+    """
     if dest.exists():
         shutil.rmtree(dest)
     (dest / "integrations").mkdir(parents=True)
     shutil.copytree(PROJECT / "concepts", dest / "concepts")
     unlink_guides(dest / "concepts")
     (dest / "conf.py").write_text(
-        'project = "Baseline"\nextensions = ["myst_parser", "sphinx_design"]\nhtml_theme = "furo"\n'
+        f'project = "Baseline"\nextensions = ["myst_parser", "sphinx_design"]\nhtml_theme = "{theme}"\n'
         'myst_enable_extensions = ["colon_fence"]\nexclude_patterns = ["_build"]\n'
     )
     (dest / "index.md").write_text(

@@ -2,30 +2,40 @@
 
     python bench/run.py                      # N = 100, 300, 1000 (about 25 minutes on 2 cores)
     python bench/run.py --sizes 100 300      # quicker
-    python bench/run.py --no-baseline        # only our builds
+    python bench/run.py --no-baseline        # skip the furo baseline (about 13 minutes at N = 1000)
+    python bench/run.py --first-view-only _build/html   # bytes a reader loads for an existing build
+    python bench/run.py --sizes --real-site  # only the project's own site
 
 For each N it generates N synthetic connectors (bench/generate.py) into a
 temporary copy of the project and measures, each build in a fresh process:
 a full serial build, a full ``-j auto`` build, the baseline (the same content
-as hand-written MyST pages on stock furo), and incremental rebuilds after one
-YAML edit.  It prints one table and writes it as JSON (bench/results.json).
-Timings on shared machines are noisy: compare the ratios measured in one run.
+as hand-written MyST pages on stock furo), the floor (those pages on Sphinx's
+``basic`` theme), and incremental rebuilds after one YAML edit.  It also weighs
+the output (landing page, the largest page of each listing family, the JSON
+data files) and the bytes a reader's browser loads for the landing page.  It
+prints two tables and writes them as JSON (bench/results.json).  Timings on
+shared machines are noisy: compare the ratios measured in one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import make_baseline, make_project
+from generate import PROJECT, make_baseline, make_project
 
 TIMED = Path(__file__).parent / "sphinx_timed.py"
 PAGE = "integrations/synthetic-0001.html"
@@ -86,13 +96,161 @@ def full_builds(src: Path, out: Path, repeat: int) -> dict:
     return median_run(runs)
 
 
-def measure(n: int, work: Path, baseline: bool, repeat: int, edits: int) -> dict:
+def kb(path: Path) -> float:
+    return path.stat().st_size / 1024
+
+
+def page_weights(out: Path) -> dict:
+    """Sizes of the pages and data files that grow with N, found by walking the output.
+
+    Nothing here names today's listing pages: the extension may split a listing into
+    an index and sub-pages. Every ``catalog/**.html`` belongs to the family of its
+    first path component (``catalog/ports.html`` and ``catalog/ports/*.html`` are both
+    ``ports``), and a family is judged by its largest page.
+    """
+    families: dict[str, dict] = {}
+    catalog = out / "catalog"
+    for page in sorted(catalog.rglob("*.html")) if catalog.is_dir() else ():
+        name = page.relative_to(catalog).parts[0].removesuffix(".html")
+        family = families.setdefault(name, {"pages": 0, "total_kb": 0.0, "largest": "", "kb": 0.0})
+        size = kb(page)
+        family["pages"] += 1
+        family["total_kb"] += size
+        if size > family["kb"]:
+            family["largest"], family["kb"] = page.relative_to(out).as_posix(), size
+    # a listing moved out of catalog/ would escape the families: the largest page anywhere catches it
+    html = [p for p in out.rglob("*.html") if "_static" not in p.parts]
+    biggest = max(html, key=lambda p: p.stat().st_size, default=None)
+    connectors = sorted((out / "connectors").glob("*.json"), key=lambda p: -p.stat().st_size)
+    index = out / "catalog-index.json"
+    return {
+        "landing_kb": kb(out / "index.html"),
+        "pages": {
+            name: kb(out / name)
+            for name in ("genindex.html", "search.html", "404.html", "searchindex.js")
+            if (out / name).is_file()
+        },
+        "families": families,
+        "largest_listing": max(
+            ({"family": f, "page": v["largest"], "kb": v["kb"]} for f, v in families.items()),
+            key=lambda v: v["kb"],
+            default=None,
+        ),
+        "largest_html": {"page": biggest.relative_to(out).as_posix(), "kb": kb(biggest)} if biggest else None,
+        "catalog_index_kb": kb(index) if index.is_file() else None,
+        "connector_json": {
+            "files": len(connectors),
+            "largest": connectors[0].name if connectors else None,
+            "kb": kb(connectors[0]) if connectors else None,
+            "total_kb": sum(map(kb, connectors)),
+        },
+        # catalog.json, failures.json, validation.json, ... and _static/*.json (catalog-index.json too)
+        "json": {
+            p.relative_to(out).as_posix(): kb(p)
+            for p in sorted([*out.glob("*.json"), *(out / "_static").glob("*.json")])
+        },
+    }
+
+
+def chromium() -> str | None:
+    """Debian's chromium (Playwright's own browser download does not work here)."""
+    return os.environ.get("WG_CHROMIUM") or shutil.which("chromium")
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """The folder over HTTP on a free loopback port; http.server sends bodies uncompressed."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def first_view(folder: Path, page: str = "index.html") -> dict:
+    """Bytes a reader's browser fetches to show ``page``, cold cache, before any interaction.
+
+    Everything that answers before the network goes idle counts: the HTML, CSS, JS,
+    fonts, images, and JSON the page fetches on load. Data the page loads only when
+    the reader asks for it (a click, a search) does not.
+    """
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        return {"error": "playwright is not installed"}
+    exe = chromium()
+    if not exe:
+        return {"error": "chromium not found (set WG_CHROMIUM)"}
+    responses: list = []
+    with served(folder) as base, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=exe, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})  # a fresh, empty cache
+            tab = context.new_page()
+            tab.on("response", lambda r: responses.append(r))
+            tab.goto(f"{base}/{page}", wait_until="networkidle")
+            items = []
+            for r in responses:
+                try:
+                    size = len(r.body())
+                except Error:  # redirects have no body
+                    size = 0
+                length = r.headers.get("content-length")
+                items.append(
+                    {
+                        "url": r.url.removeprefix(base + "/"),
+                        "type": r.request.resource_type,
+                        "status": r.status,
+                        "bytes": size,
+                        "content_length": int(length) if length and length.isdigit() else None,
+                    }
+                )
+            context.close()
+        finally:
+            browser.close()
+    by_type: dict[str, int] = {}
+    for item in items:
+        by_type[item["type"]] = by_type.get(item["type"], 0) + item["bytes"]
+    return {
+        "page": page,
+        "total_bytes": sum(i["bytes"] for i in items),
+        "requests": len(items),
+        "by_type": dict(sorted(by_type.items(), key=lambda kv: -kv[1])),
+        # a body whose length differs from its Content-Length would mean the sum is off
+        "length_mismatches": [i["url"] for i in items if i["content_length"] not in (None, i["bytes"])],
+        "responses": sorted(items, key=lambda i: -i["bytes"]),
+    }
+
+
+def first_view_line(view: dict | None) -> str:
+    if not view:
+        return "-"
+    if "error" in view:
+        return f"({view['error']})"
+    parts = ", ".join(f"{k} {v / 1024:.0f}" for k, v in view["by_type"].items())
+    return f"{view['total_bytes'] / 1024:.0f} ({view['requests']} req: {parts})"
+
+
+def measure(n: int, work: Path, baseline: bool, floor: bool, view: bool, repeat: int, edits: int) -> dict:
     row: dict = {"n": n}
     ours = make_project(work / f"ours-{n}", n)
     out = work / f"ours-{n}-html"
     row["serial"] = full_builds(ours, out, repeat)
     row["page_kb"] = (out / PAGE).stat().st_size / 1024
     row["output_mb"] = size_of(out) / 2**20
+    row["weights"] = page_weights(out)
+    if view:
+        row["first_view"] = first_view(out)
     row["parallel"] = sphinx(ours, work / f"ours-{n}-html-j", "-j", "auto")
     # incremental, each edit made and undone in turn: a field no listing shows, then one the cards show
     yaml_file = ours / "data/connectors/synthetic-0001.yaml"
@@ -105,16 +263,41 @@ def measure(n: int, work: Path, baseline: bool, repeat: int, edits: int) -> dict
             edit(yaml_file, *((old, new) if i % 2 == 0 else (new, old)))
             runs.append(sphinx(ours, out))
         row[key] = median_run(runs)
-    if baseline:
-        base = make_baseline(work / f"base-{n}", n)
-        bout = work / f"base-{n}-html"
-        row["baseline"] = full_builds(base, bout, repeat)
-        row["baseline_page_kb"] = (bout / PAGE).stat().st_size / 1024
+    # the same plain pages on stock furo (what a team would otherwise have), then on `basic`
+    # (the floor: what MyST and Sphinx cost with no theme work)
+    for key, wanted, theme in (("baseline", baseline, "furo"), ("floor", floor, "basic")):
+        if wanted:
+            src = make_baseline(work / f"{key}-{n}", n, theme=theme)
+            bout = work / f"{key}-{n}-html"
+            row[key] = full_builds(src, bout, repeat)
+            row[f"{key}_page_kb"] = (bout / PAGE).stat().st_size / 1024
+            shutil.rmtree(src.parent / f"{key}-{n}-html-doctrees", ignore_errors=True)
     shutil.rmtree(work / f"ours-{n}-html-j", ignore_errors=True)
     return row
 
 
-def table(rows: list[dict]) -> str:
+def measure_real(work: Path, view: bool) -> dict:
+    """The project's own site (its real connectors), built from scratch into ``work``."""
+    out = work / "real-html"
+    row: dict = {"n": len(list((PROJECT / "data/connectors").glob("*.yaml")))}
+    row["serial"] = full_builds(PROJECT, out, 1)
+    row["output_mb"] = size_of(out) / 2**20
+    row["weights"] = page_weights(out)
+    if view:
+        row["first_view"] = first_view(out)
+    return row
+
+
+def per_guide_ms(build: dict) -> float:
+    return 1000 * build["guide_read"] / max(build["guides_timed"], 1)
+
+
+def edits_of(rows: list[dict]) -> int:
+    return len(rows[0]["incremental_guide"]["walls"]) if rows else 0
+
+
+def time_table(rows: list[dict]) -> str:
+    k = edits_of(rows)
     head = (
         "N",
         "ours s",
@@ -128,17 +311,18 @@ def table(rows: list[dict]) -> str:
         "base s",
         "base page KB",
         "base/ours",
+        "floor s",
+        "ours/floor",
         "guide read ms (base)",
-        "incr s (read/written)",
-        "incr card s (read)",
+        f"guide edit s, median of {k} (read/written)",
+        f"card edit s, median of {k} (read/written)",
     )
     lines = [" | ".join(head), " | ".join("---" for _ in head)]
     for r in rows:
         s, p = r["serial"], r["parallel"]
-        b = r.get("baseline")
+        b, f = r.get("baseline"), r.get("floor")
         inc, card = r["incremental_guide"], r["incremental_card"]
-        guide = 1000 * s["guide_read"] / max(s["guides_timed"], 1)
-        base_guide = f" ({1000 * b['guide_read'] / max(b['guides_timed'], 1):.0f})" if b else ""
+        base_guide = f" ({per_guide_ms(b):.0f})" if b else ""
         lines.append(
             " | ".join(
                 str(x)
@@ -155,57 +339,182 @@ def table(rows: list[dict]) -> str:
                     f"{b['wall']:.1f}" if b else "-",
                     f"{r['baseline_page_kb']:.1f}" if b else "-",
                     f"{b['wall'] / s['wall']:.2f}x" if b else "-",
-                    f"{guide:.0f}{base_guide}",
+                    f"{f['wall']:.1f}" if f else "-",
+                    f"{s['wall'] / f['wall']:.2f}x" if f else "-",
+                    f"{per_guide_ms(s):.0f}{base_guide}",
                     f"{inc['wall']:.2f} ({inc['docs_read']}/{inc['docs_written']})",
-                    f"{card['wall']:.2f} ({card['docs_read']})",
+                    f"{card['wall']:.2f} ({card['docs_read']}/{card['docs_written']})",
                 )
             )
         )
     return "\n".join(lines)
 
 
+def weight_table(rows: list[dict]) -> str:
+    head = (
+        "N",
+        "landing KB",
+        "largest listing (KB)",
+        "genindex KB",
+        "search KB",
+        "catalog-index KB",
+        "largest connector JSON (KB)",
+        "other JSON KB",
+        "first view KB (requests: by type)",
+    )
+    lines = [" | ".join(head), " | ".join("---" for _ in head)]
+    for r in rows:
+        w = r["weights"]
+        top, conn, pages = w["largest_listing"], w["connector_json"], w["pages"]
+        other = ", ".join(
+            f"{name.removesuffix('.json')} {size:.0f}"
+            for name, size in w["json"].items()
+            if name != "catalog-index.json"
+        )
+        lines.append(
+            " | ".join(
+                (
+                    str(r["n"]),
+                    f"{w['landing_kb']:.0f}",
+                    f"{top['page']} ({top['kb']:.0f})" if top else "-",
+                    f"{pages['genindex.html']:.0f}" if "genindex.html" in pages else "-",
+                    f"{pages['search.html']:.0f}" if "search.html" in pages else "-",
+                    f"{w['catalog_index_kb']:.0f}" if w["catalog_index_kb"] is not None else "-",
+                    f"{conn['largest']} ({conn['kb']:.1f})" if conn["largest"] else "-",
+                    other or "-",
+                    first_view_line(r.get("first_view")),
+                )
+            )
+        )
+    return "\n".join(lines)
+
+
+def table(rows: list[dict]) -> str:
+    return time_table(rows) + "\n\n" + weight_table(rows)
+
+
 def ratios(rows: list[dict]) -> dict:
     first, last = rows[0], rows[-1]
     s = last["serial"]
+    w = last["weights"]
     out = {
         "per_page_growth": (s["wall"] / last["n"]) / (first["serial"]["wall"] / first["n"]),
         "page_size_growth": last["page_kb"] / first["page_kb"],
         "serial_seconds_at_largest_n": s["wall"],
         "incremental_seconds_at_largest_n": last["incremental_guide"]["wall"],
-        "guide_read_ms_ours": 1000 * s["guide_read"] / max(s["guides_timed"], 1),
+        "card_edit_seconds_at_largest_n": last["incremental_card"]["wall"],
+        "guide_read_ms_ours": per_guide_ms(s),
+        # landing growth is against the smallest N measured (the target names N = 100)
+        "landing_growth": w["landing_kb"] / first["weights"]["landing_kb"],
+        "landing_kb_at_largest_n": w["landing_kb"],
+        "largest_listing_at_largest_n": w["largest_listing"],
+        "catalog_index_kb_at_largest_n": w["catalog_index_kb"],
     }
     if "baseline" in last:
         b = last["baseline"]
         out["baseline_over_ours"] = b["wall"] / s["wall"]
-        out["guide_read_ms_baseline"] = 1000 * b["guide_read"] / max(b["guides_timed"], 1)
+        out["guide_read_ms_baseline"] = per_guide_ms(b)
         out["guide_read_ours_over_baseline"] = out["guide_read_ms_ours"] / out["guide_read_ms_baseline"]
+    if "floor" in last:
+        out["ours_over_floor"] = s["wall"] / last["floor"]["wall"]
+    view = last.get("first_view") or {}
+    if "total_bytes" in view:
+        out["first_view_kb_at_largest_n"] = view["total_bytes"] / 1024
     return out
+
+
+def targets(rows: list[dict]) -> list[dict]:
+    """Issue 16's targets, checked at the largest N measured (they are set for N = 1,000)."""
+    r = ratios(rows)
+    last = rows[-1]
+    listing = r["largest_listing_at_largest_n"]
+    checks = [
+        (f"landing at most 1.2x its size at N = {rows[0]['n']}", r["landing_growth"], "<=", 1.2),
+        ("landing under 300 KB", r["landing_kb_at_largest_n"], "<", 300),
+        ("every listing page under 400 KB", listing["kb"] if listing else None, "<", 400),
+        ("catalog index under 200 KB", r["catalog_index_kb_at_largest_n"], "<", 200),
+        ("card edit under 3 s", r["card_edit_seconds_at_largest_n"], "<", 3),
+        ("guide edit under 2 s", r["incremental_seconds_at_largest_n"], "<", 2),
+        ("full serial at least 10x the furo baseline", r.get("baseline_over_ours"), ">=", 10),
+        ("full serial at most 1.3x the basic floor", r.get("ours_over_floor"), "<=", 1.3),
+        ("first view under 500 KB", r.get("first_view_kb_at_largest_n"), "<", 500),
+    ]
+    met = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
+    return [
+        {
+            "n": last["n"],
+            "target": name,
+            "measured": None if value is None else round(value, 3),
+            "limit": f"{op} {limit}",
+            "met": None if value is None else met[op](value, limit),
+        }
+        for name, value, op, limit in checks
+    ]
+
+
+def target_lines(rows: list[dict]) -> str:
+    return "\n".join(
+        f"{'-' if t['met'] is None else 'yes' if t['met'] else 'NO':3} | N = {t['n']} | {t['target']}: "
+        f"{'not measured' if t['measured'] is None else t['measured']} ({t['limit']})"
+        for t in targets(rows)
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
-    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 300, 1000], help="none: no synthetic catalog")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the furo baseline (the slow one)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the basic-theme floor")
+    parser.add_argument("--no-first-view", action="store_true", help="skip the browser (bytes of the first view)")
+    parser.add_argument("--real-site", action="store_true", help="also build and weigh the project's own site")
+    parser.add_argument(
+        "--first-view-only",
+        type=Path,
+        metavar="HTML_DIR",
+        help="only weigh an existing build (pages, JSON, first view) and print it",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="full builds per N (the median is kept)")
     parser.add_argument("--edits", type=int, default=5, help="incremental rebuilds per kind of edit (median)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results.json")
     args = parser.parse_args()
+    if args.first_view_only:
+        folder = args.first_view_only.resolve()
+        if not (folder / "index.html").is_file():
+            raise SystemExit(f"no index.html in {folder}")
+        found = {"folder": str(folder), "weights": page_weights(folder), "first_view": first_view(folder)}
+        print(json.dumps(found, indent=1))
+        print(f"first view KB of {folder}/index.html: {first_view_line(found['first_view'])}", file=sys.stderr)
+        return
     started = time.time()
+    view = not args.no_first_view
     with tempfile.TemporaryDirectory(prefix="wg-bench-") as tmp:
         rows = []
         for n in args.sizes:
-            rows.append(measure(n, Path(tmp), not args.no_baseline, args.repeat, args.edits))
+            rows.append(measure(n, Path(tmp), not args.no_baseline, not args.no_floor, view, args.repeat, args.edits))
             print(f"N={n} done after {time.time() - started:.0f}s", file=sys.stderr, flush=True)
-    result = {
+        real = measure_real(Path(tmp), view) if args.real_site else None
+    result: dict = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "args": {"sizes": args.sizes, "repeat": args.repeat, "edits": args.edits},
         "rows": rows,
-        "ratios": ratios(rows),
-        "table": table(rows),
     }
+    if rows:
+        result |= {"ratios": ratios(rows), "targets": targets(rows), "table": table(rows)}
+        print(table(rows))
+        print()
+        print(target_lines(rows))
+    if real:
+        result["real_site"] = real
+        w = real["weights"]
+        top = w["largest_listing"]
+        print(
+            f"\nreal site, {real['n']} connectors: serial {real['serial']['wall']:.1f} s, "
+            f"landing {w['landing_kb']:.0f} KB, largest listing {top['page']} {top['kb']:.0f} KB, "
+            f"first view KB {first_view_line(real.get('first_view'))}"
+        )
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(table(rows))
-    print(json.dumps(result["ratios"], indent=1))
+    if rows:
+        print(json.dumps(result["ratios"], indent=1))
 
 
 if __name__ == "__main__":
