@@ -156,10 +156,18 @@ def test_theme_toggle_switches_dark_and_light(page, served_site):
     assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
 
 
-NEW_PAGES = ["catalog/ports.html", "catalog/compatibility.html", "catalog/outage.html", "catalog/vendor-changes.html"]
+NEW_PAGES = [
+    "catalog/ports.html",
+    "catalog/ports/network-aaa.html",
+    "catalog/compatibility/payments-finance.html",
+    "catalog/outage/messaging-support.html",
+    "catalog/vendor-changes.html",
+]
 
 
-@pytest.mark.parametrize("path", ["index.html", "integrations/mikrotik.html", "catalog/matrix.html", *NEW_PAGES])
+@pytest.mark.parametrize(
+    "path", ["index.html", "integrations/mikrotik.html", "catalog/matrix/network-aaa.html", *NEW_PAGES]
+)
 def test_phone_width_has_no_horizontal_scroll(browser, served_site, path):
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     page = context.new_page()
@@ -170,7 +178,7 @@ def test_phone_width_has_no_horizontal_scroll(browser, served_site, path):
 
 
 def test_matrix_sorts_by_complexity(page, served_site):
-    page.goto(f"{served_site}/catalog/matrix.html")
+    page.goto(f"{served_site}/catalog/matrix/network-aaa.html")
     table = page.locator("table.wg-matrix").first
     table.locator("thead th", has_text="Complexity").click()
     ranks = [t.split()[0] for t in table.locator("tbody tr td:nth-child(4)").all_inner_texts()]
@@ -443,13 +451,6 @@ def test_error_lookup_says_when_nothing_matches(page, served_site):
     assert page.locator(".wg-lookup-status a").get_attribute("href") == "#troubleshooting-index"
 
 
-def test_troubleshooting_index_filters_by_domain(page, served_site):
-    page.goto(f"{served_site}/catalog/troubleshooting.html")
-    page.select_option("form.wg-index-filter select", "payments-finance")
-    visible = page.locator("section.wg-trouble-domain:visible")
-    assert visible.count() == 1 and "Payments" in visible.first.locator("h3").inner_text()
-
-
 def test_commissioning_sheet_prints_every_check_and_no_secret(page, served_site):
     c = catalog_data().connectors["stripe"]
     page.goto(f"{served_site}/commissioning/stripe.html")
@@ -680,9 +681,10 @@ PRINTED_PAGES = [
     "index.html",
     "integrations/mikrotik.html",
     "integrations/stripe.html",
-    "catalog/matrix.html",
+    "catalog/matrix/network-aaa.html",
     *NEW_PAGES,
     "catalog/troubleshooting.html",
+    "catalog/troubleshooting/network-aaa.html",
     "writing-guide.html",
     "concepts/webhook-security.html",
 ]

@@ -175,18 +175,26 @@ def test_navigation_markup_is_what_furo_would_make(small_site):
     assert built.select_one("li.has-children.current > input.toctree-checkbox[checked]") is not None
 
 
-def test_matrix_grouped_by_domain(small_site):
-    tables = page(small_site, "catalog").select("table.wg-matrix")
-    assert [t.find("caption").get_text(" ", strip=True).rstrip("¶").strip() for t in tables] == [
-        "Network & AAA",
-        "Payments & Finance",
+def test_matrix_one_page_per_domain(small_site):
+    index = page(small_site, "catalog/matrix")
+    links = [(words(a), a["href"]) for a in index.select("ul.wg-parts a")]
+    assert links == [
+        ("Network & AAA", "matrix/network-aaa.html"),
+        ("Payments & Finance", "matrix/payments-finance.html"),
     ]
-    rows = [[words(td) for td in tr.select("td")] for tr in tables[0].select("tbody tr")]
+    assert "(2 connectors)" in words(index.select_one("ul.wg-parts"))
+    assert not index.select("table.wg-matrix")  # the index holds links, not rows
+    tables = [
+        page(small_site, f"catalog/matrix/{key}").select("table.wg-matrix")
+        for key in ("network-aaa", "payments-finance")
+    ]
+    assert [len(t) for t in tables] == [1, 1]
+    rows = [[words(td) for td in tr.select("td")] for tr in tables[0][0].select("tbody tr")]
     assert rows == [
         ["Alpha Router RADIUS", "Generally available", "RADIUS NAS", "Medium complexity", "✓", "✓"],
         ["Gamma Alerts", "Generally available", "Payment gateway", "High complexity", "✓", "–"],
     ]
-    assert [words(th) for th in tables[0].select("thead th")] == [
+    assert [words(th) for th in tables[0][0].select("thead th")] == [
         "Connector",
         "Status",
         "Type",
@@ -194,6 +202,9 @@ def test_matrix_grouped_by_domain(small_site):
         "Subscriber Auth",
         "Billing Automation",
     ]
+    lead = page(small_site, "catalog/matrix/network-aaa").select_one(".wg-parts-lead")
+    assert words(lead) == "Network & AAA , 2 connectors. Every domain: Comparison matrix ."
+    assert [a["href"] for a in lead.select("a")] == ["../domains/network-aaa.html", "../matrix.html"]
 
 
 def test_whats_new_newest_first_with_links(small_site):
@@ -209,12 +220,15 @@ def test_whats_new_newest_first_with_links(small_site):
 
 
 def test_troubleshooting_index_gathers_every_failure(small_site):
-    doc = page(small_site, "catalog")
-    items = doc.select(".wg-trouble-index > dt")
-    assert len(items) == 3
-    first = doc.find(id="troubleshooting-network-aaa")
-    link = first.find("a", href="integrations/alpha.html#alpha-troubleshooting")
-    assert link is not None and "Firewall drops UDP 1812." in words(first)
+    network = page(small_site, "catalog/troubleshooting/network-aaa")
+    payments = page(small_site, "catalog/troubleshooting/payments-finance")
+    assert len(network.select(".wg-trouble-index > dt")) + len(payments.select(".wg-trouble-index > dt")) == 3
+    link = network.find("a", href="../../integrations/alpha.html#alpha-troubleshooting")
+    assert link is not None and "Firewall drops UDP 1812." in words(network)
+    assert [words(a) for a in page(small_site, "catalog/troubleshooting").select("ul.wg-parts a")] == [
+        "Network & AAA",
+        "Payments & Finance",
+    ]
 
 
 def test_catalog_json_validates_and_lists_every_connector(small_site):

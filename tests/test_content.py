@@ -126,8 +126,11 @@ def test_concept_pages_linked_from_guides_exist():
 
 
 def test_troubleshooting_index_lists_every_failure_point(site):
-    soup = BeautifulSoup((site / "catalog/troubleshooting.html").read_text(encoding="utf-8"), "html.parser")
-    assert len(soup.select(".wg-trouble-index > dt")) == sum(len(c.failures) for c in CATALOG.connectors.values())
+    listed = 0
+    for part in (site / "catalog/troubleshooting").glob("*.html"):
+        soup = BeautifulSoup(part.read_text(encoding="utf-8"), "html.parser")
+        listed += len(soup.select(".wg-trouble-index > dt"))
+    assert listed == sum(len(c.failures) for c in CATALOG.connectors.values() if c.status != "archived")
 
 
 @pytest.mark.connector

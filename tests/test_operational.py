@@ -29,14 +29,19 @@ def text_of(node) -> str:
     return " ".join(node.get_text(" ").split()).replace(" :", ":").replace(" ¶", "")
 
 
+DOMAINS = ("network-aaa", "payments-finance")
+
+
 @pytest.fixture
 def src(tmp_path) -> Path:
     dest = tmp_path / "src"
     shutil.copytree(ROOTS / "test-basic", dest)
-    (dest / "ops.md").write_text(
-        "# Operations\n\n## Ports\n\n```{catalog-ports}\n```\n\n## Compatibility\n\n```{catalog-compatibility}\n```\n\n"
-        "## Outage\n\n```{catalog-outage}\n```\n\n## Vendor changes\n\n```{catalog-vendor-changes}\n```\n"
+    # one domain's part of each split listing, as a writer may embed it on any page
+    parts = "".join(
+        f"## {title}\n\n" + "".join(f"```{{catalog-{name}}}\n:domain: {key}\n```\n\n" for key in DOMAINS)
+        for name, title in (("ports", "Ports"), ("compatibility", "Compatibility"), ("outage", "Outage"))
     )
+    (dest / "ops.md").write_text(f"# Operations\n\n{parts}## Vendor changes\n\n```{{catalog-vendor-changes}}\n```\n")
     index = dest / "index.md"
     index.write_text(index.read_text().replace("catalog\n```", "catalog\nops\n```"))
     return dest
@@ -139,8 +144,13 @@ def test_catalog_pages_group_by_domain_with_anchors(src, epoch):
     assert "AlphaOS" in compat and "7.16, 6.49" in compat and "2026-11-01 against AlphaOS 7.16" in compat
     outage = text_of(page.find(id="outage-beta").find_parent("tr"))
     assert "Degrades" in outage and "Online payment fails" in outage
-    captions = [text_of(c) for c in page.select(".wg-ports-table caption")]
-    assert captions == ["Network & AAA", "Payments & Finance"]
+    # a part shows one domain: its table has no caption, its lead names and links the domain
+    assert not page.select(".wg-ports-table caption")
+    leads = [text_of(p) for p in page.select(".wg-parts-lead")]
+    assert leads[:2] == [
+        "Network & AAA , 1 connector. Every domain: Ports and firewall rules.",
+        "Payments & Finance , 1 connector. Every domain: Ports and firewall rules.",
+    ]
 
 
 def test_status_on_cards_matrix_and_a_deprecation_banner(src, epoch):
@@ -154,7 +164,7 @@ def test_status_on_cards_matrix_and_a_deprecation_banner(src, epoch):
     assert banner.select_one("a")["href"].endswith("alpha.html#connector-alpha")
     card = [c for c in soup(app, "index").select(".wg-card-item") if "Beta" in text_of(c)][0]
     assert "wg-s-deprecated" in card["class"] and "Deprecated" in text_of(card.select_one(".wg-status"))
-    matrix = " ".join(text_of(t) for t in soup(app, "catalog").select(".wg-matrix"))
+    matrix = " ".join(text_of(t) for t in soup(app, "catalog/matrix/payments-finance").select(".wg-matrix"))
     assert "Beta Payments Deprecated" in matrix
 
 

@@ -169,10 +169,10 @@ REMOVED, NEW, NEW_NAME = "genieacs", "acme-fleet", "Acme Fleet Stale Check"
 #: pages that list connectors
 LISTINGS = (
     "index.html",
-    "catalog/matrix.html",
+    "catalog/matrix/network-aaa.html",
     "catalog/domains/network-aaa.html",
     "catalog/whats-new.html",
-    "catalog/troubleshooting.html",
+    "catalog/troubleshooting/network-aaa.html",
 )
 
 
@@ -253,7 +253,7 @@ def test_stale_build_folder_shows_only_the_new_data(stale):
     assert [n for n, text in shown.items() if old["summary"] in text] == []
     assert [n for n, text in shown.items() if old["cause"] in text] == []
     assert NEW_SUMMARY in shown["index.html"] and NEW_SUMMARY in shown["catalog/domains/network-aaa.html"]
-    assert NEW_CAUSE in shown["integrations/mikrotik.html"] and NEW_CAUSE in shown["catalog/troubleshooting.html"]
+    assert NEW_CAUSE in shown["integrations/mikrotik.html"] and NEW_CAUSE in shown["catalog/troubleshooting/network-aaa.html"]
 
     linking = sorted(n for n, page in pages.items() if page.find(href=lambda h: h and f"{REMOVED}.html" in h))
     assert linking == [], f"pages whose content still links to the removed guide: {linking}"
@@ -263,7 +263,7 @@ def test_stale_build_folder_shows_only_the_new_data(stale):
         assert NEW_NAME in shown[page], page
     assert any(f"integrations/{NEW}.html" in href for href in card_links(out, "index.html"))
     assert any(f"integrations/{NEW}.html" in href for href in card_links(out, "catalog/domains/network-aaa.html"))
-    matrix = [a.get_text(strip=True) for a in soup(out, "catalog/matrix.html").select("article table a")]
+    matrix = [a.get_text(strip=True) for a in soup(out, "catalog/matrix/network-aaa.html").select("article table a")]
     assert NEW_NAME in matrix and not any("GenieACS" in m for m in matrix)
     assert NEW_NAME in shown[f"integrations/{NEW}.html"]
 

@@ -95,6 +95,7 @@ def data_file(app: Sphinx, pagename: str) -> tuple[str | None, Any]:
     if cid is not None and cid in catalog.connectors:
         return catalog.connectors[cid].path, catalog.connectors[cid]
     folder, _, key = pagename.rpartition("/")
+    key = key.split("--")[0]  # a later part of a domain or use-case page (generate.part_doc)
     if folder == app.config.wispgate_domain_pages and key in catalog.domains:
         return where.domains.as_posix(), None
     if folder == app.config.wispgate_use_case_pages and key in catalog.use_cases:

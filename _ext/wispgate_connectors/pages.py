@@ -387,6 +387,15 @@ class SplitDirective(CatalogDirective):
         """Every domain with its connector count and a link to each of its parts."""
         self.note_listing(Kind.ids, ALL)
         catalog = self.catalog
+        home = f"{self.config.wispgate_listing_pages}/{self.page}"
+        if self.env.docname != home:
+            warn(
+                Subtype.page,
+                f"the parts of this listing are generated for the page {home} only: "
+                f"put the directive there, or give :domain: to show one domain here",
+                self.get_location(),
+            )
+            return []
         lst = nodes.bullet_list(classes=["wg-parts"])
         nav: list[str] = []
         titles: dict[str, str] = {}
