@@ -229,7 +229,7 @@ def test_linked_generated_folder_is_not_written_or_emptied(tmp_path):
     (outside / "victim.md").write_text("# Victim\n")
     (outside / "network-aaa.md").write_text("# Not yours\n")
     before = {p.name: p.read_bytes() for p in outside.iterdir()}
-    (root / "catalog").mkdir()
+    (root / "catalog").mkdir(exist_ok=True)
     (root / "catalog" / "domains").symlink_to(outside, target_is_directory=True)
     message = (
         "catalog/domains:1: this is a symbolic link to a folder: Sphinx would follow it (perhaps forever) "

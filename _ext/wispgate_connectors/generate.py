@@ -22,19 +22,20 @@ from sphinx.config import Config
 from . import state
 from .catalog import Catalog
 from .guard import write_generated
-from .lint import GENERATED_NOTE
+from .lint import GENERATED_NOTE, SPLIT_PAGES, YEARS_PAGE
 from .listing import Scope, part_count
 
-#: listing pages of every connector, split into parts by domain: page -> (directive, title)
-SPLIT: dict[str, tuple[str, str]] = {
-    "matrix": ("catalog-matrix", "Comparison matrix"),
-    "troubleshooting": ("catalog-troubleshooting", "Troubleshooting index"),
-    "ports": ("catalog-ports", "Ports and firewall rules"),
-    "compatibility": ("catalog-compatibility", "Compatibility"),
-    "outage": ("catalog-outage", "Outage impact"),
+_TITLES = {
+    "matrix": "Comparison matrix",
+    "troubleshooting": "Troubleshooting index",
+    "ports": "Ports and firewall rules",
+    "compatibility": "Compatibility",
+    "outage": "Outage impact",
 }
+#: listing pages of every connector, split into parts by domain: page -> (directive, title)
+SPLIT: dict[str, tuple[str, str]] = {page: (f"catalog-{page}", _TITLES[page]) for page in SPLIT_PAGES}
 #: What's new is split by year instead: notes, not connectors
-WHATS_NEW = "whats-new"
+WHATS_NEW = YEARS_PAGE
 
 
 def part_doc(folder: str, key: str, part: int = 1) -> str:

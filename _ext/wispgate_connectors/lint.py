@@ -352,12 +352,20 @@ def readiness_markup_findings(root: Path, extensions: frozenset[str]) -> list[tu
 GENERATED_NOTE = "<!-- Generated from data/ at every build; edits here are overwritten. -->\n"
 
 
+#: listing pages whose parts are generated per domain (generate.SPLIT), and What's new's, per year
+SPLIT_PAGES = ("matrix", "troubleshooting", "ports", "compatibility", "outage")
+YEARS_PAGE = "whats-new"
+
+
 def generated_folders(catalog: Catalog) -> dict[str, list[str]]:
-    """The folders of generated pages (pages.DOMAIN_DIR, pages.USE_CASE_DIR) and their keys."""
+    """The folders of generated pages at their default places, and their first pages' keys."""
+    years = sorted({v.date[:4] for c in catalog.connectors.values() for v in c.versions})
     return {
         "catalog/domains": list(catalog.domains),
         "catalog/use-cases": list(catalog.use_cases),
         "commissioning": [cid for cid, c in catalog.connectors.items() if c.status != "archived"],
+        **{f"catalog/{page}": list(catalog.domains) for page in SPLIT_PAGES},
+        f"catalog/{YEARS_PAGE}": years,
     }
 
 

@@ -81,6 +81,8 @@ class CommissioningSheetDirective(ListingDirective):
         self.note_listing(self.kind, self.scope())
         # a sheet is reached from its guide: a site without the sheets' index page is not wrong
         self.env.metadata[self.env.docname]["orphan"] = True
+        # the guide is what a search should find: a sheet repeats its checks and fields
+        self.env.metadata[self.env.docname]["nosearch"] = True
         node = wg_sheet(connector=cid)
         self.set_source_info(node)
         return [node]
