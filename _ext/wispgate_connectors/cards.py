@@ -34,7 +34,7 @@ from .components import (
     text_para,
 )
 from .domain import get_domain
-from .listing import CardView, Kind, Scope, views
+from .listing import CardView, Kind, Scope, has_listing, views
 from .report import Loc
 
 # --- the landing filter ------------------------------------------------------------------
@@ -220,6 +220,8 @@ class FillCards(SphinxPostTransform):
     default_priority = 5  # before ReferencesResolver (10) and the offline fallbacks (199)
 
     def run(self, **kwargs: Any) -> None:
+        if not has_listing(self.env, self.env.docname, Kind.cards):  # no walk through pages without cards
+            return
         placeholders = list(self.document.findall(wg_cards))
         if not placeholders:
             return

@@ -90,7 +90,11 @@ def data_file(app: Sphinx, pagename: str) -> tuple[str | None, Any]:
     """The data file a page is made from, and its connector when it is a guide or a sheet."""
     catalog = state.catalog(app.env)
     where = state.layout(app.env)
-    guides = {doc: cid for cid, (doc, _, _) in sorted(documented(app.env).items(), reverse=True)}
+    guides = catalog.memo.get("forge-guides")
+    if guides is None:  # once per build: pages are written after every page was read
+        guides = catalog.memo["forge-guides"] = {
+            doc: cid for cid, (doc, _, _) in sorted(documented(app.env).items(), reverse=True)
+        }
     cid = guides.get(pagename)
     if cid is not None and cid in catalog.connectors:
         return catalog.connectors[cid].path, catalog.connectors[cid]

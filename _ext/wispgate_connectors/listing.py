@@ -473,6 +473,11 @@ class ListingDirective(SphinxDirective):
         return state.catalog(self.env)
 
 
+def has_listing(env: BuildEnvironment, docname: str, kind: Kind) -> bool:
+    """Whether the page holds a listing of this kind (its placeholders are filled when written)."""
+    return any(k == kind for k, _ in get_domain(env).listings.get(docname, ()))
+
+
 def setup_listing(app: Any) -> None:
     app.connect("env-get-outdated", pages_to_reread)
     app.connect("env-updated", remember)

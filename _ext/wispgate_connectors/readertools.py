@@ -96,6 +96,7 @@ class ErrorLookupDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         root = "../" * self.env.docname.count("/")
+        note_tool(self.env, "wg_lookup")
         return [wg_tool(html=LOOKUP_HTML.format(failures=f"{root}failures.json"), tool="wg_lookup")]
 
 
@@ -104,6 +105,7 @@ class PlannerDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         root = "../" * self.env.docname.count("/")
+        note_tool(self.env, "wg_planner")
         return [
             wg_tool(
                 html=PLANNER_HTML.format(index=f"{root}catalog-index.json", catalog=f"{root}index.html"),
@@ -112,14 +114,21 @@ class PlannerDirective(SphinxDirective):
         ]
 
 
+def note_tool(env: Any, tool: str) -> None:
+    """Remember that the page shows a tool: no page's doctree is searched for one when written."""
+    tools = env.metadata[env.docname].setdefault("wispgate-tools", [])
+    if tool not in tools:
+        tools.append(tool)
+
+
 def add_tool_scripts(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> None:
     """Each tool's script on the pages that show it, and nowhere else."""
     if doctree is None:
         return
-    for node in doctree.findall(wg_tool):
-        app.add_js_file(SCRIPTS[node["tool"]], defer="defer")
+    for tool in app.env.metadata.get(pagename, {}).get("wispgate-tools", ()):
+        app.add_js_file(SCRIPTS[tool], defer="defer")
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -24,7 +24,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from . import markup, state
 from .components import doc_link, hidden_toctree, skip_node, table, text_para
 from .domain import documented
-from .listing import Kind, ListingDirective, Scope, SheetView, views
+from .listing import Kind, ListingDirective, Scope, SheetView, has_listing, views
 from .model import SCHEMA_DIR, Connector
 from .report import Loc, Subtype, warn
 
@@ -200,6 +200,8 @@ class FillSheets(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
+        if not has_listing(self.env, self.env.docname, Kind.sheet):  # no walk through pages without one
+            return
         placeholders = list(self.document.findall(wg_sheet))
         if not placeholders:
             return
