@@ -278,10 +278,12 @@ def test_generated_notes_agree():
     from wispgate_connectors.config import CONFIG_VALUES
 
     assert lint.GENERATED_NOTE == generate.GENERATED_NOTE
+    listing = CONFIG_VALUES["wispgate_listing_pages"][0]
     assert set(lint.generated_folders(type("C", (), {"domains": {}, "use_cases": {}, "connectors": {}})())) == {
         CONFIG_VALUES["wispgate_domain_pages"][0],
         CONFIG_VALUES["wispgate_use_case_pages"][0],
         CONFIG_VALUES["wispgate_sheet_pages"][0],
+        *(f"{listing}/{page}" for page in [*generate.SPLIT, generate.WHATS_NEW]),
     }
 
 

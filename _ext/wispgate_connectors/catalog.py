@@ -233,7 +233,7 @@ def load_catalog(
 ) -> Catalog:
     """Read every data file below ``root``; collect every problem, raise none.
 
-    ``cache`` (path -> (stamp, result)) lets a long-running caller skip files that
+    ``cache`` (path -> (content key, result, file stamp)) lets a long-running caller skip files that
     did not change: a build re-validates only the edited YAML.  It is updated in place.
     """
     root = Path(root)
@@ -258,15 +258,20 @@ def load_catalog(
     files = _plain_named(files, root, catalog)
     for path in files:
         display = path.relative_to(root).as_posix()
-        # keyed on content: 'cp -p' or 'rsync -t' keep size and time stamp but not the text
-        stamp = (safety.file_digest(path, root, MAX_FILE_BYTES), context)
+        # keyed on content ('cp -p' or 'rsync -t' keep size and time stamp but not the text),
+        # read again only when the file's stamp moved (safety.stat_stamp)
         hit = cache.get(display) if cache is not None else None
+        fstamp = safety.stat_stamp(path)
+        if hit is not None and fstamp is not None and hit[2] == fstamp and hit[0][1] == context:
+            stamp = hit[0]
+        else:
+            stamp = (safety.file_digest(path, root, MAX_FILE_BYTES), context)
         if hit is not None and hit[0] == stamp:
             connector, problems = hit[1]
         else:
             connector, problems = _load_connector(path, display, catalog)
-            if cache is not None:
-                cache[display] = (stamp, (connector, problems))
+        if cache is not None and (hit is None or hit[0] != stamp or hit[2] != fstamp):
+            cache[display] = (stamp, (connector, problems), fstamp)
         catalog.problems.extend(problems)
         if connector is None:
             catalog.broken[path.stem] = display

@@ -62,11 +62,11 @@ class ConnectorDomain(Domain):
         "cards_digest": {},  # builder name -> the same for cards, which are built when a page is written
         "navigation": {},  # builder name -> {docname: digest of its left navigation and prev/next}
         "freshness": {},  # docname -> {connector id: freshness.Freshness it was read with}
-        "content": {},  # data file -> digest of its content when the pages depending on it were read
+        "content": {},  # data file -> (stamp, digest of its content) when the pages depending on it were read
         "guides": {},  # connector id -> the page documenting it, from the page sources, at the last read
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 10
+    data_version = 11
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:
@@ -97,11 +97,11 @@ class ConnectorDomain(Domain):
         return self.data["freshness"]  # type: ignore[no-any-return]
 
     @property
-    def content_digests(self) -> dict[str, str]:
+    def content_digests(self) -> dict[str, tuple[Any, str]]:
         return self.data["content"]  # type: ignore[no-any-return]
 
     @content_digests.setter
-    def content_digests(self, value: dict[str, str]) -> None:
+    def content_digests(self, value: dict[str, tuple[Any, str]]) -> None:
         self.data["content"] = value
 
     @property

@@ -209,7 +209,8 @@ def report_rules(app: Sphinx) -> None:
 
 
 def _stamps(part: dict[str, Any]) -> dict[str, Any]:
-    return {name: entry[0] for name, entry in part.items()}
+    """What decides whether the cache is written again: content keys, and file stamps if kept."""
+    return {name: (entry[0], entry[2] if len(entry) > 2 else None) for name, entry in part.items()}
 
 
 def write_generated(app: Sphinx, folders: tuple[str, ...], wanted: dict[Path, str], marker: str) -> None:
@@ -258,7 +259,7 @@ def outdated_by_content(
     if not before:
         return []
     srcdir = Path(env.srcdir)
-    now: dict[str, str] = {}
+    now: dict[str, Content] = {}
     stale = []
     skip = set(added) | set(changed) | set(removed)
     for doc, deps in env.dependencies.items():
@@ -269,11 +270,23 @@ def outdated_by_content(
             if key not in before:
                 continue
             if key not in now:
-                now[key] = safety.file_digest(Path(dep), srcdir)
-            if now[key] != before[key]:
+                now[key] = content_of(Path(dep), srcdir, before[key])
+            if now[key][1] != before[key][1]:
                 stale.append(doc)
                 break
     return sorted(stale)
+
+
+#: a file's stamp (safety.stat_stamp) and the digest of its content
+Content = tuple[safety.Stamp | None, str]
+
+
+def content_of(path: Path, srcdir: Path, before: Content | None = None) -> Content:
+    """The digest of a file, read again only when its stamp moved."""
+    stamp = safety.stat_stamp(path)
+    if before is not None and stamp is not None and before[0] == stamp:
+        return before
+    return stamp, safety.file_digest(path, srcdir)
 
 
 def outdated_by_guides(
@@ -305,7 +318,8 @@ def remember_content(app: Sphinx, env: BuildEnvironment) -> None:
     domain.guide_pages = dict(state.guide_pages)
     srcdir = Path(env.srcdir)
     paths = {str(dep) for deps in env.dependencies.values() for dep in deps}
-    domain.content_digests = {p: safety.file_digest(Path(p), srcdir) for p in paths if safety.inside(p, srcdir)}
+    before = domain.content_digests
+    domain.content_digests = {p: content_of(Path(p), srcdir, before.get(p)) for p in paths if safety.inside(p, srcdir)}
 
 
 # --- build-finished -----------------------------------------------------------------------------------

@@ -480,9 +480,11 @@ class Pages:
 
 
 def scan_pages(
-    root: Path, settings: dict[str, Any], cache: dict[str, tuple[tuple[str, tuple[str, ...]], list[Use]]] | None = None
+    root: Path,
+    settings: dict[str, Any],
+    cache: dict[str, tuple[tuple[str, tuple[str, ...]], list[Use], safety.Stamp | None]] | None = None,
 ) -> Pages:
-    """Read every page source once (cached by content) for the page rules."""
+    """Read every page source once (cached by content, re-read when its stamp moved) for the page rules."""
     root = Path(root)
     suffixes = tuple(settings["source_suffix"])
     extensions = tuple(sorted(settings.get("myst_enable_extensions", ())))
@@ -490,23 +492,29 @@ def scan_pages(
     for rel in safety.source_files(root, settings["exclude_patterns"], suffixes):
         suffix = next(s for s in suffixes if rel.endswith(s))
         doc = rel[: -len(suffix)]
-        try:
-            data = safety.read_regular(root / rel, root)
-        except safety.UnsafeFile:
-            continue  # reported by the tree check, and not read by Sphinx
+        hit = cache.get(rel) if cache is not None else None
+        fstamp = safety.stat_stamp(root / rel)
+        if hit is not None and fstamp is not None and hit[2] == fstamp and hit[0][1] == extensions:
+            key = hit[0]  # the same file as when it was read
+        else:
+            try:
+                data = safety.read_regular(root / rel, root)
+            except safety.UnsafeFile:
+                continue  # reported by the tree check, and not read by Sphinx
+            key = (safety.digest(data), extensions)
         pages.docs.add(doc)
         pages.files.add(rel)
-        key = (safety.digest(data), extensions)
-        hit = cache.get(rel) if cache is not None else None
         if hit is not None and hit[0] == key:
             uses = hit[1]
+            if cache is not None and hit[2] != fstamp:
+                cache[rel] = (key, uses, fstamp)
         else:
             try:
                 uses = page_uses(data.decode("utf-8"), suffix, extensions)
             except UnicodeDecodeError:
                 uses = []
             if cache is not None:
-                cache[rel] = (key, uses)
+                cache[rel] = (key, uses, fstamp)
         if uses:
             pages.uses[rel] = uses
         for use in uses:

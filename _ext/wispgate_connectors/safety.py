@@ -202,6 +202,22 @@ def digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+Stamp = tuple[int, ...]
+
+
+def stat_stamp(path: Path) -> Stamp | None:
+    """What changes whenever a file's content may have: its inode, size, and modification
+    and inode-change times.  The change time moves on every write and no copy tool
+    (``cp -p``, ``rsync -t``, ``tar x``) can set it back, so caches keyed on content can
+    trust an unchanged stamp instead of reading the file again.  The link itself, not
+    its target: a file swapped for a link is read (and refused) again."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def file_digest(path: Path, root: Path, limit: int | None = None) -> str:
     """The content key of a file (or of why it cannot be read): caches are keyed on it,
     so an edit that keeps the size and the time stamp (``cp -p``, ``rsync -t``) counts."""

@@ -378,7 +378,7 @@ def files_to_scan(root: Path, settings: dict[str, Any] | None = None) -> Iterabl
 def scan_project(
     root: Path,
     catalog: Catalog,
-    cache: dict[str, tuple[str, list[Problem]]] | None = None,
+    cache: dict[str, tuple[str, list[Problem], safety.Stamp | None]] | None = None,
     settings: dict[str, Any] | None = None,
 ) -> list[Problem]:
     """Scan data and pages; ``cache`` (path -> (content digest, problems)) skips unchanged files."""
@@ -389,14 +389,20 @@ def scan_project(
             continue
         seen.add(path)
         display = safety.display(path, root)
+        hit = cache.get(display) if cache is not None else None
+        fstamp = safety.stat_stamp(path)
+        if hit is not None and fstamp is not None and hit[2] == fstamp:
+            out.extend(hit[1])  # the same file as when it was read and scanned
+            continue
         try:
             data = safety.read_regular(path, root)
         except safety.UnsafeFile:
             continue  # reported by the loader or the tree check, without reading it
         stamp = safety.digest(data)
-        hit = cache.get(display) if cache is not None else None
         if hit is not None and hit[0] == stamp:
             out.extend(hit[1])
+            if cache is not None:
+                cache[display] = (stamp, hit[1], fstamp)
             continue
         try:
             text = data.decode("utf-8")
@@ -406,6 +412,6 @@ def scan_project(
         if text is not None and path.suffix in (".yaml", ".yml"):
             found = _named_first(found + value_findings(path, root, display, text.splitlines(), found))
         if cache is not None:
-            cache[display] = (stamp, found)
+            cache[display] = (stamp, found, fstamp)
         out.extend(found)
     return out
