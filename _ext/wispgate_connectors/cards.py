@@ -10,6 +10,7 @@ read transforms never walk a thousand cards.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
@@ -53,7 +54,7 @@ class wg_filter(nodes.General, nodes.Element):
     HTML keep only the sentence (:mod:`.degrade`)."""
 
 
-def filter_node(catalog: Any, target: str, domain_links: list[nodes.Node]) -> wg_filter:
+def filter_node(catalog: Any, target: str, domain_links: Sequence[nodes.Node]) -> wg_filter:
     """The filter for the whole catalog; ``domain_links`` link each domain's page, in order."""
     current = sum(1 for c in catalog.connectors.values() if c.status != "archived")
     para = nodes.paragraph("", "", classes=["wg-filter-noscript"])

@@ -171,7 +171,8 @@ class CardsDirective(CatalogDirective):
             # the whole catalog, rendered by wispgate.js from catalog-index.json: no card in
             # the page (issue 16); the count of current connectors is made here (status decides it)
             self.note_listing(Kind.matrix, ALL)
-            links = [self.doc_ref(domain_doc(self.config, k), [nodes.Text(d.title)]) for k, d in catalog.domains.items()]
+            domains = catalog.domains.items()
+            links = [self.doc_ref(domain_doc(self.config, k), [nodes.Text(d.title)]) for k, d in domains]
             return [filter_node(catalog, target, links)]
         return [self.cards(self.scope(), compact="compact" in self.options, ids=(target,))]
 
