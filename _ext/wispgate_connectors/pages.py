@@ -148,6 +148,7 @@ class CardsDirective(CatalogDirective):
         "use-case": directives.unchanged,
         "filter": directives.flag,
         "compact": directives.flag,
+        "limit": directives.positive_int,  # at most this many cards (the first by name)
     }
 
     kind = Kind.taxonomies  # the filter and the checks below are made while reading; cards when written
@@ -174,7 +175,8 @@ class CardsDirective(CatalogDirective):
             domains = catalog.domains.items()
             links = [self.doc_ref(domain_doc(self.config, k), [nodes.Text(d.title)]) for k, d in domains]
             return [filter_node(catalog, target, links)]
-        return [self.cards(self.scope(), compact="compact" in self.options, ids=(target,))]
+        compact = "compact" in self.options
+        return [self.cards(self.scope(), compact=compact, limit=self.options.get("limit"), ids=(target,))]
 
 
 class UseCasesDirective(CatalogDirective):
