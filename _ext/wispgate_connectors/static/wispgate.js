@@ -57,6 +57,9 @@
     if (!results || !window.fetch) return;
     var list = results.querySelector(".wg-results");
     var more = results.querySelector(".wg-results-more");
+    var none = el("p", "wg-results-none", "No connector matches: clear the search or a filter.");
+    none.hidden = true;
+    results.insertBefore(none, list);
     var count = form.querySelector(".wg-filter-count");
     var all = form.querySelector(".wg-filter-all");
     var page = parseInt(form.getAttribute("data-page"), 10) || 60;
@@ -138,6 +141,7 @@
       });
       list.replaceChildren();
       shown = 0;
+      none.hidden = matches.length > 0;
       results.hidden = false;
       if (all) all.hidden = true;
       showMore(false);
