@@ -38,7 +38,7 @@ from .components import (
     text_para,
 )
 from .domain import get_domain
-from .listing import CardView, Kind, Scope, views
+from .listing import ALL, CardView, Kind, Scope, views
 from .report import Loc
 
 # --- the landing filter ------------------------------------------------------------------
@@ -55,14 +55,17 @@ class wg_filter(nodes.General, nodes.Element):
 
 
 def filter_node(catalog: Any, target: str, domain_links: Sequence[nodes.Node]) -> wg_filter:
-    """The filter for the whole catalog; ``domain_links`` link each domain's page, in order."""
-    current = sum(1 for c in catalog.connectors.values() if c.status != "archived")
+    """The filter for the whole catalog; ``domain_links`` link each domain's page, in order.
+
+    The count of connectors in the form is made when the page is written, from the cards'
+    view (the directive notes that listing), so adding or archiving one re-writes the page.
+    """
     para = nodes.paragraph("", "", classes=["wg-filter-noscript"])
-    para += nodes.Text(f"The full list of the {current} connectors is on the domain pages: ")
+    para += nodes.Text("The full list of connectors is on the domain pages: ")
     for i, link in enumerate(domain_links):
         para += [nodes.Text(", " if i else ""), link]
     para += nodes.Text(".")
-    node = wg_filter("", para, target=target, total=current)
+    node = wg_filter("", para, target=target)
     node["domains"] = [(k, d.title) for k, d in catalog.domains.items()]
     node["use_cases"] = [(k, u.title) for k, u in catalog.use_cases.items()]
     return node
@@ -96,7 +99,8 @@ def visit_filter_html(self: Any, node: wg_filter) -> None:
         return "".join(f'<option value="{self.attval(k)}">{self.encode(t)}</option>' for k, t in pairs)
 
     target = self.attval(node["target"])
-    total = int(node["total"])
+    # the connectors a filter can list: the cards' (archived ones are on no listing)
+    total = len(views(Kind.cards, ALL, state.catalog(self.builder.env)))
     self.body.append(
         f'<form class="wg-filter" data-target="{target}" data-total="{total}" data-page="{FILTER_PAGE}" '
         f'data-badges="{self.attval(_badges())}" role="search" hidden '
@@ -114,7 +118,8 @@ def visit_filter_html(self: Any, node: wg_filter) -> None:
         '<label>Data flow <select name="sync"><option value="">Any data flow</option>'
         f"{options((k, MODES[k][0].upper() + MODES[k][1:]) for k in MODES)}</select></label>"
         '<p class="wg-filter-actions"><button type="reset">Clear</button> '
-        f'<button type="button" class="wg-filter-all">Show all {total} connectors</button></p>'
+        f'<button type="button" class="wg-filter-all">Show all {total} connector{"" if total == 1 else "s"}</button>'
+        "</p>"
         '<p class="wg-filter-count" aria-live="polite"></p>'
         "</form>"
         f'<div class="wg-filter-results" id="{target}" hidden>'

@@ -169,9 +169,9 @@ class CardsDirective(CatalogDirective):
                 self.unknown(f"unknown {option} '{key}'")
         target = f"wg-cards-{self.env.new_serialno('wg-cards')}"
         if "filter" in self.options:
-            # the whole catalog, rendered by wispgate.js from catalog-index.json: no card in
-            # the page (issue 16); the count of current connectors is made here (status decides it)
-            self.note_listing(Kind.matrix, ALL)
+            # the whole catalog, rendered by wispgate.js from catalog-index.json: no card in the
+            # page (issue 16); the count of current connectors is made when the page is written
+            self.note_listing(Kind.cards, ALL)
             domains = catalog.domains.items()
             links = [self.doc_ref(domain_doc(self.config, k), [nodes.Text(d.title)]) for k, d in domains]
             return [filter_node(catalog, target, links)]

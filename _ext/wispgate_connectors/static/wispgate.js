@@ -122,7 +122,8 @@
 
     function updateCount() {
       var total = data.length;
-      var text = matches.length === total ? total + " connectors" : matches.length + " of " + total + " connectors";
+      var noun = total === 1 ? " connector" : " connectors";
+      var text = matches.length === total ? total + noun : matches.length + " of " + total + noun;
       if (shown < matches.length) text += "; the first " + shown + " are listed";
       count.textContent = text;
     }
