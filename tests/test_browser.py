@@ -178,6 +178,25 @@ def test_filter_lists_a_thousand_matches_sixty_at_a_time(page, served_site):
     assert len(listed(page)) == 60 and page.locator(".wg-filter-count").inner_text().startswith("100 of 1000")
 
 
+@pytest.mark.parametrize("width", [1280, 375])
+def test_filter_results_pass_the_accessibility_scan(browser, served_site, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{served_site}/index.html")
+    page.click("form.wg-filter button.wg-filter-all")
+    assert listed(page) and page.locator(".wg-result .wg-status").count()  # every badge colour is scanned
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    context.close()
+    serious = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [] and scroll <= client
+
+
 def test_without_scripts_the_form_stays_hidden_and_a_sentence_links_the_domain_pages(browser, served_site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
