@@ -55,71 +55,166 @@ def page(browser):
     assert errors == [], errors
 
 
-def visible_cards(page) -> list[str]:
-    return page.eval_on_selector_all(
-        "form.wg-filter ~ .wg-cards .wg-card-item:not([hidden]) .sd-card-title",
-        "els => els.map(e => e.textContent.trim())",
-    )
+def current_names(domain: str | None = None, **where) -> list[str]:
+    """Names of the connectors the landing filter lists (not archived), in index order."""
+    from wispgate_connectors.catalog import load_catalog
 
-
-def test_filter_narrows_and_clears(page, served_site):
-    page.goto(f"{served_site}/index.html")
-    form = page.locator("form.wg-filter")
-    assert form.is_visible()
-    everything = visible_cards(page)
-    assert len(everything) >= 20
-    page.select_option("form.wg-filter select[name=domain]", "payments-finance")
-    payments = visible_cards(page)
-    assert 0 < len(payments) < len(everything)
-    assert "Stripe Payments & Webhooks" in payments or any("Stripe" in n for n in payments)
-    assert not any("MikroTik" in n for n in payments)
-    assert "of" in page.locator(".wg-filter-count").inner_text()
-    assert "domain=payments-finance" in page.url
-    page.select_option("form.wg-filter select[name=complexity]", "high")
-    assert len(visible_cards(page)) <= len(payments)
-    page.click("form.wg-filter button[type=reset]")
-    page.wait_for_function("document.querySelectorAll('.wg-card-item[hidden]').length === 0")
-    assert visible_cards(page) == everything
-    page.fill("form.wg-filter input[name=q]", "mikrotik")
-    assert sorted(visible_cards(page)) == [
-        "MikroTik RADIUS & Service Enforcement",
-        "MikroTik RouterOS API (REST & API-SSL)",
+    return [
+        c.name
+        for c in load_catalog(PROJECT).sorted()
+        if c.status != "archived"
+        and (domain is None or c.domain == domain)
+        and all((c.sync.mode if k == "sync" else getattr(c, k)) == v for k, v in where.items())
     ]
 
 
-def test_status_and_data_flow_facets(page, served_site):
-    from wispgate_connectors.catalog import load_catalog
+def listed(page) -> list[str]:
+    """The names the landing filter lists, once it has rendered."""
+    page.wait_for_selector(".wg-filter-results:not([hidden])")
+    return page.eval_on_selector_all(".wg-results .wg-result-name", "els => els.map(e => e.textContent.trim())")
 
-    catalog = load_catalog(PROJECT)
-    webhook = sorted(c.name for c in catalog.connectors.values() if c.sync.mode == "webhook" and c.status != "archived")
+
+def json_requests(page) -> list[str]:
+    """Every JSON file the page asks for, as the page goes (a list that grows)."""
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url) if r.url.split("?")[0].endswith(".json") else None)
+    return seen
+
+
+def test_landing_fetches_no_json_before_interaction(page, served_site):
+    asked = json_requests(page)
+    page.goto(f"{served_site}/index.html", wait_until="networkidle")
+    assert page.locator("form.wg-filter").is_visible()
+    assert asked == []  # neither catalog-index.json nor the navigation's wg-nav.json
+    assert page.locator(".wg-result").count() == 0 and page.locator(".wg-card-item .wg-card").count() > 0
+    page.fill("form.wg-filter input[name=q]", "mikrotik")
+    assert sorted(listed(page)) == ["MikroTik RADIUS & Service Enforcement", "MikroTik RouterOS API (REST & API-SSL)"]
+    assert [u.rsplit("/", 1)[-1] for u in asked] == ["catalog-index.json"]
+    assert "q=mikrotik" in page.url
+
+
+def test_filter_narrows_and_clears(page, served_site):
+    everything = current_names()
     page.goto(f"{served_site}/index.html")
-    everything = visible_cards(page)
+    page.click(f"form.wg-filter button.wg-filter-all >> text=Show all {len(everything)} connectors")
+    assert listed(page) == everything[:60]
+    assert page.locator(".wg-filter-count").inner_text() == f"{len(everything)} connectors"
+    assert not page.locator("button.wg-filter-all").is_visible()
+    page.select_option("form.wg-filter select[name=domain]", "payments-finance")
+    payments = current_names("payments-finance")
+    assert listed(page) == payments and 0 < len(payments) < len(everything)
+    assert page.locator(".wg-filter-count").inner_text() == f"{len(payments)} of {len(everything)} connectors"
+    assert "domain=payments-finance" in page.url
+    page.select_option("form.wg-filter select[name=complexity]", "high")
+    assert listed(page) == current_names("payments-finance", complexity="high")
+    page.click("form.wg-filter button[type=reset]")
+    page.wait_for_function(f"document.querySelectorAll('.wg-result').length === {min(60, len(everything))}")
+    assert listed(page) == everything[:60] and "domain=" not in page.url
+    # every result links its guide, with its type and complexity as on the cards
+    first = page.locator(".wg-result").first
+    assert first.locator("a").evaluate("a => a.href") == f"{served_site}/integrations/africas-talking.html"
+    assert first.locator(".wg-type").count() == 1 and "complexity" in first.locator(".wg-complexity").inner_text()
+
+
+def test_status_and_data_flow_facets(page, served_site):
+    total = len(current_names())
+    page.goto(f"{served_site}/index.html")
     page.select_option("form.wg-filter select[name=sync]", "webhook")
-    assert sorted(visible_cards(page)) == webhook and 0 < len(webhook) < len(everything)
+    webhook = current_names(sync="webhook")
+    assert listed(page) == webhook and 0 < len(webhook) < total
     assert "sync=webhook" in page.url
     page.select_option("form.wg-filter select[name=status]", "deprecated")
-    deprecated = [c.name for c in catalog.connectors.values() if c.status == "deprecated" and c.sync.mode == "webhook"]
-    assert sorted(visible_cards(page)) == sorted(deprecated)
+    deprecated = current_names(sync="webhook", status="deprecated")
+    page.wait_for_function(f"document.querySelectorAll('.wg-result').length === {len(deprecated)}")
+    assert listed(page) == deprecated
     assert page.locator(".wg-filter-count").inner_text().startswith(f"{len(deprecated)} of")
+    if deprecated:
+        assert page.locator(".wg-result .wg-status").first.inner_text() == "Deprecated"
+    else:
+        assert page.locator(".wg-results-none").is_visible()
     page.goto(f"{served_site}/index.html?status=ga&sync=poll")
-    polled = sorted(c.name for c in catalog.connectors.values() if c.sync.mode == "poll" and c.status == "ga")
-    assert sorted(visible_cards(page)) == polled
+    assert listed(page) == current_names(sync="poll", status="ga")
 
 
 def test_filter_state_comes_from_the_address(page, served_site):
     page.goto(f"{served_site}/index.html?use-case=field-communication")
     assert page.locator("form.wg-filter select[name=use-case]").input_value() == "field-communication"
-    names = visible_cards(page)
+    names = listed(page)
     assert names and not any("MikroTik" in n for n in names)
 
 
-def test_without_scripts_every_card_shows_and_the_form_stays_hidden(browser, served_site):
+def test_filter_lists_a_thousand_matches_sixty_at_a_time(page, served_site):
+    """A big catalog stays light: the first 60 matches, then 60 more per "Show more"."""
+    fields = ["id", "name", "domain", "use_cases", "type", "complexity", "sync", "status", "after", "url"]
+    rows = [
+        [f"c-{i:04d}", f"Connector {i:04d} <b>", "network-aaa", ["subscriber-auth"], "RADIUS NAS", "low", "poll"]
+        for i in range(1000)
+    ]
+    index = {
+        "version": 2,
+        "project": "x",
+        "url_template": "integrations/{id}.html",
+        "data_template": "connectors/{id}.json",
+        "fields": fields,
+        "domains": [{"key": "network-aaa", "title": "Network & AAA"}],
+        "use_cases": [{"key": "subscriber-auth", "title": "Subscriber Auth"}],
+        "readiness": {},
+        "connectors": rows,
+    }
+    page.route("**/catalog-index.json", lambda route: route.fulfill(json=index))
+    page.goto(f"{served_site}/index.html")
+    page.click("form.wg-filter button.wg-filter-all")
+    assert len(listed(page)) == 60
+    assert page.locator(".wg-filter-count").inner_text() == "1000 connectors; the first 60 are listed"
+    # names are text, never markup
+    assert page.locator(".wg-result b").count() == 0 and listed(page)[0] == "Connector 0000 <b>"
+    more = page.locator(".wg-results-more button")
+    assert more.inner_text() == "Show 60 more (940 not shown)"
+    more.click()
+    assert page.locator(".wg-result").count() == 120
+    # the keyboard lands on the first new result
+    assert page.evaluate("document.activeElement.textContent") == "Connector 0060 <b>"
+    page.fill("form.wg-filter input[name=q]", "connector 09")
+    assert len(listed(page)) == 60 and page.locator(".wg-filter-count").inner_text().startswith("100 of 1000")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_filter_results_pass_the_accessibility_scan(browser, served_site, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+
+    def with_statuses(route):
+        # the site's guides are all generally available: give two a status, so its badges are scanned
+        index = route.fetch().json()
+        for row, status in zip(index["connectors"], ("beta", "deprecated"), strict=False):
+            row[7:8] = [status]
+        route.fulfill(json=index)
+
+    page.route("**/catalog-index.json", with_statuses)
+    page.goto(f"{served_site}/index.html")
+    page.click("form.wg-filter button.wg-filter-all")
+    assert listed(page) and page.locator(".wg-result .wg-status").all_inner_texts() == ["Beta", "Deprecated"]
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    context.close()
+    serious = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [] and scroll <= client
+
+
+def test_without_scripts_the_form_stays_hidden_and_a_sentence_links_the_domain_pages(browser, served_site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{served_site}/index.html")
     assert not page.locator("form.wg-filter").is_visible()
-    total = page.locator("form.wg-filter ~ .wg-cards .wg-card-item").count()
-    assert total >= 20 and page.locator("form.wg-filter ~ .wg-cards .wg-card-item:visible").count() == total
+    assert not page.locator(".wg-filter-results").is_visible()
+    sentence = page.locator("p.wg-filter-noscript")
+    assert sentence.is_visible() and "is on the domain pages" in sentence.inner_text()
+    assert sentence.locator("a").first.get_attribute("href").startswith("catalog/domains/")
     context.close()
 
 
@@ -641,19 +736,20 @@ def test_print_pdf_of_a_guide(page, served_site):
 def test_print_of_the_landing_page(page, served_site):
     page.goto(f"{served_site}/index.html")
     total = page.locator(".wg-card-item").count()
-    # a reader narrows the catalog, then prints: the form does not print, so neither does
-    # the filter, and every grid and every use-case tab prints whole
+    # a reader narrows the catalog, then prints: the form does not print, the matches print
+    # as listed, and every grid and every use-case tab prints whole
     page.select_option("form.wg-filter select[name=domain]", "payments-finance")
-    assert page.locator(".wg-card-item:visible").count() < total
+    payments = listed(page)
     page.emulate_media(media="print")
     assert not page.locator("form.wg-filter").is_visible()
+    assert page.locator(".wg-result:visible").count() == len(payments) > 0
     assert page.locator(".wg-card-item:visible").count() == total
     assert page.locator("article .sd-tab-content:not(:visible)").count() == 0
     assert (
         page.locator("article label.sd-tab-label:visible").count() == page.locator("article label.sd-tab-label").count()
     )
     pages = print_a4(page, "landing-print")
-    assert 5 <= pages <= 25, pages
+    assert 4 <= pages <= 25, pages
 
 
 def test_print_opens_dropdowns_and_wraps_code(page, served_site):
@@ -716,3 +812,128 @@ def test_print_fits_the_page_width(browser, served_site, path):
     assert too_wide == [], too_wide
     assert nowrap == 0 and closed == 0
     assert scroll <= client
+
+
+# --- navigation data, loaded only when a reader needs it (issue 16) ---------------------------
+
+
+def windowed_group(page) -> str:
+    """The data-wg-nav of a sidebar group shortened to a window (its "All N" link)."""
+    return page.eval_on_selector(
+        ".sidebar-tree ul[data-wg-nav]:has(.wg-nav-all)", "ul => ul.getAttribute('data-wg-nav')"
+    )
+
+
+def test_navigation_json_is_fetched_when_a_shortened_group_is_opened(page, served_site):
+    asked = json_requests(page)
+    page.goto(f"{served_site}/index.html", wait_until="networkidle")
+    assert asked == []
+    group = windowed_group(page)
+    lst = page.locator(f'.sidebar-tree ul[data-wg-nav="{group}"]')
+    assert not lst.is_visible()
+    # "All N in <group>": the window's link names how many the group holds
+    everyone = int(lst.locator(".wg-nav-all").text_content().split()[1])
+    page.locator(f'.sidebar-tree li:has(> ul[data-wg-nav="{group}"]) > label').click()
+    page.wait_for_selector(f'.sidebar-tree ul[data-wg-nav="{group}"][data-wg-filled]')
+    assert [u.rsplit("/", 1)[-1] for u in asked] == ["wg-nav.json"]
+    assert lst.is_visible() and lst.locator(".wg-nav-all").count() == 0
+    assert lst.locator("li").count() == everyone > 7
+    # opening another group uses the same file: no second request
+    others = page.locator(".sidebar-tree li:has(> ul[data-wg-nav]:not([data-wg-filled]) .wg-nav-all) > label")
+    if others.count():
+        others.first.click()
+        page.wait_for_function("document.querySelectorAll('.sidebar-tree ul[data-wg-filled]').length === 2")
+    assert len(asked) == 1
+
+
+def test_navigation_json_is_fetched_at_load_when_the_current_group_is_shortened(page, served_site):
+    page.goto(f"{served_site}/index.html")
+    group = windowed_group(page)
+    asked = json_requests(page)
+    page.goto(f"{served_site}/{group}", wait_until="networkidle")
+    page.wait_for_selector(f'.sidebar-tree ul[data-wg-nav="{group}"][data-wg-filled]')
+    assert [u.rsplit("/", 1)[-1] for u in asked] == ["wg-nav.json"]
+
+
+# --- an anchor on a family page that was split into parts --------------------------------------
+
+
+PARTS_INDEX = {
+    "version": 2,
+    "project": "parts",
+    "url_template": "integrations/{id}.html",
+    "data_template": "connectors/{id}.json",
+    "fields": ["id", "name", "domain", "use_cases", "type", "complexity", "sync", "status", "after", "url"],
+    "domains": [{"key": "net", "title": "Net"}, {"key": "pay", "title": "Pay"}],
+    "use_cases": [],
+    "readiness": {},
+    # index order: by name; the domains interleave, and an archived one is on no page
+    "connectors": [
+        ["n1", "A", "net", [], "T", "low", "poll"],
+        ["p1", "B", "pay", [], "T", "low", "poll"],
+        ["n2", "C", "net", [], "T", "low", "poll"],
+        ["gone", "D", "net", [], "T", "low", "poll", "archived"],
+        ["n3", "E", "net", [], "T", "low", "poll"],
+        ["n4", "F", "net", [], "T", "low", "poll", "beta"],
+        ["p2", "G", "pay", [], "T", "low", "poll"],
+        ["n5", "H", "net", [], "T", "low", "poll"],
+    ],
+}
+
+
+@pytest.fixture
+def parts_site(tmp_path):
+    """A hand-made family page with data-wg-parts (page size 2), its part pages and an index."""
+    import functools
+    import http.server
+    import json
+    import threading
+
+    static = PROJECT / "_ext/wispgate_connectors/static"
+    (tmp_path / "_static").mkdir()
+    shutil.copyfile(static / "wispgate.js", tmp_path / "_static/wispgate.js")
+    (tmp_path / "catalog-index.json").write_text(json.dumps(PARTS_INDEX))
+    page = (
+        '<!doctype html><html data-content_root="{root}"><head><title>{title}</title>'
+        '<script defer src="{root}_static/wispgate.js"></script></head><body><h1>{title}</h1>{body}</body></html>'
+    )
+    holder = '<div class="wg-parts" data-wg-parts="ports" data-wg-base="catalog/ports/" data-wg-page-size="2"></div>'
+    (tmp_path / "catalog/ports").mkdir(parents=True)
+    (tmp_path / "catalog/ports.html").write_text(
+        page.format(root="../", title="Ports", body=holder + '<p id="ports-n1">kept here</p>')
+    )
+    (tmp_path / "catalog/plain.html").write_text(page.format(root="../", title="Plain", body="<p>no parts</p>"))
+    for name in ("net", "net-2", "net-3", "pay"):
+        (tmp_path / f"catalog/ports/{name}.html").write_text(page.format(root="../../", title=name, body=""))
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    "connector,part",
+    [("n2", "net"), ("n3", "net-2"), ("n4", "net-2"), ("n5", "net-3"), ("p2", "pay")],
+)
+def test_anchor_of_a_split_page_goes_to_its_part(page, parts_site, connector, part):
+    page.goto(f"{parts_site}/catalog/ports.html#ports-{connector}")
+    page.wait_for_url(f"**/catalog/ports/{part}.html#ports-{connector}")
+    assert page.locator("h1").inner_text() == part
+
+
+@pytest.mark.parametrize("hash_", ["#ports-n1", "#ports-gone", "#ports-nobody", "#other-n5", "#ports-..%2Fx"])
+def test_anchor_redirect_leaves_the_page_when_it_has_the_anchor_or_no_part_does(page, parts_site, hash_):
+    page.goto(f"{parts_site}/catalog/ports.html{hash_}", wait_until="networkidle")
+    assert page.url.endswith(f"/catalog/ports.html{hash_}")
+
+
+def test_anchor_redirect_is_inert_without_data_wg_parts(page, parts_site):
+    asked = json_requests(page)
+    page.goto(f"{parts_site}/catalog/plain.html#ports-n5", wait_until="networkidle")
+    assert page.url.endswith("/catalog/plain.html#ports-n5") and asked == []

@@ -118,6 +118,14 @@ def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
     assert read == ["integrations/beta"]
     # (Sphinx itself re-writes the pages whose toctree holds the guide)
     assert "catalog/use-cases/billing-automation" not in written
+    # the landing filter's count is made when it is written: archiving one re-writes it
+    total = BeautifulSoup((app.outdir / "index.html").read_text(), "html.parser").select_one("form.wg-filter")
+    assert total["data-total"] == "2"
+    edit(src / "data/connectors/beta.yaml", "featured: true", "featured: true\nstatus: archived\nreplaced_by: alpha")
+    app, read, written = build_and_write(src)
+    assert "index" in written
+    form = BeautifulSoup((app.outdir / "index.html").read_text(), "html.parser").select_one("form.wg-filter")
+    assert form["data-total"] == "1" and "Show all 1 connector" in form.get_text()
 
 
 def test_yaml_edit_rereads_only_its_page(src):

@@ -101,21 +101,93 @@ def test_use_case_tabs_list_exactly_their_connectors(small_site):
     assert card_names(panels[1]) == ["Alpha Router RADIUS", "Beta Payments"]
 
 
-def test_all_cards_carry_filter_classes_and_the_form_is_hidden_without_script(small_site):
+def test_all_connectors_filter_holds_no_card_and_points_to_the_domain_pages(small_site):
+    """The whole catalog is rendered by the script from catalog-index.json (issue 16): the page
+    holds the form, an empty list, the count from the build and a sentence for no-script readers."""
     index = page(small_site, "index")
     form = index.select_one("form.wg-filter")
-    assert form.has_attr("hidden")
-    grid = index.find(id=form["data-target"])
-    items = grid.select(".wg-card-item")
-    assert len(items) == 3
-    gamma = [i for i in items if "Gamma Alerts" in i.get_text()][0]
-    assert {"wg-d-network-aaa", "wg-c-high", "wg-u-subscriber-auth"} <= set(gamma["class"])
+    assert form.has_attr("hidden") and form["data-total"] == "3"
+    assert form.select_one("button.wg-filter-all").get_text() == "Show all 3 connectors"
+    results = index.find(id=form["data-target"])
+    assert results.has_attr("hidden") and results.select("li") == []
+    # the only cards on the landing are the featured grid (1) and the use-case tabs (2 + 2)
+    assert len(index.select(".wg-card-item")) == 5
+    assert not results.find_parent(class_="wg-cards") and not results.select(".wg-card")
+    noscript = results.find_next_sibling("noscript")
+    assert "The full list of connectors is on the domain pages" in words(noscript)
+    assert [a["href"] for a in noscript.select("a")] == [
+        "catalog/domains/network-aaa.html",
+        "catalog/domains/payments-finance.html",
+    ]
     assert [o["value"] for o in form.select("select[name=domain] option")] == ["", "network-aaa", "payments-finance"]
     assert [o["value"] for o in form.select("select[name=use-case] option")] == [
         "",
         "subscriber-auth",
         "billing-automation",
     ]
+    badges = json.loads(form["data-badges"])
+    assert badges["complexity"]["high"][0] == "High complexity" and "wg-complexity" in badges["complexity"]["high"][1]
+    assert set(badges["status"]) == {"beta", "deprecated"}
+
+
+def index_rows(data: dict) -> list[dict]:
+    """catalog-index.json's rows as objects with their defaults, as wispgate.js reads them."""
+    out = []
+    for row in data["connectors"]:
+        c = dict(zip(data["fields"], row, strict=False))
+        c.setdefault("status", "ga")
+        c.setdefault("after", [])
+        c.setdefault("url", data["url_template"].replace("{id}", c["id"]))
+        out.append(c)
+    return out
+
+
+def test_catalog_index_validates_and_holds_every_connector(small_site):
+    out = small_site.outdir
+    data = json.loads((out / "catalog-index.json").read_text())
+    schema = json.loads((out / "schema/catalog-index.schema.json").read_text())
+    assert data["$schema"] == "schema/catalog-index.schema.json" and data["version"] == 2
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(data)
+    catalog = json.loads((out / "catalog.json").read_text())
+    rows = index_rows(data)
+    assert [c["id"] for c in rows] == [c["id"] for c in catalog["connectors"]] == ["alpha", "beta", "gamma"]
+    for c, full in zip(rows, catalog["connectors"], strict=True):
+        for key in ("name", "domain", "use_cases", "type", "complexity", "url"):
+            assert c[key] == full[key], (c["id"], key)
+        assert c["status"] == full.get("status", "ga") and c["after"] == full.get("after", [])
+        assert c["sync"] == full["sync"]["mode"]
+        assert (out / c["url"]).exists()
+        assert (out / data["data_template"].replace("{id}", c["id"])).exists()
+    assert data["use_cases"] == [{"key": u["key"], "title": u["title"]} for u in catalog["use_cases"]]
+
+
+def test_catalog_index_rows_leave_out_only_trailing_defaults():
+    from types import SimpleNamespace
+
+    from wispgate_connectors.readertools import index_row
+
+    def connector(**kw):
+        base = {
+            "id": "x",
+            "name": "X",
+            "domain": "d",
+            "use_cases": ("u",),
+            "type": "T",
+            "complexity": "low",
+            "sync": SimpleNamespace(mode="poll"),
+            "status": "ga",
+            "after": (),
+        }
+        return SimpleNamespace(**{**base, **kw})
+
+    template = "integrations/{id}.html"
+    plain = ["x", "X", "d", ["u"], "T", "low", "poll"]
+    assert index_row(connector(), "integrations/x.html", template) == plain
+    assert index_row(connector(status="beta"), "integrations/x.html", template) == [*plain, "beta"]
+    assert index_row(connector(after=("y",)), "integrations/x.html", template) == [*plain, "ga", ["y"]]
+    # a guide on another page: the values before it are written at their default
+    assert index_row(connector(), "guides/x.html", template) == [*plain, "ga", [], "guides/x.html"]
 
 
 @pytest.mark.parametrize(
@@ -246,11 +318,10 @@ def test_catalog_json_validates_and_lists_every_connector(small_site):
 
 
 def test_project_catalog_json_schema_is_valid_schema():
-    schema = json.loads((PROJECT / "data/schema/catalog.schema.json").read_text())
-    jsonschema.Draft202012Validator.check_schema(schema)
-    jsonschema.Draft202012Validator.check_schema(
-        json.loads((PROJECT / "data/schema/connector.schema.json").read_text())
-    )
+    for name in ("catalog", "connector", "catalog-index"):
+        jsonschema.Draft202012Validator.check_schema(
+            json.loads((PROJECT / f"data/schema/{name}.schema.json").read_text())
+        )
 
 
 @pytest.mark.parametrize("builder", ["html", "text"])

@@ -103,6 +103,23 @@ def test_catalog_json_schema_follows_the_export():
     assert set(fields) <= set(SCHEMA["$defs"]["field"]["properties"]), "catalog.json field keys"
 
 
+def test_catalog_index_schema_follows_the_rows_and_the_connector_schema():
+    """catalog-index.json's row layout is readertools.FIELDS; each value's words are the connector schema's."""
+    from wispgate_connectors.readertools import FIELDS, INDEX_VERSION
+
+    index = json.loads((PROJECT / "data/schema/catalog-index.schema.json").read_text())
+    assert index["properties"]["version"]["const"] == INDEX_VERSION
+    assert index["properties"]["fields"]["const"] == list(FIELDS), "catalog-index.schema.json fields"
+    row = dict(zip(FIELDS, index["$defs"]["connector"]["prefixItems"], strict=True))
+    assert row["complexity"]["enum"] == SCHEMA["properties"]["complexity"]["enum"]
+    assert row["status"]["enum"] == sorted(SCHEMA["properties"]["status"]["enum"], key=lambda s: s != "ga")
+    assert row["status"]["default"] == SCHEMA["properties"]["status"]["default"]
+    assert row["sync"]["enum"] == SCHEMA["properties"]["sync"]["properties"]["mode"]["enum"]
+    assert index["$defs"]["key"]["pattern"] == SCHEMA["properties"]["id"]["pattern"]
+    # the first seven values are always there; status, after and url only when not at their default
+    assert index["$defs"]["connector"]["minItems"] == FIELDS.index("status")
+
+
 def test_every_required_key_is_in_the_scaffold(tmp_path):
     from wispgate_connectors.cli import SCAFFOLD
 

@@ -46,6 +46,7 @@ CASES: dict[str, tuple[str | None, str, dict[str, str]]] = {
     "cards-all": ("catalog-cards", "", {}),
     "cards-featured": ("catalog-cards", "", {"featured": ""}),
     "cards-filter": ("catalog-cards", "", {"filter": ""}),
+    "cards-limit": ("catalog-cards", "", {"limit": "1"}),
     "cards-domain-compact": ("catalog-cards", "", {"domain": "payments-finance", "compact": ""}),
     "cards-use-case": ("catalog-cards", "", {"use-case": "billing-automation"}),
     "use-cases": ("catalog-use-cases", "", {"limit": "1"}),

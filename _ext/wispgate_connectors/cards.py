@@ -1,4 +1,4 @@
-"""Connector cards and grids, and the landing filter form.
+"""Connector cards and grids, and the landing filter.
 
 A grid of connector cards is a placeholder (:class:`wg_cards`) while pages are
 read, and becomes sphinx-design cards when the page is written
@@ -9,6 +9,8 @@ read transforms never walk a thousand cards.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
@@ -16,10 +18,12 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx_design.badges_buttons import create_bdg_classes
 from sphinx_design.shared import is_component
 
 from . import markup, state
 from .components import (
+    COMPLEXITY_COLORS,
     MODES,
     STATUS,
     STRETCHED,
@@ -34,14 +38,60 @@ from .components import (
     text_para,
 )
 from .domain import get_domain
-from .listing import CardView, Kind, Scope, has_listing, views
+from .listing import ALL, CardView, Kind, Scope, has_listing, views
 from .report import Loc
 
 # --- the landing filter ------------------------------------------------------------------
 
+#: matches the script renders at once (and then per "Show more"), so a thousand stay light
+FILTER_PAGE = 60
+
 
 class wg_filter(nodes.General, nodes.Element):
-    """The landing filter form: HTML only, hidden until the script shows it."""
+    """The landing's whole-catalog filter: the form, an empty list the script fills from
+    ``catalog-index.json`` (no card is in the page), and for readers without scripts its
+    children, a sentence pointing to the domain pages.  Builders that are not interactive
+    HTML keep only the sentence (:mod:`.degrade`)."""
+
+
+def filter_node(catalog: Any, target: str, domain_links: Sequence[nodes.Node]) -> wg_filter:
+    """The filter for the whole catalog; ``domain_links`` link each domain's page, in order.
+
+    The count of connectors in the form is made when the page is written, from the cards'
+    view (the directive notes that listing), so adding or archiving one re-writes the page.
+    """
+    para = nodes.paragraph("", "", classes=["wg-filter-noscript"])
+    para += nodes.Text("The full list of connectors is on the domain pages: ")
+    for i, link in enumerate(domain_links):
+        para += [nodes.Text(", " if i else ""), link]
+    para += nodes.Text(".")
+    node = wg_filter("", para, target=target)
+    node["domains"] = [(k, d.title) for k, d in catalog.domains.items()]
+    node["use_cases"] = [(k, u.title) for k, u in catalog.use_cases.items()]
+    return node
+
+
+def _badges() -> str:
+    """The badge classes and words of components.py, for the script's results."""
+
+    def classes(color: str, outline: bool, extra: str) -> str:
+        return " ".join([*create_bdg_classes(color, outline), extra])
+
+    return json.dumps(
+        {
+            "type": classes("info", True, "wg-type"),
+            "complexity": {
+                k: [f"{k.capitalize()} complexity", classes(color, False, "wg-complexity")]
+                for k, color in COMPLEXITY_COLORS.items()
+            },
+            "status": {
+                k: [label, classes(color, False, f"wg-status wg-status-{k}")]
+                for k, (label, color) in STATUS.items()
+                if k not in ("ga", "archived")  # no badge for ga; archived ones are not listed
+            },
+        },
+        separators=(",", ":"),
+    )
 
 
 def visit_filter_html(self: Any, node: wg_filter) -> None:
@@ -49,11 +99,14 @@ def visit_filter_html(self: Any, node: wg_filter) -> None:
         return "".join(f'<option value="{self.attval(k)}">{self.encode(t)}</option>' for k, t in pairs)
 
     target = self.attval(node["target"])
+    # the connectors a filter can list: the cards' (archived ones are on no listing)
+    total = len(views(Kind.cards, ALL, state.catalog(self.builder.env)))
     self.body.append(
-        f'<form class="wg-filter" data-target="{target}" role="search" hidden '
+        f'<form class="wg-filter" data-target="{target}" data-total="{total}" data-page="{FILTER_PAGE}" '
+        f'data-badges="{self.attval(_badges())}" role="search" hidden '
         'aria-label="Filter connectors" onsubmit="return false">'
         '<label class="wg-filter-search">Search '
-        '<input type="search" name="q" placeholder="Vendor, type or keyword" autocomplete="off"></label>'
+        '<input type="search" name="q" placeholder="Name, type or keyword" autocomplete="off"></label>'
         '<label>Domain <select name="domain"><option value="">All domains</option>'
         f"{options(node['domains'])}</select></label>"
         '<label>Use case <select name="use-case"><option value="">All use cases</option>'
@@ -63,12 +116,22 @@ def visit_filter_html(self: Any, node: wg_filter) -> None:
         '<label>Status <select name="status"><option value="">Any status</option>'
         f"{options((k, STATUS[k][0]) for k in ('ga', 'beta', 'deprecated'))}</select></label>"
         '<label>Data flow <select name="sync"><option value="">Any data flow</option>'
-        f"{options((k, MODES[k].capitalize()) for k in MODES)}</select></label>"
-        '<button type="reset">Clear</button>'
+        f"{options((k, MODES[k][0].upper() + MODES[k][1:]) for k in MODES)}</select></label>"
+        '<p class="wg-filter-actions"><button type="reset">Clear</button> '
+        f'<button type="button" class="wg-filter-all">Show all {total} connector{"" if total == 1 else "s"}</button>'
+        "</p>"
         '<p class="wg-filter-count" aria-live="polite"></p>'
         "</form>"
+        f'<div class="wg-filter-results" id="{target}" hidden>'
+        '<ul class="wg-results" aria-label="Matching connectors"></ul>'
+        '<p class="wg-results-more" hidden><button type="button">Show more</button></p>'
+        "</div>"
+        "<noscript>"
     )
-    raise nodes.SkipNode
+
+
+def depart_filter_html(self: Any, node: wg_filter) -> None:
+    self.body.append("</noscript>")
 
 
 # --- connector cards, built while writing ------------------------------------------------
@@ -233,7 +296,7 @@ class FillCards(SphinxPostTransform):
 def setup_cards(app: Sphinx) -> None:
     app.add_node(
         wg_filter,
-        html=(visit_filter_html, None),
+        html=(visit_filter_html, depart_filter_html),
         text=(skip_node, None),
         latex=(skip_node, None),
         man=(skip_node, None),

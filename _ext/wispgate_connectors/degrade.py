@@ -26,7 +26,7 @@ class DegradeForOffline(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for form in list(self.document.findall(wg_filter)):
-            form.parent.remove(form)
+            form.replace_self(form.children)  # the sentence pointing to the domain pages
         for grid in list(self.document.findall(nodes.Element)):
             if not is_component(grid, "grid-container"):
                 continue

@@ -5,10 +5,11 @@ with BeautifulSoup, so the write phase grows with the square of the page count
 and every page carries every link (furo #674, #748, #939).  Here the tree is
 computed once per build from the environment; each page gets the top levels,
 the path to the current page and a short window of its siblings.  The full
-lists are in one ``_static/wg-nav.json`` that ``wispgate-nav.js`` loads once
-(and the browser caches) to fill in every group, so readers keep the
-expandable tree; without scripts each group links to its catalog page, which
-lists all of its connectors.
+lists are in one ``_static/wg-nav.json`` that ``wispgate-nav.js`` loads only
+when a shortened group is expanded (the current page's at load, another when
+the reader opens it), so readers keep the expandable tree and the landing page
+fetches nothing; without scripts, or without the file, each group links to its
+catalog page, which lists all of its connectors.
 """
 
 from __future__ import annotations

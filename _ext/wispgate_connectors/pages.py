@@ -19,7 +19,7 @@ from sphinx.application import Sphinx
 from sphinx_design.shared import create_component
 
 from . import markup, state
-from .cards import placeholder, wg_cards, wg_filter
+from .cards import filter_node, placeholder, wg_cards
 from .components import (
     badge,
     card,
@@ -154,7 +154,11 @@ class DomainsDirective(CatalogDirective):
 
 
 class CardsDirective(CatalogDirective):
-    """Connector cards: all, featured, or those of one domain or use case; optionally with the filter."""
+    """Connector cards: all, featured, or those of one domain or use case.
+
+    With ``:filter:``, the whole catalog's filter instead, filled by the script (the
+    other options do not apply).
+    """
 
     option_spec = {
         "featured": directives.flag,
@@ -162,6 +166,7 @@ class CardsDirective(CatalogDirective):
         "use-case": directives.unchanged,
         "filter": directives.flag,
         "compact": directives.flag,
+        "limit": directives.positive_int,  # at most this many cards (the first by name)
     }
 
     kind = Kind.taxonomies  # the filter and the checks below are made while reading; cards when written
@@ -180,15 +185,16 @@ class CardsDirective(CatalogDirective):
             key = self.options.get(option)
             if key is not None and key not in known:
                 self.unknown(f"unknown {option} '{key}'")
-        out: list[nodes.Node] = []
         target = f"wg-cards-{self.env.new_serialno('wg-cards')}"
         if "filter" in self.options:
-            form = wg_filter(target=target)
-            form["domains"] = [(k, d.title) for k, d in catalog.domains.items()]
-            form["use_cases"] = [(k, u.title) for k, u in catalog.use_cases.items()]
-            out.append(form)
-        out.append(self.cards(self.scope(), compact="compact" in self.options, ids=(target,)))
-        return out
+            # the whole catalog, rendered by wispgate.js from catalog-index.json: no card in the
+            # page (issue 16); the count of current connectors is made when the page is written
+            self.note_listing(Kind.cards, ALL)
+            domains = catalog.domains.items()
+            links = [self.doc_ref(domain_doc(self.config, k), [nodes.Text(d.title)]) for k, d in domains]
+            return [filter_node(catalog, target, links)]
+        compact = "compact" in self.options
+        return [self.cards(self.scope(), compact=compact, limit=self.options.get("limit"), ids=(target,))]
 
 
 class BrowseDirective(CatalogDirective):

@@ -4,9 +4,12 @@ on the troubleshooting index and the stack planner.
 Data files, at the site root beside ``catalog.json`` (all written at every HTML build):
 
 - ``catalog-index.json``: a small index (id, name, domain, use cases, status, type,
-  complexity, URL, ``after``) and the common readiness items, for the planner and any
-  tool that needs the list without the details;
-- ``connectors/<id>.json``: one connector's whole export, loaded only when needed;
+  complexity, data-flow mode, URL, ``after``), the taxonomies and the common readiness
+  items, for the landing filter, the planner and any tool that needs the list without
+  the details.  Shape version 2 (:func:`index_row`, ``schema/catalog-index.schema.json``):
+  one row per connector, defaults left out, so a thousand connectors stay well under 200 KB;
+- ``connectors/<id>.json``: one connector's whole export, loaded only when needed (always
+  that path: the index names it once, in ``data_template``);
 - ``failures.json``: every failure point as plain text, with its ``match`` strings, for
   the error lookup (fetched when a reader first pastes something).
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,7 @@ from . import state
 from .components import skip_node
 from .domain import documented
 from .export import connector_data
+from .model import SCHEMA_DIR
 
 #: the scripts each tool's page loads (only those pages)
 SCRIPTS = {"wg_lookup": "wispgate-lookup.js", "wg_planner": "wispgate-planner.js"}
@@ -131,6 +136,43 @@ def add_tool_scripts(
         app.add_js_file(SCRIPTS[tool], defer="defer")
 
 
+#: catalog-index.json's shape version: 2 made each connector a row of ``FIELDS`` (issue 16)
+INDEX_VERSION = 2
+INDEX_SCHEMA = SCHEMA_DIR / "catalog-index.schema.json"
+#: where each connector's whole export is, for every connector
+DATA_TEMPLATE = "connectors/{id}.json"
+#: the values of a connector's row, in order; the last three have defaults and are left
+#: out at the end of a row when at their default (``status`` ga, ``after`` none, ``url``
+#: ``url_template`` with the id)
+FIELDS = ("id", "name", "domain", "use_cases", "type", "complexity", "sync", "status", "after", "url")
+#: a stand-in id for the URL template (no character a URL would quote)
+_ID = "wg0id0placeholder"
+
+
+def index_row(c: Any, url: str, url_template: str) -> list[Any]:
+    """One connector in catalog-index.json: what the landing filter and the planner need.
+
+    A row of :data:`FIELDS` rather than an object: at a thousand connectors the key names
+    alone were 60 KB of a 200 KB budget.  Trailing values at their default are left out.
+    """
+    row: list[Any] = [
+        c.id,
+        c.name,
+        c.domain,
+        list(c.use_cases),
+        c.type,
+        c.complexity,
+        c.sync.mode,
+        c.status,
+        list(c.after),
+        url,
+    ]
+    defaults: list[Any] = ["ga", [], url_template.replace("{id}", c.id)]
+    while len(row) > FIELDS.index("status") and row[-1] == defaults[len(row) - 1 - FIELDS.index("status")]:
+        row.pop()
+    return row
+
+
 def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
@@ -148,22 +190,10 @@ def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
     index = []
     failures = []
     current = [c for c in catalog.sorted() if c.status != "archived"]
+    url_template = uri(f"{state.layout(app.env).page_dir}/{_ID}").replace(_ID, "{id}")
     for c in catalog.sorted():
         url = uri(pages.get(c.id, (c.docname,))[0])
-        index.append(
-            {
-                "id": c.id,
-                "name": c.name,
-                "domain": c.domain,
-                "use_cases": list(c.use_cases),
-                "status": c.status,
-                "type": c.type,
-                "complexity": c.complexity,
-                "url": url,
-                "after": list(c.after),
-                "data": f"connectors/{c.id}.json",
-            }
-        )
+        index.append(index_row(c, url, url_template))
         _write_json(out / "connectors" / f"{c.id}.json", connector_data(catalog, c, url))
     for c in current:
         url = uri(pages.get(c.id, (c.docname,))[0])
@@ -183,13 +213,20 @@ def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
     _write_json(
         out / "catalog-index.json",
         {
-            "version": 1,
+            "$schema": f"schema/{INDEX_SCHEMA.name}",
+            "version": INDEX_VERSION,
             "project": app.config.project,
+            "url_template": url_template,
+            "data_template": DATA_TEMPLATE,
+            "fields": list(FIELDS),
             "domains": [{"key": k, "title": d.title} for k, d in catalog.domains.items()],
+            "use_cases": [{"key": k, "title": u.title} for k, u in catalog.use_cases.items()],
             "readiness": {k: list(v) for k, v in catalog.readiness.items()},
             "connectors": index,
         },
     )
+    (out / "schema").mkdir(exist_ok=True)
+    shutil.copyfile(INDEX_SCHEMA, out / "schema" / INDEX_SCHEMA.name)
     _write_json(out / "failures.json", {"version": 1, "failures": failures})
     # a connector removed from the data leaves no file behind
     folder = out / "connectors"

@@ -2,7 +2,8 @@
  * The reader picks connectors (pre-selected from ?c=a,b,c, and the address follows the picks);
  * the page shows one plan: the order to set them up, merged prerequisites, one firewall
  * table, one readiness checklist and the worst outage fail modes.  Data comes from
- * catalog-index.json and one connectors/<id>.json per picked connector. */
+ * catalog-index.json (shape version 2: rows, defaults left out; see decode) and one
+ * connectors/<id>.json per picked connector. */
 (function () {
   "use strict";
 
@@ -37,6 +38,12 @@
     }
     chosen.forEach(place);
     return out;
+  }
+
+  /* catalog-index.json's rows as objects with their defaults: the decoder of wispgate.js,
+   * which every page loads before this script. */
+  function decode(json) {
+    return window.wgCatalog.decodeIndex(json);
   }
 
   function norm(text) { return text.toLowerCase().replace(/[`*_]/g, "").replace(/\s+/g, " ").trim(); }
@@ -215,7 +222,7 @@
     }
 
     fetchJson(root.getAttribute("data-index")).then(function (json) {
-      index = json;
+      index = decode(json);
       index.connectors.forEach(function (c) { c.href = base + c.url; });  // urls are from the site root
       build();
     }, function () {
@@ -224,7 +231,7 @@
     });
   }
 
-  window.wgPlanner = { order: order, merge: merge, markdown: markdown };
+  window.wgPlanner = { decode: decode, order: order, merge: merge, markdown: markdown };
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".wg-planner").forEach(init);
   });
