@@ -867,7 +867,8 @@ PARTS_INDEX = {
     "domains": [{"key": "net", "title": "Net"}, {"key": "pay", "title": "Pay"}],
     "use_cases": [],
     "readiness": {},
-    # index order: by name; the domains interleave, and an archived one is on no page
+    # index order: by name; the domains interleave; an archived one takes its place in the
+    # cut into parts (listing.Scope.members) but is on no page
     "connectors": [
         ["n1", "A", "net", [], "T", "low", "poll"],
         ["p1", "B", "pay", [], "T", "low", "poll"],
@@ -903,7 +904,7 @@ def parts_site(tmp_path):
         page.format(root="../", title="Ports", body=holder + '<p id="ports-n1">kept here</p>')
     )
     (tmp_path / "catalog/plain.html").write_text(page.format(root="../", title="Plain", body="<p>no parts</p>"))
-    for name in ("net", "net-2", "net-3", "pay"):
+    for name in ("net", "net--2", "net--3", "pay"):
         (tmp_path / f"catalog/ports/{name}.html").write_text(page.format(root="../../", title=name, body=""))
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -919,7 +920,7 @@ def parts_site(tmp_path):
 
 @pytest.mark.parametrize(
     "connector,part",
-    [("n2", "net"), ("n3", "net-2"), ("n4", "net-2"), ("n5", "net-3"), ("p2", "pay")],
+    [("n2", "net"), ("n3", "net--2"), ("n4", "net--3"), ("n5", "net--3"), ("p2", "pay")],
 )
 def test_anchor_of_a_split_page_goes_to_its_part(page, parts_site, connector, part):
     page.goto(f"{parts_site}/catalog/ports.html#ports-{connector}")
@@ -931,6 +932,12 @@ def test_anchor_of_a_split_page_goes_to_its_part(page, parts_site, connector, pa
 def test_anchor_redirect_leaves_the_page_when_it_has_the_anchor_or_no_part_does(page, parts_site, hash_):
     page.goto(f"{parts_site}/catalog/ports.html{hash_}", wait_until="networkidle")
     assert page.url.endswith(f"/catalog/ports.html{hash_}")
+
+
+def test_anchor_on_the_real_ports_page_goes_to_the_domain_page(page, served_site):
+    page.goto(f"{served_site}/catalog/ports.html#ports-mikrotik")
+    page.wait_for_url("**/catalog/ports/network-aaa.html#ports-mikrotik")
+    assert page.locator("#ports-mikrotik").count() == 1
 
 
 def test_anchor_redirect_is_inert_without_data_wg_parts(page, parts_site):

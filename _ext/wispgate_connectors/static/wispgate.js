@@ -209,16 +209,17 @@
     var cid = id.slice(prefix.length + 1);
     if (!KEY.test(cid) || !window.fetch) return;
     loadIndex().then(function (index) {
-      // archived connectors are in the index but on no catalog page
-      var members = index.connectors.filter(function (c) { return c.status !== "archived"; });
+      // parts cut the index's order, archived connectors included (listing.Scope.members);
+      // an archived connector is on no part page
+      var members = index.connectors;
       var target = members.filter(function (c) { return c.id === cid; })[0];
-      if (!target || !KEY.test(target.domain)) return;
+      if (!target || target.status === "archived" || !KEY.test(target.domain)) return;
       var position = 0;
       for (var i = 0; members[i] !== target; i += 1) {
         if (members[i].domain === target.domain) position += 1;
       }
       var part = Math.floor(position / size) + 1;
-      var page = target.domain + (part === 1 ? "" : "-" + part) + suffix;
+      var page = target.domain + (part === 1 ? "" : "--" + part) + suffix;  // generate.part_doc
       window.location.replace(root() + base + page + hash);
     }, function () { /* the page stays as it is */ });
   }
