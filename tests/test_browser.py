@@ -214,7 +214,8 @@ def test_without_scripts_the_form_stays_hidden_and_a_sentence_links_the_domain_p
     assert not page.locator(".wg-filter-results").is_visible()
     sentence = page.locator("p.wg-filter-noscript")
     assert sentence.is_visible() and "is on the domain pages" in sentence.inner_text()
-    assert sentence.locator("a").first.get_attribute("href").startswith("catalog/domains/")
+    browse = page.locator("ul.wg-browse")
+    assert browse.is_visible() and browse.locator("a").first.get_attribute("href").startswith("catalog/domains/")
     context.close()
 
 

@@ -253,7 +253,10 @@ def test_stale_build_folder_shows_only_the_new_data(stale):
     assert [n for n, text in shown.items() if old["summary"] in text] == []
     assert [n for n, text in shown.items() if old["cause"] in text] == []
     assert NEW_SUMMARY in shown["index.html"] and NEW_SUMMARY in shown["catalog/domains/network-aaa.html"]
-    assert NEW_CAUSE in shown["integrations/mikrotik.html"] and NEW_CAUSE in shown["catalog/troubleshooting/network-aaa.html"]
+    assert (
+        NEW_CAUSE in shown["integrations/mikrotik.html"]
+        and NEW_CAUSE in shown["catalog/troubleshooting/network-aaa.html"]
+    )
 
     linking = sorted(n for n, page in pages.items() if page.find(href=lambda h: h and f"{REMOVED}.html" in h))
     assert linking == [], f"pages whose content still links to the removed guide: {linking}"

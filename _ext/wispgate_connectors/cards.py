@@ -10,7 +10,6 @@ read transforms never walk a thousand cards.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from docutils import nodes
@@ -54,17 +53,15 @@ class wg_filter(nodes.General, nodes.Element):
     HTML keep only the sentence (:mod:`.degrade`)."""
 
 
-def filter_node(catalog: Any, target: str, domain_links: Sequence[nodes.Node]) -> wg_filter:
-    """The filter for the whole catalog; ``domain_links`` link each domain's page, in order.
+def filter_node(catalog: Any, target: str) -> wg_filter:
+    """The filter for the whole catalog.  Without scripts it points to the domain pages,
+    which ``catalog-browse`` lists (on the landing, right after it) with each of their parts.
 
     The count of connectors in the form is made when the page is written, from the cards'
     view (the directive notes that listing), so adding or archiving one re-writes the page.
     """
     para = nodes.paragraph("", "", classes=["wg-filter-noscript"])
-    para += nodes.Text("The full list of connectors is on the domain pages: ")
-    for i, link in enumerate(domain_links):
-        para += [nodes.Text(", " if i else ""), link]
-    para += nodes.Text(".")
+    para += nodes.Text("Without scripts the filter is off: every connector is on the domain pages listed below.")
     node = wg_filter("", para, target=target)
     node["domains"] = [(k, d.title) for k, d in catalog.domains.items()]
     node["use_cases"] = [(k, u.title) for k, u in catalog.use_cases.items()]

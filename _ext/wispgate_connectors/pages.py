@@ -190,9 +190,7 @@ class CardsDirective(CatalogDirective):
             # the whole catalog, rendered by wispgate.js from catalog-index.json: no card in the
             # page (issue 16); the count of current connectors is made when the page is written
             self.note_listing(Kind.cards, ALL)
-            domains = catalog.domains.items()
-            links = [self.doc_ref(domain_doc(self.config, k), [nodes.Text(d.title)]) for k, d in domains]
-            return [filter_node(catalog, target, links)]
+            return [filter_node(catalog, target)]
         compact = "compact" in self.options
         return [self.cards(self.scope(), compact=compact, limit=self.options.get("limit"), ids=(target,))]
 
