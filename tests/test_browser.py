@@ -85,7 +85,7 @@ def test_landing_fetches_no_json_before_interaction(page, served_site):
     asked = json_requests(page)
     page.goto(f"{served_site}/index.html", wait_until="networkidle")
     assert page.locator("form.wg-filter").is_visible()
-    assert asked == []  # neither catalog-index.json nor the navigation's wg-nav.json
+    assert asked == []  # neither catalog-index.json nor a group's navigation file
     assert page.locator(".wg-result").count() == 0 and page.locator(".wg-card-item .wg-card").count() > 0
     page.fill("form.wg-filter input[name=q]", "mikrotik")
     assert sorted(listed(page)) == ["MikroTik RADIUS & Service Enforcement", "MikroTik RouterOS API (REST & API-SSL)"]
@@ -836,15 +836,17 @@ def test_navigation_json_is_fetched_when_a_shortened_group_is_opened(page, serve
     everyone = int(lst.locator(".wg-nav-all").text_content().split()[1])
     page.locator(f'.sidebar-tree li:has(> ul[data-wg-nav="{group}"]) > label').click()
     page.wait_for_selector(f'.sidebar-tree ul[data-wg-nav="{group}"][data-wg-filled]')
-    assert [u.rsplit("/", 1)[-1] for u in asked] == ["wg-nav.json"]
+    # only that group's file (navigation.group_file), not the whole tree
+    own = lst.get_attribute("data-wg-nav-file")
+    assert [u.split("/_static/", 1)[-1] for u in asked] == [own]
     assert lst.is_visible() and lst.locator(".wg-nav-all").count() == 0
     assert lst.locator("li").count() == everyone > 7
-    # opening another group uses the same file: no second request
+    # another group brings its own file; opening the first again asks for nothing
     others = page.locator(".sidebar-tree li:has(> ul[data-wg-nav]:not([data-wg-filled]) .wg-nav-all) > label")
     if others.count():
         others.first.click()
         page.wait_for_function("document.querySelectorAll('.sidebar-tree ul[data-wg-filled]').length === 2")
-    assert len(asked) == 1
+        assert len(asked) == 2 and asked[1] != asked[0]
 
 
 def test_navigation_json_is_fetched_at_load_when_the_current_group_is_shortened(page, served_site):
@@ -852,8 +854,9 @@ def test_navigation_json_is_fetched_at_load_when_the_current_group_is_shortened(
     group = windowed_group(page)
     asked = json_requests(page)
     page.goto(f"{served_site}/{group}", wait_until="networkidle")
+    lst = page.locator(f'.sidebar-tree ul[data-wg-nav="{group}"]')
     page.wait_for_selector(f'.sidebar-tree ul[data-wg-nav="{group}"][data-wg-filled]')
-    assert [u.rsplit("/", 1)[-1] for u in asked] == ["wg-nav.json"]
+    assert [u.split("/_static/", 1)[-1] for u in asked] == [lst.get_attribute("data-wg-nav-file")]
 
 
 # --- an anchor on a family page that was split into parts --------------------------------------

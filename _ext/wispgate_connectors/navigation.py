@@ -5,8 +5,8 @@ with BeautifulSoup, so the write phase grows with the square of the page count
 and every page carries every link (furo #674, #748, #939).  Here the tree is
 computed once per build from the environment; each page gets the top levels,
 the path to the current page and a short window of its siblings.  The full
-lists are in one ``_static/wg-nav.json`` that ``wispgate-nav.js`` loads only
-when a shortened group is expanded (the current page's at load, another when
+lists are in ``_static/wg-nav/<group>.json``, one file per group, that
+``wispgate-nav.js`` loads only when a shortened group is expanded (the current page's at load, another when
 the reader opens it), so readers keep the expandable tree and the landing page
 fetches nothing; without scripts, or without the file, each group links to its
 catalog page, which lists all of its connectors.
@@ -30,7 +30,8 @@ from .domain import get_domain
 
 #: siblings shown around the current page before the "all N" link
 WINDOW = 7
-NAV_JSON = "_static/wg-nav.json"
+#: one file per group, below _static/: a page loads only its own group's
+NAV_GROUPS = "wg-nav"
 
 
 @dataclass
@@ -135,7 +136,7 @@ class Navigation:
                 f'href="{self.uri(pagename, entry.doc)}">{html.escape(label)}</a></li>'
             )
         target = html.escape(self.app.builder.get_target_uri(entry.doc), quote=True)
-        return f'<ul data-wg-nav="{target}">' + "".join(items) + "</ul>"
+        return f'<ul data-wg-nav="{target}" data-wg-nav-file="{group_file(entry.doc)}">' + "".join(items) + "</ul>"
 
     def page_html(self, pagename: str, furo: bool = False) -> str:
         """What Sphinx's toctree() would give furo, made from the cached tree.
@@ -292,14 +293,34 @@ def pages_with_new_navigation(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(doc for doc, digest in now.items() if doc and before.get(doc) != digest)
 
 
+def group_file(doc: str) -> str:
+    """The file, below ``_static/``, of one group's full list: a page loads only its own group's."""
+    return f"{NAV_GROUPS}/{hashlib.sha1(doc.encode('utf-8')).hexdigest()[:16]}.json"
+
+
 def write_nav_json(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or not uses_navigation(app):
         return
-    target = Path(app.outdir) / NAV_JSON
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        json.dumps(navigation(app).json_data(), separators=(",", ":"), ensure_ascii=False), encoding="utf-8"
-    )
+    data = navigation(app).json_data()
+    files: dict[str, Any] = {}
+    for doc, entry in zip(
+        (e.doc for g in navigation(app).tree.groups for e in g.entries),
+        (e for g in data["groups"] for e in g["entries"]),
+        strict=True,
+    ):
+        if entry["children"]:
+            files[f"_static/{group_file(doc)}"] = {"version": 1, **entry}
+    # the whole tree in one file, written by earlier versions: no page loads it any more
+    (Path(app.outdir) / "_static" / "wg-nav.json").unlink(missing_ok=True)
+    folder = Path(app.outdir) / "_static" / NAV_GROUPS
+    if folder.is_dir():  # groups that are gone leave no file behind
+        for old in folder.glob("*.json"):
+            if f"_static/{NAV_GROUPS}/{old.name}" not in files:
+                old.unlink()
+    for name, content in files.items():
+        target = Path(app.outdir) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(content, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
 
 
 def setup_navigation(app: Sphinx) -> None:

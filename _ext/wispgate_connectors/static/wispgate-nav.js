@@ -1,36 +1,29 @@
-/* WISPGate Integration Guide: fill the left navigation from _static/wg-nav.json.
+/* WISPGate Integration Guide: fill the left navigation from _static/wg-nav/<group>.json.
  * Pages carry only the path to the current page and a few siblings, so their size
  * does not grow with the catalog.  The full lists are fetched only when a reader needs
  * them: when a group shortened to a window (its "All N" link) is expanded, at load for
- * the current page's group or when the reader opens one.  The file is fetched once per
- * page (and cached by the browser); without it the window and its link stay. */
+ * the current page's group or when the reader opens one, and only that group's file
+ * (cached by the browser); without it the window and its link stay. */
 (function () {
   "use strict";
 
-  var loading = null;
+  var loading = {};
 
   function root() {
     var html = document.documentElement;
     return html.getAttribute("data-content_root") || "./";
   }
 
-  function load() {
-    if (!loading) {
-      loading = fetch(root() + "_static/wg-nav.json")
-        .then(function (r) {
-          if (!r.ok) throw new Error("wg-nav.json: " + r.status);
-          return r.json();
-        })
-        .then(function (data) {
-          var byUrl = {};
-          data.groups.forEach(function (g) {
-            g.entries.forEach(function (e) { byUrl[e.url] = e; });
-          });
-          return byUrl;
-        });
-      loading.catch(function () { loading = null; });  // opening a group again tries again
+  // one group's full list (navigation.group_file), fetched once per page and group
+  function load(file) {
+    if (!loading[file]) {
+      loading[file] = fetch(root() + "_static/" + file).then(function (r) {
+        if (!r.ok) throw new Error(file + ": " + r.status);
+        return r.json();
+      });
+      loading[file].catch(function () { delete loading[file]; });  // opening the group again tries again
     }
-    return loading;
+    return loading[file];
   }
 
   function fill(list, entry, base) {
@@ -58,10 +51,12 @@
   }
 
   function complete(list) {
-    if (list.hasAttribute("data-wg-filled")) return;
-    load().then(function (byUrl) {
-      var entry = byUrl[list.getAttribute("data-wg-nav")];
-      if (entry && !list.hasAttribute("data-wg-filled")) fill(list, entry, root());
+    var file = list.getAttribute("data-wg-nav-file");
+    if (list.hasAttribute("data-wg-filled") || !file || !/^wg-nav\/[0-9a-f]+\.json$/.test(file)) return;
+    load(file).then(function (entry) {
+      if (entry && entry.url === list.getAttribute("data-wg-nav") && !list.hasAttribute("data-wg-filled")) {
+        fill(list, entry, root());
+      }
     }, function () { /* the windowed list and its "All N" link stay */ });
   }
 
