@@ -33,7 +33,7 @@ help:
 	@echo "  make epub           offline copy for field technicians"
 	@echo "  make clean          remove build output"
 	@echo "  make lock           re-pin requirements/*.lock from requirements/*.in"
-	@echo "  make bench          build-time benchmark, N = 100, 300, 1000 (about 25 minutes; BENCHARGS=--sizes 100 300)"
+	@echo "  make bench          build-time and page-weight benchmark, N = 100, 300, 1000 (about 35 minutes; BENCHARGS=--sizes 100 300)"
 
 # Stamps re-run the install whenever a lock file changes.
 $(VENV)/.docs-installed: requirements/docs.lock
@@ -60,7 +60,7 @@ browser-deps:
 venv: $(VENV)/.docs-installed
 test-env: $(VENV)/.test-installed node_modules/.installed browser-deps
 
-bench: venv
+bench: $(VENV)/.test-installed browser-deps
 	$(BIN)/python bench/run.py $(BENCHARGS)
 
 html: venv
@@ -84,7 +84,8 @@ linkcheck: venv
 livehtml: venv
 	@$(EXT) exec $(BIN)/python -m wispgate_connectors.live --host $(HOST) --port $(PORT) \
 		--autobuild $(BIN)/sphinx-autobuild -- --watch data --watch _ext \
-		--ignore "*/__pycache__/*" --ignore "*/catalog/domains/*" --ignore "*/catalog/use-cases/*" --ignore "*/commissioning/*" \
+		--ignore "*/__pycache__/*" --ignore "*/commissioning/*" \
+		$(foreach d,domains use-cases matrix troubleshooting ports compatibility outage whats-new,--ignore "*/catalog/$(d)/*") \
 		-b html $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/livehtml . $(BUILDDIR)/livehtml
 
 check: venv
