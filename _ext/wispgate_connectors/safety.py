@@ -405,11 +405,11 @@ def generated_plan(
             )
             continue
         try:
-            head = read_regular(Path(entry.path), root, 1 << 20)[: len(marker.encode())]
+            data = read_regular(Path(entry.path), root, 1 << 20)
         except UnsafeFile as exc:
             problems.append((escape_name(rel), exc.message))
             continue
-        if head != marker.encode():
+        if not data.startswith(marker.encode()):
             problems.append(
                 (
                     escape_name(rel),
@@ -423,7 +423,7 @@ def generated_plan(
             continue
         if name not in wanted:
             deletions.append(base / name)
-        elif read_regular(Path(entry.path), root, 1 << 20) != wanted[name].encode("utf-8"):
+        elif data != wanted[name].encode("utf-8"):
             writes.append((base / name, wanted[name]))
     for name, text in wanted.items():
         if name not in existing:
