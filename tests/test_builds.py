@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -301,3 +302,27 @@ def test_cards_link_to_the_page_that_documents_the_connector(src):
         for a in card.select("a.sd-stretched-link")
     ]
     assert links == ["../../integrations/payments-beta.html#connector-beta"]
+
+
+def test_two_apps_in_one_process_keep_their_own_state(tmp_path):
+    """What a build learns before reading (state.py) belongs to that build: an app set up
+    while another one waits to build neither clears nor replaces the other's."""
+    misspelled, clean = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(ROOTS / "test-basic", misspelled)
+    shutil.copytree(ROOTS / "test-basic", clean)
+    edit(misspelled / "integrations/alpha.md", "{connector} alpha", "{connector} alpah")
+    first = make_project_app(misspelled, freshenv=True)
+    second = make_project_app(clean, freshenv=True)  # its config-inited and builder-inited come after first's
+    try:
+        first.build()
+        second.build()
+    finally:
+        second.cleanup()
+        first.cleanup()
+    # several apps alive at once re-register docutils nodes and directives: not ours
+    mine = [w for w in warnings_of(first) if "is already registered" not in w]
+    assert [re.sub(r"^.*?(integrations/alpha\.md)", r"\1", w) for w in mine] == [
+        "integrations/alpha.md:3: WARNING: unknown connector id 'alpah': no data/connectors/alpah.yaml "
+        "(did you mean 'alpha'?) [wispgate.reference]"
+    ]
+    assert [w for w in warnings_of(second) if "is already registered" not in w] == []

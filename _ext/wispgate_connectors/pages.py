@@ -232,7 +232,7 @@ class DomainPageDirective(CatalogDirective):
         out.append(self.cards(self.scope()))
         if self.taxonomy == "domains":
             # the page found in the sources before reading: guides read after this page count
-            docs = [pages.get(c.id, (state.guide_pages.get(c.id, c.docname),))[0] for c in members]
+            docs = [pages.get(c.id, (state.of(self.env).guide_pages.get(c.id, c.docname),))[0] for c in members]
             docs = [d for d in docs if d in self.env.found_docs]
             if docs:
                 out.append(hidden_toctree(self.env.docname, docs))
