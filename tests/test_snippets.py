@@ -105,9 +105,14 @@ def documents(names: list[str]) -> set[str]:
     }
 
 
+#: every case is built once per run, on one worker (``--dist loadgroup``): 30 small builds
+pytestmark = pytest.mark.xdist_group("snippets")
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    apps = {}
+    """(case, syntax) -> the page's resolved doctree; ``None`` -> the warnings of every build."""
+    out: dict = {None: []}
     for i, names in enumerate(groups()):
         for syntax, make in (("md", myst), ("rst", rst)):
             src = tmp_path_factory.mktemp(f"snippets-{i}-{syntax}") / "src"
@@ -127,12 +132,14 @@ def built(tmp_path_factory):
                 page.parent.mkdir(parents=True, exist_ok=True)
                 page.write_text(make(*CASES[name]), encoding="utf-8")
             app = make_project_app(src, freshenv=True)
-            app.build()
-            for name in names:
-                apps[(name, syntax)] = app
-    yield apps
-    for app in {id(a): a for a in apps.values()}.values():
-        app.cleanup()
+            try:
+                app.build()
+                for name in names:
+                    out[(name, syntax)] = resolved(app, f"snippets/{syntax}/{name}")
+                out[None].append((src, warnings_of(app)))
+            finally:
+                app.cleanup()
+    return out
 
 
 def resolved(app, docname: str) -> str:
@@ -141,15 +148,16 @@ def resolved(app, docname: str) -> str:
 
 
 def test_snippets_build_without_warnings(built):
-    for app in {id(a): a for a in built.values()}.values():
+    assert len(built[None]) == 2 * len(groups())
+    for src, warnings in built[None]:
         # several apps in one process re-register docutils nodes and directives: not ours
-        assert [w for w in warnings_of(app) if "is already registered" not in w] == []
+        assert [w for w in warnings if "is already registered" not in w] == [], src
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_snippet_matches_regression(built, name):
-    md = resolved(built[(name, "md")], f"snippets/md/{name}")
-    assert md == resolved(built[(name, "rst")], f"snippets/rst/{name}"), "MyST and reStructuredText pages differ"
+    md = built[(name, "md")]
+    assert md == built[(name, "rst")], "MyST and reStructuredText pages differ"
     # the same docname depth for both syntaxes keeps relative links equal; name the page neutrally
     md = md.replace("snippets/md/", "snippets/SYNTAX/")
     regression = REGRESSION / f"{name}.xml"
