@@ -104,6 +104,37 @@ def run_sphinx(
     )
 
 
+def run_cli(*args: str, env: dict[str, str] | None = None):
+    """``python -m wispgate_connectors <args>`` run in this process: its ``main()``, with stdout,
+    stderr and the exit status as a ``CompletedProcess``, without starting Python again.
+
+    As in the subprocess the tests used to start, ``SOURCE_DATE_EPOCH`` (the only variable the
+    commands read) is what ``env`` says, or unset.  Each command still runs for real, as
+    ``make`` runs it, in at least one test: the ``subprocess`` calls that remain.
+    """
+    import contextlib
+    import io
+    import subprocess
+
+    from wispgate_connectors.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    if env and "SOURCE_DATE_EPOCH" in env:
+        os.environ["SOURCE_DATE_EPOCH"] = env["SOURCE_DATE_EPOCH"]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's errors
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if saved is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return subprocess.CompletedProcess(["wispgate_connectors", *args], code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture(scope="module")
 def case_root(tmp_path_factory):
     """The project's taxonomies with one connector file slot, ``data/connectors/case.yaml``."""
@@ -149,8 +180,16 @@ WHOLE_SITE = frozenset({"site", "served_site", "source", "clean", "stale", "inte
 def pytest_collection_modifyitems(config, items):
     """Mark honestly: a test that builds the whole site is slow, whatever file it lives in.
 
-    ``make test-fast`` runs ``-m "not slow and not browser"``.
+    ``make test-fast`` runs ``-m "not slow and not browser"``.  And the tests of a module that
+    share a module-scoped fixture (a build asserted on by many tests) run on one worker
+    (``--dist loadgroup``), which builds it once.
     """
     for item in items:
         if WHOLE_SITE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        info = getattr(item, "_fixtureinfo", None)
+        if info is not None and any(
+            defs and defs[-1].scope == "module" and defs[-1].func.__module__ in (item.module.__name__, __name__)
+            for defs in info.name2fixturedefs.values()
+        ):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

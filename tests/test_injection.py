@@ -53,9 +53,6 @@ def put(text: str, slot: str, value: str) -> tuple[str, int]:
     return "".join(lines), entry + 1
 
 
-#: the module's tests read one build: they run on one worker (``--dist loadgroup``)
-pytestmark = pytest.mark.xdist_group("injection")
-
 #: one connector per case, all built together (a copy of alpha with the case's values): the
 #: values of a case land in its own file, guide, cards and commissioning sheet
 CASES: dict[str, dict[str, str]] = {}

@@ -105,10 +105,6 @@ def documents(names: list[str]) -> set[str]:
     }
 
 
-#: every case is built once per run, on one worker (``--dist loadgroup``): 30 small builds
-pytestmark = pytest.mark.xdist_group("snippets")
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """(case, syntax) -> the page's resolved doctree; ``None`` -> the warnings of every build."""
