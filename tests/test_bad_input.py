@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, ROOTS, make_project_app, warnings_of
+from conftest import PROJECT, ROOTS, make_project_app, run_cli, warnings_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -74,6 +74,12 @@ def test_yml_extension_is_reported(case_root):
 
 
 def run_check(root: Path) -> subprocess.CompletedProcess:
+    """`make check` (``main()``, in this process)."""
+    return run_cli("check", str(root))
+
+
+def check_process(root: Path) -> subprocess.CompletedProcess:
+    """`make check` as the Makefile runs it."""
     return subprocess.run(
         [sys.executable, "-m", "wispgate_connectors", "check", str(root)],
         capture_output=True,
@@ -89,7 +95,7 @@ def test_quick_check_prints_every_problem_and_fails(tmp_path):
     alpha.write_text(alpha.read_text().replace("required: true\n    type: ip", "required: sometimes\n    type: ip"))
     beta = root / "data" / "connectors" / "beta.yaml"
     beta.write_text(beta.read_text().replace("domain: payments-finance", "domain: nowhere"))
-    result = run_check(root)
+    result = check_process(root)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "data/connectors/alpha.yaml:20: fields[0].required: expected true or false, got 'sometimes'",

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_builds import build_and_write, edit
 
-from conftest import PROJECT, ROOTS, make_project_app, warnings_of
+from conftest import PROJECT, ROOTS, make_project_app, run_cli, warnings_of
 
 #: 2026-11-15 and 2028-01-01, 00:00 UTC
 BEFORE_STALE, AFTER_STALE = "1763164800", "1830297600"
@@ -29,9 +29,8 @@ def text_of(node) -> str:
     return " ".join(node.get_text(" ").split()).replace(" :", ":").replace(" ¶", "")
 
 
-@pytest.fixture
-def src(tmp_path) -> Path:
-    dest = tmp_path / "src"
+def ops_root(dest: Path) -> Path:
+    """The basic root with a page of the operational catalog pages."""
     shutil.copytree(ROOTS / "test-basic", dest)
     (dest / "ops.md").write_text(
         "# Operations\n\n## Ports\n\n```{catalog-ports}\n```\n\n## Compatibility\n\n```{catalog-compatibility}\n```\n\n"
@@ -43,6 +42,21 @@ def src(tmp_path) -> Path:
 
 
 @pytest.fixture
+def src(tmp_path) -> Path:
+    return ops_root(tmp_path / "src")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The root as it is, built once on 2026-11-15, for the tests that only read it."""
+    src = ops_root(tmp_path_factory.mktemp("ops") / "src")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", BEFORE_STALE)
+        app, _, _ = build_and_write(src, freshenv=True)
+    return app
+
+
+@pytest.fixture
 def epoch(monkeypatch):
     def set_to(value: str) -> None:
         monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
@@ -51,8 +65,8 @@ def epoch(monkeypatch):
     return set_to
 
 
-def test_guide_shows_every_operational_fact(src, epoch):
-    app, _, _ = build_and_write(src, freshenv=True)
+def test_guide_shows_every_operational_fact(built):
+    app = built
     assert warnings_of(app) == []
     page = soup(app, "integrations/alpha")
     overview = text_of(page.find(id="alpha-overview"))
@@ -84,8 +98,8 @@ def test_guide_shows_every_operational_fact(src, epoch):
     assert "Beta API api.beta.example.com" in text_of(soup(app, "ops").find(id="ports-beta").find_parent("tr"))
 
 
-def test_vendor_change_after_verification_puts_a_notice_on_the_guide(src, epoch):
-    app, _, _ = build_and_write(src, freshenv=True)
+def test_vendor_change_after_verification_puts_a_notice_on_the_guide(built):
+    app = built
     notice = soup(app, "integrations/alpha").select_one(".wg-change-notice")
     assert notice is not None
     assert text_of(notice).startswith("Verified before AlphaOS 7.17 changed")
@@ -130,8 +144,8 @@ def test_network_edit_rewrites_the_ports_page_and_the_guide(src, epoch):
     assert "1645, 1646" in text_of(soup(app, "integrations/alpha").find(id="alpha-network"))
 
 
-def test_catalog_pages_group_by_domain_with_anchors(src, epoch):
-    app, _, _ = build_and_write(src, freshenv=True)
+def test_catalog_pages_group_by_domain_with_anchors(built):
+    app = built
     page = soup(app, "ops")
     assert page.find(id="ports-alpha") and page.find(id="ports-beta")
     assert page.find(id="compatibility-alpha") and page.find(id="outage-beta")
@@ -143,11 +157,24 @@ def test_catalog_pages_group_by_domain_with_anchors(src, epoch):
     assert captions == ["Network & AAA", "Payments & Finance"]
 
 
-def test_status_on_cards_matrix_and_a_deprecation_banner(src, epoch):
+@pytest.fixture(scope="module")
+def lifecycle(tmp_path_factory):
+    """One build of the root where beta is deprecated (replaced by alpha) and alpha was renamed
+    from old-alpha, which the roles page still names."""
+    src = ops_root(tmp_path_factory.mktemp("lifecycle") / "src")
     edit(
         src / "data/connectors/beta.yaml", "complexity: low", "complexity: low\nstatus: deprecated\nreplaced_by: alpha"
     )
-    app, _, _ = build_and_write(src, freshenv=True)
+    edit(src / "data/connectors/alpha.yaml", "complexity: medium", "complexity: medium\nrenamed_from: [old-alpha]")
+    (src / "roles.md").write_text("# Roles in MyST\n\nOld id: {connector}`old-alpha`.\n")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", BEFORE_STALE)
+        app, _, _ = build_and_write(src, freshenv=True)
+    return app
+
+
+def test_status_on_cards_matrix_and_a_deprecation_banner(lifecycle):
+    app = lifecycle
     assert warnings_of(app) == []
     banner = soup(app, "integrations/beta").select_one(".wg-status-notice")
     assert "This connector is deprecated" in text_of(banner)
@@ -170,10 +197,8 @@ def test_archived_connector_leaves_the_grids_and_keeps_a_short_page(src, epoch):
     assert not [c for c in soup(app, "index").select(".wg-card") if "Beta" in text_of(c)]
 
 
-def test_renamed_connector_redirects_and_old_ids_resolve(src, epoch):
-    edit(src / "data/connectors/alpha.yaml", "complexity: medium", "complexity: medium\nrenamed_from: [old-alpha]")
-    (src / "roles.md").write_text("# Roles in MyST\n\nOld id: {connector}`old-alpha`.\n")
-    app, _, _ = build_and_write(src, freshenv=True)
+def test_renamed_connector_redirects_and_old_ids_resolve(lifecycle):
+    app = lifecycle
     assert warnings_of(app) == []
     redirect = (app.outdir / "integrations/old-alpha.html").read_text()
     assert "url=alpha.html" in redirect or "alpha.html" in redirect
@@ -213,6 +238,12 @@ def test_new_sections_in_offline_builders(src, epoch, builder):
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`make check` (``main()``, in this process)."""
+    return run_cli(*args, env=env)
+
+
+def cli_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The same, as `make stale` runs it."""
     return subprocess.run(
         [sys.executable, "-m", "wispgate_connectors", *args],
         capture_output=True,
@@ -222,7 +253,7 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def test_check_stale_lists_guides_and_vendor_conflicts(src):
-    result = cli("check", "--stale", str(src), env={"SOURCE_DATE_EPOCH": BEFORE_STALE})
+    result = cli_process("check", "--stale", str(src), env={"SOURCE_DATE_EPOCH": BEFORE_STALE})
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "data/connectors/alpha.yaml:76: verified.date: 2026-11-01 is before AlphaOS 7.17 (2026-11-10, vendor change "
