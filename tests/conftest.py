@@ -14,6 +14,41 @@ ROOTS = Path(__file__).resolve().parent / "roots"
 sys.path.insert(0, str(PROJECT / "_ext"))
 
 
+def _share_compiled_templates() -> None:
+    """Compile each Jinja template (furo's pages) once per test process, not once per Sphinx app.
+
+    Jinja's own bytecode cache, kept in memory: keyed by the template and a checksum of its
+    source, so what an app renders is unchanged; only the compiling is not repeated for each
+    of the many small builds a test process makes.  ``sphinx-build`` in a subprocess is untouched.
+    """
+    import jinja2
+    from sphinx.jinja2glue import BuiltinTemplateLoader
+
+    class Compiled(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.code: dict[str, tuple[str | None, object]] = {}
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            found = self.code.get(bucket.key)
+            if found is not None and found[0] == bucket.checksum:
+                bucket.code = found[1]
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+    shared = Compiled()
+    init = BuiltinTemplateLoader.init
+
+    def init_with_cache(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.environment.bytecode_cache = shared
+
+    BuiltinTemplateLoader.init = init_with_cache
+
+
+_share_compiled_templates()
+
+
 def connector_ids(catalog) -> list[str]:
     """Every connector, or only the one of ``make test ID=<id>`` (``WG_ID``)."""
     one = os.environ.get("WG_ID")
@@ -177,19 +212,19 @@ def served_site(site):
 WHOLE_SITE = frozenset({"site", "served_site", "source", "clean", "stale", "interrupted"})
 
 
+#: the test files that take longest: started first, so that both workers of ``-n 2`` finish
+#: together (``--dist loadfile`` hands each worker the next file in collection order, and runs
+#: each file on one worker, so a build a module's tests share is built once)
+LONGEST_FIRST = ("test_snippets", "test_security", "test_builds", "test_incremental")
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark honestly: a test that builds the whole site is slow, whatever file it lives in.
 
-    ``make test-fast`` runs ``-m "not slow and not browser"``.  And the tests of a module that
-    share a module-scoped fixture (a build asserted on by many tests) run on one worker
-    (``--dist loadgroup``), which builds it once.
+    ``make test-fast`` runs ``-m "not slow and not browser"``.
     """
     for item in items:
         if WHOLE_SITE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-        info = getattr(item, "_fixtureinfo", None)
-        if info is not None and any(
-            defs and defs[-1].scope == "module" and defs[-1].func.__module__ in (item.module.__name__, __name__)
-            for defs in info.name2fixturedefs.values()
-        ):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    first = {name: rank for rank, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: first.get(getattr(getattr(item, "module", None), "__name__", ""), len(first)))

@@ -220,6 +220,7 @@ def check_sequence(tmp_path: Path, edits: list[tuple[Callable[[Project, random.R
     assert not differ, f"{story}\npages that differ: {differ}\n{first_difference(got[differ[0]], want[differ[0]])}"
 
 
+@pytest.mark.slow  # a random search, 8 builds a sequence (WG_FUZZ scales it); what it found is FOUND, below
 @pytest.mark.parametrize("sequence", range(SEQUENCES))
 def test_incremental_build_equals_clean_build(tmp_path, sequence):
     rng = random.Random(SEED * 1000 + sequence)
