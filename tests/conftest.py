@@ -103,6 +103,36 @@ def basic_app(tmp_path_factory):
     return app
 
 
+@pytest.fixture(scope="session")
+def basic_first_build(tmp_path_factory):
+    """The basic root's first HTML build, made once per test process: (the root, a copy of it
+    as the build left it, the pages it read, its warnings).  See :func:`built_basic`."""
+    src = tmp_path_factory.mktemp("built-basic") / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    read: list[str] = []
+    app = make_project_app(src, freshenv=True)
+    app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    kept = tmp_path_factory.mktemp("built-basic-kept") / "src"
+    shutil.copytree(src, kept)  # sources, doctrees and output, with their time stamps
+    return src, kept, sorted(read), warnings_of(app)
+
+
+@pytest.fixture
+def built_basic(basic_first_build) -> Path:
+    """The basic root just after its first HTML build (in ``_build/``), for a test that edits it
+    and builds again.  Every such test starts from the same build, put back in place: its sources,
+    doctrees and output as that build left them, time stamps included (Sphinx keeps an environment
+    only for the folder it was built in, so it is always the same folder)."""
+    src, kept, _, _ = basic_first_build
+    shutil.rmtree(src)
+    shutil.copytree(kept, src)
+    return src
+
+
 def run_sphinx(
     outdir: Path,
     *args: str,

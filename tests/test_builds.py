@@ -61,8 +61,8 @@ def edit(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
-def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
-    build(src, freshenv=True)
+def test_card_field_edit_rewrites_listing_pages_without_rereading_them(built_basic):
+    src = built_basic
     edit(src / "data/connectors/beta.yaml", "summary: Beta summary.", "summary: Beta takes cards.")
     app, read, written = build_and_write(src)
     # cards are built while writing: the listings that show beta's cards are re-written,
@@ -113,9 +113,9 @@ def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
     assert "catalog/use-cases/billing-automation" not in written
 
 
-def test_yaml_edit_rereads_only_its_page(src):
-    app, first = build(src, freshenv=True)
-    assert "integrations/alpha" in first and warnings_of(app) == []
+def test_yaml_edit_rereads_only_its_page(built_basic, basic_first_build):
+    src, (_, _, first, warnings) = built_basic, basic_first_build
+    assert "integrations/alpha" in first and warnings == []
     app, nothing = build(src)
     assert nothing == []
     edit(src / "data/connectors/alpha.yaml", "Alpha is used on towers.", "Alpha is used on masts.")
@@ -124,8 +124,8 @@ def test_yaml_edit_rereads_only_its_page(src):
     assert "Alpha is used on masts." in (app.outdir / "integrations/alpha.html").read_text()
 
 
-def test_renamed_connector_updates_links_on_pages_not_reread(src):
-    build(src, freshenv=True)
+def test_renamed_connector_updates_links_on_pages_not_reread(built_basic):
+    src = built_basic
     edit(src / "data/connectors/alpha.yaml", "name: Alpha Router RADIUS", "name: Alpha Edge RADIUS")
     app, read = build(src)
     # the name shows on cards, so listing pages that show alpha are re-read too, and its
@@ -143,16 +143,16 @@ def test_renamed_connector_updates_links_on_pages_not_reread(src):
         assert "Alpha Edge RADIUS" in links and "Alpha Router RADIUS" not in links, (page, links)
 
 
-def test_taxonomy_edit_rereads_connector_pages(src):
-    build(src, freshenv=True)
+def test_taxonomy_edit_rereads_connector_pages(built_basic):
+    src = built_basic
     edit(src / "data/use-cases.yaml", "title: Subscriber Auth", "title: Subscriber Authentication")
     app, read = build(src)
     assert read == sorted(["integrations/alpha", "integrations/beta", *LISTINGS])
     assert "Subscriber Authentication" in (app.outdir / "integrations/alpha.html").read_text()
 
 
-def test_readiness_edit_rereads_pages_that_show_it(src):
-    build(src, freshenv=True)
+def test_readiness_edit_rereads_pages_that_show_it(built_basic):
+    src = built_basic
     edit(src / "data/readiness.yaml", "Common post item.", "Changed post item.")
     app, read = build(src)
     assert read == ["concept", "integrations/alpha", "integrations/beta"]
@@ -228,11 +228,11 @@ def test_myst_and_rst_pages_give_the_same_doctree(tmp_path):
     assert md == regression.read_text(encoding="utf-8"), "run with WG_REGEN=1 to accept a deliberate change"
 
 
-def test_catalog_cache_survives_corruption_and_follows_edits(src):
+def test_catalog_cache_survives_corruption_and_follows_edits(built_basic):
     from wispgate_connectors.state import CACHE_FILE
 
-    app, _ = build(src, freshenv=True)
-    cache = Path(app.doctreedir) / CACHE_FILE
+    src = built_basic
+    cache = src / "_build" / "doctrees" / CACHE_FILE
     assert cache.exists()
     cache.write_bytes(b"not a pickle")  # e.g. a build killed while writing an older version
     edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: extreme")
@@ -243,8 +243,8 @@ def test_catalog_cache_survives_corruption_and_follows_edits(src):
     assert warnings_of(app) == [] and "integrations/beta" in read
 
 
-def test_moving_a_connector_rereads_both_domain_pages(src):
-    build(src, freshenv=True)
+def test_moving_a_connector_rereads_both_domain_pages(built_basic):
+    src = built_basic
     edit(src / "data/connectors/beta.yaml", "domain: payments-finance", "domain: network-aaa")
     app, read = build(src)
     assert {"catalog/domains/network-aaa", "catalog/domains/payments-finance"} <= set(read)

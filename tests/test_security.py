@@ -624,9 +624,8 @@ def test_guide_at_another_path_builds_the_same_every_time(tmp_path):
     assert check(root).returncode == 0
 
 
-def test_catalog_cache_is_keyed_on_content_not_stamps(tmp_path):
-    root = basic(tmp_path)
-    app = build(root, freshenv=True)
+def test_catalog_cache_is_keyed_on_content_not_stamps(built_basic):
+    root = built_basic
     alpha = root / ALPHA
     stat = alpha.stat()
     text = alpha.read_text()
@@ -798,10 +797,9 @@ def test_no_manager_process_is_left_for_a_killed_build(tmp_path):
     assert {"index.html", "integrations/alpha.html", "integrations/beta.html", "catalog.html"} <= listed, listed
 
 
-def test_deleted_page_leaves_the_output(tmp_path):
-    root = basic(tmp_path)
-    app = build(root, freshenv=True)
-    out = Path(app.outdir)
+def test_deleted_page_leaves_the_output(built_basic):
+    root = built_basic
+    out = root / "_build" / "html"
     assert (out / "roles_rst.html").exists()
     (root / "roles_rst.rst").unlink()
     (root / "index.md").write_text((root / "index.md").read_text().replace("roles_rst\n", ""))
