@@ -103,6 +103,31 @@ def basic_app(tmp_path_factory):
     return app
 
 
+def sphinx_main(*args: str, env: dict[str, str] | None = None):
+    """``sphinx-build <args>`` in this process: Sphinx's own ``main()``, with stdout, stderr and
+    the exit status as a ``CompletedProcess``, and ``env`` set while it runs (without starting
+    Python and importing Sphinx again; :func:`run_sphinx` is the real command)."""
+    import contextlib
+    import io
+    import subprocess
+
+    from sphinx.cmd.build import build_main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {name: os.environ.get(name) for name in env or {}}
+    os.environ.update(env or {})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = build_main(list(args))
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(["sphinx-build", *args], code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture(scope="session")
 def basic_first_build(tmp_path_factory):
     """The basic root's first HTML build, made once per test process: (the root, a copy of it
