@@ -49,6 +49,21 @@ def _share_compiled_templates() -> None:
 _share_compiled_templates()
 
 
+def _collect_less_often() -> None:
+    """The collector's thresholds a build uses (memory.py), for the whole test process.
+
+    A test process holds many builds' worth of long-lived nodes (fixtures shared by a module),
+    which CPython's default thresholds re-scan over and over: a tenth of the fast lane's time.
+    Nothing a test checks depends on when garbage is collected.
+    """
+    import gc
+
+    gc.set_threshold(50_000, 20, 100)
+
+
+_collect_less_often()
+
+
 def connector_ids(catalog) -> list[str]:
     """Every connector, or only the one of ``make test ID=<id>`` (``WG_ID``)."""
     one = os.environ.get("WG_ID")
@@ -90,9 +105,9 @@ def make_project_app(srcdir: Path, buildername: str = "html", **kwargs):
     return SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def basic_app(tmp_path_factory):
-    """The basic root built once for a module's read-only assertions."""
+    """The basic root built once per test process, for read-only assertions."""
     src = tmp_path_factory.mktemp("basic") / "src"
     shutil.copytree(ROOTS / "test-basic", src)
     app = make_project_app(src, freshenv=True)
@@ -128,34 +143,57 @@ def sphinx_main(*args: str, env: dict[str, str] | None = None):
     return subprocess.CompletedProcess(["sphinx-build", *args], code, out.getvalue(), err.getvalue())
 
 
+class FirstBuild:
+    """A copy of the basic root (``prepare`` edits it first) and its first HTML build, made once
+    and kept: its sources, doctrees and output as the build left them, time stamps included.
+
+    :meth:`restore` puts that state back in place for a test that edits the root and builds
+    again (Sphinx keeps an environment only for the folder it was built in, so it is always the
+    same folder); the caches the extension keeps are keyed on content and Sphinx's checks on the
+    kept time stamps, so the next build does what it would after a first build of its own.
+    ``outdir`` and ``warning`` read like the app of that build, from the kept copy.
+    """
+
+    def __init__(self, tmp_path_factory, name: str, prepare=None, env: dict[str, str] | None = None):
+        self.src = tmp_path_factory.mktemp(name) / "src"
+        shutil.copytree(ROOTS / "test-basic", self.src)
+        if prepare is not None:
+            prepare(self.src)
+        read: list[str] = []
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in (env or {}).items():
+                mp.setenv(key, value)
+            app = make_project_app(self.src, freshenv=True)
+            app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+            try:
+                app.build()
+            finally:
+                app.cleanup()
+        self.read, self.warning = sorted(read), app.warning
+        self.kept = tmp_path_factory.mktemp(f"{name}-kept") / "src"
+        shutil.copytree(self.src, self.kept)
+
+    @property
+    def outdir(self) -> Path:
+        return self.kept / "_build" / "html"
+
+    def restore(self) -> Path:
+        shutil.rmtree(self.src)
+        shutil.copytree(self.kept, self.src)
+        return self.src
+
+
 @pytest.fixture(scope="session")
-def basic_first_build(tmp_path_factory):
-    """The basic root's first HTML build, made once per test process: (the root, a copy of it
-    as the build left it, the pages it read, its warnings).  See :func:`built_basic`."""
-    src = tmp_path_factory.mktemp("built-basic") / "src"
-    shutil.copytree(ROOTS / "test-basic", src)
-    read: list[str] = []
-    app = make_project_app(src, freshenv=True)
-    app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    kept = tmp_path_factory.mktemp("built-basic-kept") / "src"
-    shutil.copytree(src, kept)  # sources, doctrees and output, with their time stamps
-    return src, kept, sorted(read), warnings_of(app)
+def basic_first_build(tmp_path_factory) -> FirstBuild:
+    """The basic root's first HTML build, made once per test process."""
+    return FirstBuild(tmp_path_factory, "built-basic")
 
 
 @pytest.fixture
 def built_basic(basic_first_build) -> Path:
-    """The basic root just after its first HTML build (in ``_build/``), for a test that edits it
-    and builds again.  Every such test starts from the same build, put back in place: its sources,
-    doctrees and output as that build left them, time stamps included (Sphinx keeps an environment
-    only for the folder it was built in, so it is always the same folder)."""
-    src, kept, _, _ = basic_first_build
-    shutil.rmtree(src)
-    shutil.copytree(kept, src)
-    return src
+    """The basic root just after its first HTML build (in ``_build/``), put back in place for a
+    test that edits it and builds again (:class:`FirstBuild`)."""
+    return basic_first_build.restore()
 
 
 def run_sphinx(

@@ -115,8 +115,8 @@ def test_card_field_edit_rewrites_listing_pages_without_rereading_them(built_bas
 
 
 def test_yaml_edit_rereads_only_its_page(built_basic, basic_first_build):
-    src, (_, _, first, warnings) = built_basic, basic_first_build
-    assert "integrations/alpha" in first and warnings == []
+    src, first = built_basic, basic_first_build
+    assert "integrations/alpha" in first.read and warnings_of(first) == []
     app, nothing = build(src)
     assert nothing == []
     edit(src / "data/connectors/alpha.yaml", "Alpha is used on towers.", "Alpha is used on masts.")
@@ -164,12 +164,12 @@ def html_files(outdir: Path) -> dict[str, bytes]:
 
 
 def test_parallel_build_equals_serial(tmp_path, basic_first_build):
-    _, serial, _, serial_warnings = basic_first_build  # the basic root's serial first build, as it left it
+    serial = basic_first_build  # the basic root's serial first build, as it left it
     parallel_src = tmp_path / "b"
     shutil.copytree(ROOTS / "test-basic", parallel_src)
     parallel, _ = build(parallel_src, freshenv=True, parallel=2)
-    assert serial_warnings == [] and warnings_of(parallel) == []
-    a, b = html_files(serial / "_build" / "html"), html_files(parallel.outdir)
+    assert warnings_of(serial) == [] and warnings_of(parallel) == []
+    a, b = html_files(serial.outdir), html_files(parallel.outdir)
     assert a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []
     # the domain data merged from the workers is complete
@@ -217,7 +217,7 @@ def test_myst_and_rst_pages_give_the_same_doctree(tmp_path, basic_first_build):
     rst_app, _ = build(rst_src, freshenv=True)
     assert warnings_of(rst_app) == []
     # the MyST page as the basic root's first build read it (Sphinx's pickled doctree)
-    with (basic_first_build[1] / "_build" / "doctrees" / "integrations" / "alpha.doctree").open("rb") as f:
+    with (basic_first_build.kept / "_build" / "doctrees" / "integrations" / "alpha.doctree").open("rb") as f:
         md = connector_sections(pickle.load(f))
     rst = connector_sections(rst_app.env.get_doctree("integrations/alpha"))
     assert md and md == rst

@@ -84,8 +84,8 @@ def test_each_section_and_the_guide_have_a_prefilled_report_link(forge_app):
     assert "Verified against: not verified yet" in issue(beta["href"])[1]
 
 
-def test_no_repository_no_links(tmp_path):
-    app = build(tmp_path)
+def test_no_repository_no_links(basic_app):
+    app = basic_app  # the basic root sets no repository
     assert edit_link(app, "integrations/alpha") is None
     assert not soup(app, "integrations/alpha").select(".wg-report")
 

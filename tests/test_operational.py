@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_builds import build_and_write, edit
 
-from conftest import PROJECT, ROOTS, make_project_app, run_cli, warnings_of
+from conftest import PROJECT, ROOTS, FirstBuild, make_project_app, run_cli, warnings_of
 
 #: 2026-11-15 and 2028-01-01, 00:00 UTC
 BEFORE_STALE, AFTER_STALE = "1763164800", "1830297600"
@@ -32,6 +32,10 @@ def text_of(node) -> str:
 def ops_root(dest: Path) -> Path:
     """The basic root with a page of the operational catalog pages."""
     shutil.copytree(ROOTS / "test-basic", dest)
+    return add_ops_page(dest)
+
+
+def add_ops_page(dest: Path) -> Path:
     (dest / "ops.md").write_text(
         "# Operations\n\n## Ports\n\n```{catalog-ports}\n```\n\n## Compatibility\n\n```{catalog-compatibility}\n```\n\n"
         "## Outage\n\n```{catalog-outage}\n```\n\n## Vendor changes\n\n```{catalog-vendor-changes}\n```\n"
@@ -47,13 +51,15 @@ def src(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The root as it is, built once on 2026-11-15, for the tests that only read it."""
-    src = ops_root(tmp_path_factory.mktemp("ops") / "src")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", BEFORE_STALE)
-        app, _, _ = build_and_write(src, freshenv=True)
-    return app
+def first(tmp_path_factory) -> FirstBuild:
+    """The root's first build, on 2026-11-15, kept: read by the tests that only read it, put back
+    in place for those that edit it and build again."""
+    return FirstBuild(tmp_path_factory, "ops", prepare=add_ops_page, env={"SOURCE_DATE_EPOCH": BEFORE_STALE})
+
+
+@pytest.fixture
+def built(first) -> FirstBuild:
+    return first
 
 
 @pytest.fixture
@@ -113,10 +119,10 @@ def test_vendor_change_after_verification_puts_a_notice_on_the_guide(built):
     assert sections[0].select_one("a[href*='integrations/alpha.html']") is not None
 
 
-def test_stale_notice_follows_the_build_date_and_incremental_builds(src, epoch):
-    app, _, _ = build_and_write(src, freshenv=True)
-    assert soup(app, "integrations/alpha").select_one(".wg-stale-notice") is None
-    assert not soup(app, "index").select(".wg-card .wg-stale")
+def test_stale_notice_follows_the_build_date_and_incremental_builds(first, epoch, tmp_path):
+    assert soup(first, "integrations/alpha").select_one(".wg-stale-notice") is None
+    assert not soup(first, "index").select(".wg-card .wg-stale")
+    src = first.restore()
     epoch(AFTER_STALE)  # nothing edited: only the date moved on
     app, read, written = build_and_write(src)
     assert "integrations/alpha" in read and "integrations/beta" in read
@@ -125,14 +131,15 @@ def test_stale_notice_follows_the_build_date_and_incremental_builds(src, epoch):
     stale_cards = soup(app, "index").select(".wg-card .wg-stale")
     assert stale_cards and "Needs re-verification" in text_of(stale_cards[0])
     assert "index" in written
-    # the same pages as a clean build on that date
-    clean, _, _ = build_and_write(src, freshenv=True)
+    # the same pages as a clean build on that date (in a folder of its own)
+    clean, _, _ = build_and_write(src, freshenv=True, builddir=tmp_path / "clean")
+    assert clean.outdir != app.outdir
     for page in ("integrations/alpha", "index", "ops"):
         assert (app.outdir / f"{page}.html").read_bytes() == (clean.outdir / f"{page}.html").read_bytes(), page
 
 
-def test_network_edit_rewrites_the_ports_page_and_the_guide(src, epoch):
-    build_and_write(src, freshenv=True)
+def test_network_edit_rewrites_the_ports_page_and_the_guide(first, epoch):
+    src = first.restore()
     edit(src / "data/connectors/alpha.yaml", "ports: [1812, 1813]", "ports: [1645, 1646]")
     app, read, written = build_and_write(src)
     assert {"integrations/alpha", "ops"} <= set(read)

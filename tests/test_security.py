@@ -452,6 +452,12 @@ def normal_time(tmp_path_factory) -> float:
     return timed_check(tmp_path_factory.mktemp("timed"), "normal", normal_file(SIZE))
 
 
+#: timings, not answers: each case checks a 60 kB file ten times (the best of five against a
+#: normal file's), a guard against quadratic checks that runs with the full suite (CI)
+TIMED = pytest.mark.slow
+
+
+@TIMED
 @pytest.mark.parametrize("case", sorted(WORST))
 def test_worst_data_file_checks_in_linear_time(tmp_path, normal_time, case):
     """The worst file of a size against a normal file of that size: a ratio, not a clock.
@@ -467,6 +473,7 @@ def test_worst_data_file_checks_in_linear_time(tmp_path, normal_time, case):
     assert ratio < 10, f"{case}: {ratio:.1f}x a normal file of the same size"
 
 
+@TIMED
 def test_worst_page_line_scans_in_linear_time(tmp_path):
     """A 60 kB line of 'eyJ-eyJ-...' in a page (pages have no size limit): 57x before, 1.1x after."""
     normal = ("Words of a normal page, as writers write them. " * (SIZE // 47)) + "\n"

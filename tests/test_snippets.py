@@ -3,7 +3,9 @@
 As sphinx-design's ``test_snippets``: one small source per case, built once in a
 copy of the basic root; the resolved doctree of the MyST page must equal the rST
 page's and the file in ``tests/regression/snippets/``.  After a deliberate change,
-regenerate with ``WG_REGEN=1``.
+regenerate with ``WG_REGEN=1``.  A page that documents a connector needs a project of
+its own (the connector has one page per project): the rST twins of those 15 pages (14
+projects) are compared in the slow lane, their MyST pages against their files in both.
 """
 
 from __future__ import annotations
@@ -105,37 +107,54 @@ def documents(names: list[str]) -> set[str]:
     }
 
 
+def build_groups(tmp_path_factory, which: list[tuple[int, list[str], str]]) -> dict:
+    """(case, syntax) -> the page's resolved doctree; ``None`` -> (root, warnings) of every build."""
+    out: dict = {None: []}
+    for i, names, syntax in which:
+        make = myst if syntax == "md" else rst
+        src = tmp_path_factory.mktemp(f"snippets-{i}-{syntax}") / "src"
+        shutil.copytree(ROOTS / "test-basic", src)
+        # the common readiness list has one place per site; snippets give it theirs
+        (src / "concept.md").write_text("# Concept\n\nA concept page.\n")
+        (src / "catalog.md").write_text("# Catalog pages\n")
+        pages = {"alpha": src / "integrations/alpha.md", "beta": src / "integrations/beta.rst"}
+        for cid in documents(names):
+            pages[cid].unlink()
+        index = (src / "index.md").read_text()
+        for cid in documents(names):
+            index = index.replace(f"integrations/{cid}\n", "")
+        (src / "index.md").write_text(index)
+        for name in names:
+            page = src / "snippets" / syntax / f"{name}.{syntax}"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(make(*CASES[name]), encoding="utf-8")
+        app = make_project_app(src, freshenv=True)
+        try:
+            app.build()
+            for name in names:
+                out[(name, syntax)] = resolved(app, f"snippets/{syntax}/{name}")
+            out[None].append((src, warnings_of(app)))
+        finally:
+            app.cleanup()
+    return out
+
+
+#: the cases whose page documents a connector: a project each, per syntax
+DOCUMENTING = sorted(n for names in groups() if documents(names) for n in names)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """(case, syntax) -> the page's resolved doctree; ``None`` -> the warnings of every build."""
-    out: dict = {None: []}
-    for i, names in enumerate(groups()):
-        for syntax, make in (("md", myst), ("rst", rst)):
-            src = tmp_path_factory.mktemp(f"snippets-{i}-{syntax}") / "src"
-            shutil.copytree(ROOTS / "test-basic", src)
-            # the common readiness list has one place per site; snippets give it theirs
-            (src / "concept.md").write_text("# Concept\n\nA concept page.\n")
-            (src / "catalog.md").write_text("# Catalog pages\n")
-            pages = {"alpha": src / "integrations/alpha.md", "beta": src / "integrations/beta.rst"}
-            for cid in documents(names):
-                pages[cid].unlink()
-            index = (src / "index.md").read_text()
-            for cid in documents(names):
-                index = index.replace(f"integrations/{cid}\n", "")
-            (src / "index.md").write_text(index)
-            for name in names:
-                page = src / "snippets" / syntax / f"{name}.{syntax}"
-                page.parent.mkdir(parents=True, exist_ok=True)
-                page.write_text(make(*CASES[name]), encoding="utf-8")
-            app = make_project_app(src, freshenv=True)
-            try:
-                app.build()
-                for name in names:
-                    out[(name, syntax)] = resolved(app, f"snippets/{syntax}/{name}")
-                out[None].append((src, warnings_of(app)))
-            finally:
-                app.cleanup()
-    return out
+    """Every case in MyST, and the cases that document no connector in reStructuredText too
+    (all of them in one project per syntax)."""
+    every = [(i, names, "md") for i, names in enumerate(groups())]
+    return build_groups(tmp_path_factory, [*every, (0, groups()[0], "rst")])
+
+
+@pytest.fixture(scope="module")
+def built_rst(tmp_path_factory):
+    """The cases that document a connector, in reStructuredText: a project each."""
+    return build_groups(tmp_path_factory, [(i, names, "rst") for i, names in enumerate(groups()) if documents(names)])
 
 
 def resolved(app, docname: str) -> str:
@@ -143,17 +162,28 @@ def resolved(app, docname: str) -> str:
     return "".join(child.pformat() for child in doctree.children)
 
 
-def test_snippets_build_without_warnings(built):
-    assert len(built[None]) == 2 * len(groups())
-    for src, warnings in built[None]:
+def no_warnings(builds: list) -> None:
+    for src, warnings in builds:
         # several apps in one process re-register docutils nodes and directives: not ours
         assert [w for w in warnings if "is already registered" not in w] == [], src
+
+
+def test_snippets_build_without_warnings(built):
+    assert len(built[None]) == len(groups()) + 1
+    no_warnings(built[None])
+
+
+@pytest.mark.slow  # 14 projects: each page that documents a connector needs one
+def test_rst_snippets_that_document_a_connector_build_without_warnings(built_rst):
+    assert len(built_rst[None]) == len(groups()) - 1
+    no_warnings(built_rst[None])
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_snippet_matches_regression(built, name):
     md = built[(name, "md")]
-    assert md == built[(name, "rst")], "MyST and reStructuredText pages differ"
+    if name not in DOCUMENTING:  # those: test_rst_page_that_documents_a_connector_equals_myst
+        assert md == built[(name, "rst")], "MyST and reStructuredText pages differ"
     # the same docname depth for both syntaxes keeps relative links equal; name the page neutrally
     md = md.replace("snippets/md/", "snippets/SYNTAX/")
     regression = REGRESSION / f"{name}.xml"
@@ -161,6 +191,12 @@ def test_snippet_matches_regression(built, name):
         regression.parent.mkdir(parents=True, exist_ok=True)
         regression.write_text(md, encoding="utf-8")
     assert md == regression.read_text(encoding="utf-8"), "run with WG_REGEN=1 to accept a deliberate change"
+
+
+@pytest.mark.slow  # a project per case (above); the MyST page of each is checked in the fast lane
+@pytest.mark.parametrize("name", DOCUMENTING)
+def test_rst_page_that_documents_a_connector_equals_myst(built, built_rst, name):
+    assert built_rst[(name, "rst")] == built[(name, "md")], "MyST and reStructuredText pages differ"
 
 
 def test_every_directive_has_a_snippet(built):
