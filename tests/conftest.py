@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -64,6 +65,14 @@ def _collect_less_often() -> None:
 _collect_less_often()
 
 
+@functools.cache
+def project_catalog():
+    """The project's own catalog (``data/``), loaded once per test process: read it, never change it."""
+    from wispgate_connectors.catalog import load_catalog
+
+    return load_catalog(PROJECT)
+
+
 def connector_ids(catalog) -> list[str]:
     """Every connector, or only the one of ``make test ID=<id>`` (``WG_ID``)."""
     one = os.environ.get("WG_ID")
@@ -105,19 +114,6 @@ def make_project_app(srcdir: Path, buildername: str = "html", **kwargs):
     return SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def basic_app(tmp_path_factory):
-    """The basic root built once per test process, for read-only assertions."""
-    src = tmp_path_factory.mktemp("basic") / "src"
-    shutil.copytree(ROOTS / "test-basic", src)
-    app = make_project_app(src, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()  # the built files and env stay readable
-    return app
-
-
 def sphinx_main(*args: str, env: dict[str, str] | None = None):
     """``sphinx-build <args>`` in this process: Sphinx's own ``main()``, with stdout, stderr and
     the exit status as a ``CompletedProcess``, and ``env`` set while it runs (without starting
@@ -151,7 +147,8 @@ class FirstBuild:
     again (Sphinx keeps an environment only for the folder it was built in, so it is always the
     same folder); the caches the extension keeps are keyed on content and Sphinx's checks on the
     kept time stamps, so the next build does what it would after a first build of its own.
-    ``outdir`` and ``warning`` read like the app of that build, from the kept copy.
+    ``outdir``, ``warning``, ``config`` and ``env`` read like the app of that build (its output
+    from the kept copy).
     """
 
     def __init__(self, tmp_path_factory, name: str, prepare=None, env: dict[str, str] | None = None):
@@ -169,7 +166,7 @@ class FirstBuild:
                 app.build()
             finally:
                 app.cleanup()
-        self.read, self.warning = sorted(read), app.warning
+        self.read, self.warning, self.config, self.env = sorted(read), app.warning, app.config, app.env
         self.kept = tmp_path_factory.mktemp(f"{name}-kept") / "src"
         shutil.copytree(self.src, self.kept)
 
@@ -187,6 +184,13 @@ class FirstBuild:
 def basic_first_build(tmp_path_factory) -> FirstBuild:
     """The basic root's first HTML build, made once per test process."""
     return FirstBuild(tmp_path_factory, "built-basic")
+
+
+@pytest.fixture(scope="session")
+def basic_app(basic_first_build) -> FirstBuild:
+    """The basic root's first build, for read-only assertions: its output (kept), warnings,
+    configuration and environment."""
+    return basic_first_build
 
 
 @pytest.fixture
@@ -308,7 +312,18 @@ WHOLE_SITE = frozenset({"site", "served_site", "source", "clean", "stale", "inte
 #: the test files that take longest: started first, so that both workers of ``-n 2`` finish
 #: together (``--dist loadfile`` hands each worker the next file in collection order, and runs
 #: each file on one worker, so a build a module's tests share is built once)
-LONGEST_FIRST = ("test_snippets", "test_security", "test_builds", "test_incremental")
+LONGEST_FIRST = (
+    "test_security",
+    "test_injection",
+    "test_builds",
+    "test_snippets",
+    "test_bad_input",
+    "test_property",
+    "test_incremental",
+    "test_operational",
+    "test_writers",
+    "test_reference",
+)
 
 
 def pytest_collection_modifyitems(config, items):

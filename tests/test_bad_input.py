@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, ROOTS, make_project_app, run_cli, warnings_of
+from conftest import PROJECT, ROOTS, make_project_app, run_cli, sphinx_main, warnings_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -213,24 +213,8 @@ def test_warnings_fail_the_build_with_W(tmp_path):
     shutil.copytree(ROOTS / "test-basic", root)
     beta = root / "data" / "connectors" / "beta.yaml"
     beta.write_text(beta.read_text().replace("complexity: low", "complexity: extreme"))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "--keep-going",
-            "-n",
-            "-q",
-            "-b",
-            "html",
-            str(root),
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin"},
-    )
+    # sphinx-build's main() in this process (test_security runs it in a process of its own)
+    result = sphinx_main("-W", "--keep-going", "-n", "-q", "-b", "html", str(root), str(tmp_path / "out"))
     assert result.returncode != 0
     assert (
         "data/connectors/beta.yaml:7: WARNING: complexity: expected one of low, medium, high, got 'extreme'"

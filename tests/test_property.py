@@ -308,6 +308,7 @@ def test_random_documents_load_or_report(data_root, doc):
     check_load(data_root, "case.yaml", text.encode("utf-8", "surrogatepass"))
 
 
+@pytest.mark.slow  # a search: 50 random loads of a whole real connector (~70 ms each) in the fast lane's share
 @settings(max_examples=int(250 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.sampled_from(REAL), path_value=st.data())
 def test_random_values_in_real_connectors_load_or_report(data_root, base, path_value):

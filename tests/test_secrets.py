@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import PROJECT, ROOTS, make_project_app, run_cli, warnings_of
+from conftest import PROJECT, ROOTS, make_project_app, project_catalog, run_cli, warnings_of
 from wispgate_connectors.catalog import load_catalog
 from wispgate_connectors.secrets import scan_project, scan_text
 
@@ -62,7 +62,7 @@ def test_explicit_reviewed_exception():
 
 
 def test_shipped_project_has_no_secrets():
-    assert scan_project(PROJECT, load_catalog(PROJECT)) == []
+    assert scan_project(PROJECT, project_catalog()) == []
 
 
 def copy_root(tmp_path):

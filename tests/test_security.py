@@ -166,8 +166,8 @@ def test_hostile_corpus_is_large_and_small():
 # --- 1. math ------------------------------------------------------------------------------------
 
 
-def assert_no_script_link(out: Path) -> None:
-    for name, soup in pages(out).items():
+def assert_no_script_link(soups: dict[str, BeautifulSoup]) -> None:
+    for name, soup in soups.items():
         for script in soup.find_all("script"):
             assert "mathjax" not in str(script.get("src", "")).lower() + (script.string or "").lower(), name
         for a in soup.find_all(href=True):
@@ -214,7 +214,7 @@ def values(tmp_path_factory):
     (old / "x.yml").write_text("id: x\n")
     checked = check(root)
     app = build(root, freshenv=True)
-    return root, app, checked, lines
+    return root, app, checked, lines, pages(Path(app.outdir))
 
 
 def data_of(cid: str) -> str:
@@ -222,7 +222,7 @@ def data_of(cid: str) -> str:
 
 
 def test_math_is_refused_and_no_page_loads_mathjax(values):
-    root, app, checked, lines = values
+    root, app, checked, lines, soup = values
     math = data_of("math")
     warnings = wispgate(warnings_of(app))
     expected = {
@@ -230,8 +230,8 @@ def test_math_is_refused_and_no_page_loads_mathjax(values):
         f"{math}:{line_of(root, '  - symptom:', math)}: math ('$...$') is not allowed in connector data; it is shown as text",
     }
     assert expected <= warnings, warnings
-    assert_no_script_link(Path(app.outdir))
-    guide = pages(Path(app.outdir))["integrations/math.html"]
+    assert_no_script_link(soup)
+    guide = soup["integrations/math.html"]
     assert "\\href{javascript:alert(document.domain)}{click}" in guide.select_one("#math-overview-what").get_text()
     assert lines["math fix"]
     # make check says the same
@@ -242,7 +242,7 @@ def test_math_is_refused_and_no_page_loads_mathjax(values):
 
 
 def test_attributes_are_refused_and_shown_as_text(values):
-    root, app, checked, _ = values
+    root, app, checked, _, soup = values
     attrs = data_of("attrs")
     warnings = wispgate(warnings_of(app))
     message = (
@@ -256,7 +256,6 @@ def test_attributes_are_refused_and_shown_as_text(values):
     assert expected <= warnings, warnings
     # once per value, not per page showing it
     assert sum(message in w for w in warnings_of(app)) == 3, [w for w in warnings_of(app) if message in w]
-    soup = pages(Path(app.outdir))
     what = soup["integrations/attrs.html"].select_one("#attrs-overview-what")
     assert what.select("a.sd-stretched-link") == [] and "{.sd-stretched-link}" in what.get_text()
     assert len(soup["integrations/attrs.html"].select("#attrs-fields")) == 1
@@ -570,7 +569,7 @@ def test_published_forms_of_a_key_are_found(tmp_path):
 
 
 def test_secret_default_is_not_in_catalog_json(values):
-    _, app, _, _ = values
+    _, app, _, _, _ = values
     data = json.loads((Path(app.outdir) / "catalog.json").read_text())
     field = next(f for c in data["connectors"] if c["id"] == "secret-default" for f in c["fields"] if f["secret"])
     assert "default" not in field and "example" not in field
@@ -728,7 +727,7 @@ def test_file_names_print_as_escapes(tmp_path):
 
 
 def test_connector_files_in_subfolders_are_reported(values):
-    _, app, checked, _ = values
+    _, app, checked, _, _ = values
     expected = [
         "data/connectors/old/deeper/x.yml:1: connector files live directly in data/connectors/; this one is not read: move it up",
         "data/connectors/old/legacy.yaml:1: connector files live directly in data/connectors/; this one is not read: move it up",
