@@ -316,12 +316,12 @@ LONGEST_FIRST = (
     "test_security",
     "test_injection",
     "test_builds",
-    "test_snippets",
-    "test_bad_input",
-    "test_property",
+    "test_linkcheck",  # little CPU, but waits for its server's slow answers
     "test_incremental",
+    "test_bad_input",
     "test_operational",
     "test_writers",
+    "test_property",
     "test_reference",
 )
 

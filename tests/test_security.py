@@ -289,13 +289,28 @@ def test_linked_generated_folder_is_not_written_or_emptied(tmp_path):
     assert sum("catalog/domains:1: WARNING: this is a symbolic link to a folder" in w for w in warnings_of(app)) == 1
 
 
-def test_generated_page_linked_elsewhere_is_not_overwritten(tmp_path):
+@pytest.fixture(scope="module")
+def generated_folder(tmp_path_factory):
+    """One build of the basic root whose catalog/domains/ holds what the build must not touch or
+    must name: a generated page's name linked to a file outside, a hand-written page, and a page
+    an old build generated; then `make check` of the result."""
+    from wispgate_connectors.lint import GENERATED_NOTE
+
+    tmp_path = tmp_path_factory.mktemp("generated")
     root = basic(tmp_path)
     target = tmp_path / "elsewhere.md"
     target.write_text("# Keep me\n")
-    (root / "catalog" / "domains").mkdir(parents=True)
-    (root / "catalog" / "domains" / "network-aaa.md").symlink_to(target)
+    folder = root / "catalog" / "domains"
+    folder.mkdir(parents=True)
+    (folder / "network-aaa.md").symlink_to(target)
+    (folder / "notes.md").write_text("# Notes\n\nHand-written.\n")
+    (folder / "retired.md").write_text(GENERATED_NOTE + "# Retired\n")  # written by an old build
     app = build(root, freshenv=True)
+    return root, target, app, check(root)
+
+
+def test_generated_page_linked_elsewhere_is_not_overwritten(generated_folder):
+    _, target, app, _ = generated_folder
     assert target.read_text() == "# Keep me\n"
     assert any(
         w.startswith("catalog/domains/network-aaa.md:1: WARNING: file is a symbolic link to a file outside")
@@ -303,22 +318,14 @@ def test_generated_page_linked_elsewhere_is_not_overwritten(tmp_path):
     ), warnings_of(app)
 
 
-def test_hand_written_page_in_generated_folder_is_kept_and_named(tmp_path):
-    from wispgate_connectors.lint import GENERATED_NOTE
-
-    root = basic(tmp_path)
+def test_hand_written_page_in_generated_folder_is_kept_and_named(generated_folder):
+    root, _, app, checked = generated_folder
     folder = root / "catalog" / "domains"
-    folder.mkdir(parents=True)
-    (folder / "notes.md").write_text("# Notes\n\nHand-written.\n")
-    (folder / "retired.md").write_text(GENERATED_NOTE + "# Retired\n")  # written by an old build
-    app = build(root, freshenv=True)
     assert (folder / "notes.md").read_text() == "# Notes\n\nHand-written.\n"
     assert not (folder / "retired.md").exists()
     mine = [w for w in warnings_of(app) if "notes.md:1" in w]
     assert len(mine) == 1 and "this page is not generated" in mine[0] and "it is kept" in mine[0], warnings_of(app)
-    assert any(
-        "catalog/domains/notes.md:1: this page is not generated" in line for line in check(root).stdout.splitlines()
-    )
+    assert any("catalog/domains/notes.md:1: this page is not generated" in line for line in checked.stdout.splitlines())
 
 
 def test_generated_notes_agree():
