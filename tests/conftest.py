@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -12,6 +13,64 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 ROOTS = Path(__file__).resolve().parent / "roots"
 sys.path.insert(0, str(PROJECT / "_ext"))
+
+
+def _share_compiled_templates() -> None:
+    """Compile each Jinja template (furo's pages) once per test process, not once per Sphinx app.
+
+    Jinja's own bytecode cache, kept in memory: keyed by the template and a checksum of its
+    source, so what an app renders is unchanged; only the compiling is not repeated for each
+    of the many small builds a test process makes.  ``sphinx-build`` in a subprocess is untouched.
+    """
+    import jinja2
+    from sphinx.jinja2glue import BuiltinTemplateLoader
+
+    class Compiled(jinja2.BytecodeCache):
+        def __init__(self) -> None:
+            self.code: dict[str, tuple[str | None, object]] = {}
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            found = self.code.get(bucket.key)
+            if found is not None and found[0] == bucket.checksum:
+                bucket.code = found[1]
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.code[bucket.key] = (bucket.checksum, bucket.code)
+
+    shared = Compiled()
+    init = BuiltinTemplateLoader.init
+
+    def init_with_cache(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.environment.bytecode_cache = shared
+
+    BuiltinTemplateLoader.init = init_with_cache
+
+
+_share_compiled_templates()
+
+
+def _collect_less_often() -> None:
+    """The collector's thresholds a build uses (memory.py), for the whole test process.
+
+    A test process holds many builds' worth of long-lived nodes (fixtures shared by a module),
+    which CPython's default thresholds re-scan over and over: a tenth of the fast lane's time.
+    Nothing a test checks depends on when garbage is collected.
+    """
+    import gc
+
+    gc.set_threshold(50_000, 20, 100)
+
+
+_collect_less_often()
+
+
+@functools.cache
+def project_catalog():
+    """The project's own catalog (``data/``), loaded once per test process: read it, never change it."""
+    from wispgate_connectors.catalog import load_catalog
+
+    return load_catalog(PROJECT)
 
 
 def connector_ids(catalog) -> list[str]:
@@ -55,17 +114,90 @@ def make_project_app(srcdir: Path, buildername: str = "html", **kwargs):
     return SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
 
 
-@pytest.fixture(scope="module")
-def basic_app(tmp_path_factory):
-    """The basic root built once for a module's read-only assertions."""
-    src = tmp_path_factory.mktemp("basic") / "src"
-    shutil.copytree(ROOTS / "test-basic", src)
-    app = make_project_app(src, freshenv=True)
+def sphinx_main(*args: str, env: dict[str, str] | None = None):
+    """``sphinx-build <args>`` in this process: Sphinx's own ``main()``, with stdout, stderr and
+    the exit status as a ``CompletedProcess``, and ``env`` set while it runs (without starting
+    Python and importing Sphinx again; :func:`run_sphinx` is the real command)."""
+    import contextlib
+    import io
+    import subprocess
+
+    from sphinx.cmd.build import build_main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {name: os.environ.get(name) for name in env or {}}
+    os.environ.update(env or {})
     try:
-        app.build()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = build_main(list(args))
     finally:
-        app.cleanup()  # the built files and env stay readable
-    return app
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(["sphinx-build", *args], code, out.getvalue(), err.getvalue())
+
+
+class FirstBuild:
+    """A copy of the basic root (``prepare`` edits it first) and its first HTML build, made once
+    and kept: its sources, doctrees and output as the build left them, time stamps included.
+
+    :meth:`restore` puts that state back in place for a test that edits the root and builds
+    again (Sphinx keeps an environment only for the folder it was built in, so it is always the
+    same folder); the caches the extension keeps are keyed on content and Sphinx's checks on the
+    kept time stamps, so the next build does what it would after a first build of its own.
+    ``outdir``, ``warning``, ``config`` and ``env`` read like the app of that build (its output
+    from the kept copy).
+    """
+
+    def __init__(self, tmp_path_factory, name: str, prepare=None, env: dict[str, str] | None = None):
+        self.src = tmp_path_factory.mktemp(name) / "src"
+        shutil.copytree(ROOTS / "test-basic", self.src)
+        if prepare is not None:
+            prepare(self.src)
+        read: list[str] = []
+        with pytest.MonkeyPatch.context() as mp:
+            for key, value in (env or {}).items():
+                mp.setenv(key, value)
+            app = make_project_app(self.src, freshenv=True)
+            app.connect("env-before-read-docs", lambda app, env, docnames: read.extend(docnames))
+            try:
+                app.build()
+            finally:
+                app.cleanup()
+        self.read, self.warning, self.config, self.env = sorted(read), app.warning, app.config, app.env
+        self.kept = tmp_path_factory.mktemp(f"{name}-kept") / "src"
+        shutil.copytree(self.src, self.kept)
+
+    @property
+    def outdir(self) -> Path:
+        return self.kept / "_build" / "html"
+
+    def restore(self) -> Path:
+        shutil.rmtree(self.src)
+        shutil.copytree(self.kept, self.src)
+        return self.src
+
+
+@pytest.fixture(scope="session")
+def basic_first_build(tmp_path_factory) -> FirstBuild:
+    """The basic root's first HTML build, made once per test process."""
+    return FirstBuild(tmp_path_factory, "built-basic")
+
+
+@pytest.fixture(scope="session")
+def basic_app(basic_first_build) -> FirstBuild:
+    """The basic root's first build, for read-only assertions: its output (kept), warnings,
+    configuration and environment."""
+    return basic_first_build
+
+
+@pytest.fixture
+def built_basic(basic_first_build) -> Path:
+    """The basic root just after its first HTML build (in ``_build/``), put back in place for a
+    test that edits it and builds again (:class:`FirstBuild`)."""
+    return basic_first_build.restore()
 
 
 def run_sphinx(
@@ -102,6 +234,37 @@ def run_sphinx(
         env=env,
         timeout=timeout,
     )
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None):
+    """``python -m wispgate_connectors <args>`` run in this process: its ``main()``, with stdout,
+    stderr and the exit status as a ``CompletedProcess``, without starting Python again.
+
+    As in the subprocess the tests used to start, ``SOURCE_DATE_EPOCH`` (the only variable the
+    commands read) is what ``env`` says, or unset.  Each command still runs for real, as
+    ``make`` runs it, in at least one test: the ``subprocess`` calls that remain.
+    """
+    import contextlib
+    import io
+    import subprocess
+
+    from wispgate_connectors.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
+    if env and "SOURCE_DATE_EPOCH" in env:
+        os.environ["SOURCE_DATE_EPOCH"] = env["SOURCE_DATE_EPOCH"]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's errors
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        if saved is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return subprocess.CompletedProcess(["wispgate_connectors", *args], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +309,23 @@ def served_site(site):
 WHOLE_SITE = frozenset({"site", "served_site", "source", "clean", "stale", "interrupted"})
 
 
+#: the test files that take longest: started first, so that both workers of ``-n 2`` finish
+#: together (``--dist loadfile`` hands each worker the next file in collection order, and runs
+#: each file on one worker, so a build a module's tests share is built once)
+LONGEST_FIRST = (
+    "test_security",
+    "test_injection",
+    "test_builds",
+    "test_linkcheck",  # little CPU, but waits for its server's slow answers
+    "test_incremental",
+    "test_bad_input",
+    "test_operational",
+    "test_writers",
+    "test_property",
+    "test_reference",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     """Mark honestly: a test that builds the whole site is slow, whatever file it lives in.
 
@@ -154,3 +334,5 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if WHOLE_SITE & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+    first = {name: rank for rank, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: first.get(getattr(getattr(item, "module", None), "__name__", ""), len(first)))

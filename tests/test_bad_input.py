@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, ROOTS, make_project_app, warnings_of
+from conftest import PROJECT, ROOTS, make_project_app, run_cli, sphinx_main, warnings_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -74,6 +74,12 @@ def test_yml_extension_is_reported(case_root):
 
 
 def run_check(root: Path) -> subprocess.CompletedProcess:
+    """`make check` (``main()``, in this process)."""
+    return run_cli("check", str(root))
+
+
+def check_process(root: Path) -> subprocess.CompletedProcess:
+    """`make check` as the Makefile runs it."""
     return subprocess.run(
         [sys.executable, "-m", "wispgate_connectors", "check", str(root)],
         capture_output=True,
@@ -89,7 +95,7 @@ def test_quick_check_prints_every_problem_and_fails(tmp_path):
     alpha.write_text(alpha.read_text().replace("required: true\n    type: ip", "required: sometimes\n    type: ip"))
     beta = root / "data" / "connectors" / "beta.yaml"
     beta.write_text(beta.read_text().replace("domain: payments-finance", "domain: nowhere"))
-    result = run_check(root)
+    result = check_process(root)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "data/connectors/alpha.yaml:20: fields[0].required: expected true or false, got 'sometimes'",
@@ -125,8 +131,11 @@ def build_warnings(root: Path, **kwargs) -> list[str]:
         app.cleanup()
 
 
-def test_build_reports_all_data_problems_with_file_and_line(tmp_path):
-    root = tmp_path / "p"
+@pytest.fixture(scope="module")
+def data_and_page_mistakes(tmp_path_factory):
+    """One build of the basic root with mistakes in three files, each reported on its own: alpha
+    does not load, beta names an unknown use case, and a page (ghost.md) names unknown ids."""
+    root = tmp_path_factory.mktemp("mistakes") / "p"
     shutil.copytree(ROOTS / "test-basic", root)
     alpha = root / "data" / "connectors" / "alpha.yaml"
     alpha.write_text(alpha.read_text().replace("required: true\n    type: ip", "required: sometimes\n    type: ip"))
@@ -134,7 +143,14 @@ def test_build_reports_all_data_problems_with_file_and_line(tmp_path):
     beta.write_text(
         beta.read_text().replace("use_cases: [billing-automation]", "use_cases: [billing-automation, nope]")
     )
-    warnings = build_warnings(root)
+    (root / "ghost.md").write_text("# Ghost\n\n```{connector} ghost\n```\n\nSee {connector}`phantom`.\n")
+    index = root / "index.md"
+    index.write_text(index.read_text().replace("roles_rst\n", "roles_rst\nghost\n"))
+    return root, build_warnings(root)
+
+
+def test_build_reports_all_data_problems_with_file_and_line(data_and_page_mistakes):
+    root, warnings = data_and_page_mistakes
     assert (
         "data/connectors/alpha.yaml:20: WARNING: fields[0].required: expected true or false, got 'sometimes' "
         "[wispgate.schema]" in warnings
@@ -147,13 +163,8 @@ def test_build_reports_all_data_problems_with_file_and_line(tmp_path):
     assert "could not be generated" in html
 
 
-def test_page_naming_unknown_id(tmp_path):
-    root = tmp_path / "p"
-    shutil.copytree(ROOTS / "test-basic", root)
-    (root / "ghost.md").write_text("# Ghost\n\n```{connector} ghost\n```\n\nSee {connector}`phantom`.\n")
-    index = root / "index.md"
-    index.write_text(index.read_text().replace("roles_rst\n", "roles_rst\nghost\n"))
-    warnings = build_warnings(root)
+def test_page_naming_unknown_id(data_and_page_mistakes):
+    _, warnings = data_and_page_mistakes
     assert any(
         re.search(r"ghost\.md:3: WARNING: unknown connector id 'ghost': no data/connectors/ghost.yaml", w)
         for w in warnings
@@ -180,22 +191,27 @@ def test_connector_without_page(tmp_path):
     ), others
 
 
-def test_connector_on_two_pages(tmp_path):
-    root = tmp_path / "p"
-    shutil.copytree(ROOTS / "test-basic", root)
-    (root / "copy.md").write_text("# Copy\n\n```{connector} alpha\n```\n")
-    index = root / "index.md"
-    index.write_text(index.read_text().replace("roles_rst\n", "roles_rst\ncopy\n"))
-    warnings = build_warnings(root)
-    assert any("connector 'alpha' is already documented in" in w for w in warnings), warnings
-
-
-def test_related_doc_that_does_not_exist(tmp_path):
-    root = tmp_path / "p"
+@pytest.fixture(scope="module")
+def alpha_mistakes(tmp_path_factory) -> list[str]:
+    """The warnings of one build where alpha's related page does not exist and a second page
+    documents alpha."""
+    root = tmp_path_factory.mktemp("alpha-mistakes") / "p"
     shutil.copytree(ROOTS / "test-basic", root)
     alpha = root / "data" / "connectors" / "alpha.yaml"
     alpha.write_text(alpha.read_text().replace("doc: concept", "doc: concepts/missing"))
-    warnings = build_warnings(root)
+    (root / "copy.md").write_text("# Copy\n\n```{connector} alpha\n```\n")
+    index = root / "index.md"
+    index.write_text(index.read_text().replace("roles_rst\n", "roles_rst\ncopy\n"))
+    return build_warnings(root)
+
+
+def test_connector_on_two_pages(alpha_mistakes):
+    warnings = alpha_mistakes
+    assert any("connector 'alpha' is already documented in" in w for w in warnings), warnings
+
+
+def test_related_doc_that_does_not_exist(alpha_mistakes):
+    warnings = alpha_mistakes
     assert (
         "data/connectors/alpha.yaml:63: WARNING: related[1].doc: no page 'concepts/missing' in this site [wispgate.reference]"
         in warnings
@@ -207,24 +223,8 @@ def test_warnings_fail_the_build_with_W(tmp_path):
     shutil.copytree(ROOTS / "test-basic", root)
     beta = root / "data" / "connectors" / "beta.yaml"
     beta.write_text(beta.read_text().replace("complexity: low", "complexity: extreme"))
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "--keep-going",
-            "-n",
-            "-q",
-            "-b",
-            "html",
-            str(root),
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(PROJECT / "_ext"), "PATH": "/usr/bin:/bin"},
-    )
+    # sphinx-build's main() in this process (test_security runs it in a process of its own)
+    result = sphinx_main("-W", "--keep-going", "-n", "-q", "-b", "html", str(root), str(tmp_path / "out"))
     assert result.returncode != 0
     assert (
         "data/connectors/beta.yaml:7: WARNING: complexity: expected one of low, medium, high, got 'extreme'"

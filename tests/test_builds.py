@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pickle
+import re
 import shutil
 from pathlib import Path
 
@@ -66,8 +68,8 @@ def edit(path: Path, old: str, new: str) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
-def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
-    build(src, freshenv=True)
+def test_card_field_edit_rewrites_listing_pages_without_rereading_them(built_basic):
+    src = built_basic
     edit(src / "data/connectors/beta.yaml", "summary: Beta summary.", "summary: Beta takes cards.")
     app, read, written = build_and_write(src)
     # cards are built while writing: the listings that show beta's cards are re-written,
@@ -128,9 +130,9 @@ def test_card_field_edit_rewrites_listing_pages_without_rereading_them(src):
     assert form["data-total"] == "1" and "Show all 1 connector" in form.get_text()
 
 
-def test_yaml_edit_rereads_only_its_page(src):
-    app, first = build(src, freshenv=True)
-    assert "integrations/alpha" in first and warnings_of(app) == []
+def test_yaml_edit_rereads_only_its_page(built_basic, basic_first_build):
+    src, first = built_basic, basic_first_build
+    assert "integrations/alpha" in first.read and warnings_of(first) == []
     app, nothing = build(src)
     assert nothing == []
     edit(src / "data/connectors/alpha.yaml", "Alpha is used on towers.", "Alpha is used on masts.")
@@ -139,8 +141,8 @@ def test_yaml_edit_rereads_only_its_page(src):
     assert "Alpha is used on masts." in (app.outdir / "integrations/alpha.html").read_text()
 
 
-def test_renamed_connector_updates_links_on_pages_not_reread(src):
-    build(src, freshenv=True)
+def test_renamed_connector_updates_links_on_pages_not_reread(built_basic):
+    src = built_basic
     edit(src / "data/connectors/alpha.yaml", "name: Alpha Router RADIUS", "name: Alpha Edge RADIUS")
     app, read = build(src)
     # the name shows on cards, so listing pages that show alpha are re-read too, and its
@@ -158,16 +160,16 @@ def test_renamed_connector_updates_links_on_pages_not_reread(src):
         assert "Alpha Edge RADIUS" in links and "Alpha Router RADIUS" not in links, (page, links)
 
 
-def test_taxonomy_edit_rereads_connector_pages(src):
-    build(src, freshenv=True)
+def test_taxonomy_edit_rereads_connector_pages(built_basic):
+    src = built_basic
     edit(src / "data/use-cases.yaml", "title: Subscriber Auth", "title: Subscriber Authentication")
     app, read = build(src)
     assert read == sorted(["integrations/alpha", "integrations/beta", *LISTINGS])
     assert "Subscriber Authentication" in (app.outdir / "integrations/alpha.html").read_text()
 
 
-def test_readiness_edit_rereads_pages_that_show_it(src):
-    build(src, freshenv=True)
+def test_readiness_edit_rereads_pages_that_show_it(built_basic):
+    src = built_basic
     edit(src / "data/readiness.yaml", "Common post item.", "Changed post item.")
     app, read = build(src)
     assert read == ["concept", "integrations/alpha", "integrations/beta"]
@@ -177,11 +179,10 @@ def html_files(outdir: Path) -> dict[str, bytes]:
     return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in sorted(outdir.rglob("*.html"))}
 
 
-def test_parallel_build_equals_serial(tmp_path):
-    serial_src, parallel_src = tmp_path / "a", tmp_path / "b"
-    shutil.copytree(ROOTS / "test-basic", serial_src)
+def test_parallel_build_equals_serial(tmp_path, basic_first_build):
+    serial = basic_first_build  # the basic root's serial first build, as it left it
+    parallel_src = tmp_path / "b"
     shutil.copytree(ROOTS / "test-basic", parallel_src)
-    serial, _ = build(serial_src, freshenv=True)
     parallel, _ = build(parallel_src, freshenv=True, parallel=2)
     assert warnings_of(serial) == [] and warnings_of(parallel) == []
     a, b = html_files(serial.outdir), html_files(parallel.outdir)
@@ -222,18 +223,18 @@ def connector_sections(doctree: nodes.document) -> str:
     return "".join(out)
 
 
-def test_myst_and_rst_pages_give_the_same_doctree(tmp_path):
-    md_src, rst_src = tmp_path / "md", tmp_path / "rst"
-    shutil.copytree(ROOTS / "test-basic", md_src)
+def test_myst_and_rst_pages_give_the_same_doctree(tmp_path, basic_first_build):
+    rst_src = tmp_path / "rst"
     shutil.copytree(ROOTS / "test-basic", rst_src)
     (rst_src / "integrations/alpha.md").unlink()
     (rst_src / "integrations/alpha.rst").write_text(
         "Alpha Router RADIUS\n===================\n\n.. connector:: alpha\n"
     )
-    md_app, _ = build(md_src, freshenv=True)
     rst_app, _ = build(rst_src, freshenv=True)
     assert warnings_of(rst_app) == []
-    md = connector_sections(md_app.env.get_doctree("integrations/alpha"))
+    # the MyST page as the basic root's first build read it (Sphinx's pickled doctree)
+    with (basic_first_build.kept / "_build" / "doctrees" / "integrations" / "alpha.doctree").open("rb") as f:
+        md = connector_sections(pickle.load(f))
     rst = connector_sections(rst_app.env.get_doctree("integrations/alpha"))
     assert md and md == rst
     regression = REGRESSION / "alpha_sections.xml"
@@ -243,11 +244,11 @@ def test_myst_and_rst_pages_give_the_same_doctree(tmp_path):
     assert md == regression.read_text(encoding="utf-8"), "run with WG_REGEN=1 to accept a deliberate change"
 
 
-def test_catalog_cache_survives_corruption_and_follows_edits(src):
+def test_catalog_cache_survives_corruption_and_follows_edits(built_basic):
     from wispgate_connectors.state import CACHE_FILE
 
-    app, _ = build(src, freshenv=True)
-    cache = Path(app.doctreedir) / CACHE_FILE
+    src = built_basic
+    cache = src / "_build" / "doctrees" / CACHE_FILE
     assert cache.exists()
     cache.write_bytes(b"not a pickle")  # e.g. a build killed while writing an older version
     edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: extreme")
@@ -258,8 +259,8 @@ def test_catalog_cache_survives_corruption_and_follows_edits(src):
     assert warnings_of(app) == [] and "integrations/beta" in read
 
 
-def test_moving_a_connector_rereads_both_domain_pages(src):
-    build(src, freshenv=True)
+def test_moving_a_connector_rereads_both_domain_pages(built_basic):
+    src = built_basic
     edit(src / "data/connectors/beta.yaml", "domain: payments-finance", "domain: network-aaa")
     app, read = build(src)
     assert {"catalog/domains/network-aaa", "catalog/domains/payments-finance"} <= set(read)
@@ -317,3 +318,27 @@ def test_cards_link_to_the_page_that_documents_the_connector(src):
         for a in card.select("a.sd-stretched-link")
     ]
     assert links == ["../../integrations/payments-beta.html#connector-beta"]
+
+
+def test_two_apps_in_one_process_keep_their_own_state(tmp_path):
+    """What a build learns before reading (state.py) belongs to that build: an app set up
+    while another one waits to build neither clears nor replaces the other's."""
+    misspelled, clean = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(ROOTS / "test-basic", misspelled)
+    shutil.copytree(ROOTS / "test-basic", clean)
+    edit(misspelled / "integrations/alpha.md", "{connector} alpha", "{connector} alpah")
+    first = make_project_app(misspelled, freshenv=True)
+    second = make_project_app(clean, freshenv=True)  # its config-inited and builder-inited come after first's
+    try:
+        first.build()
+        second.build()
+    finally:
+        second.cleanup()
+        first.cleanup()
+    # several apps alive at once re-register docutils nodes and directives: not ours
+    mine = [w for w in warnings_of(first) if "is already registered" not in w]
+    assert [re.sub(r"^.*?(integrations/alpha\.md)", r"\1", w) for w in mine] == [
+        "integrations/alpha.md:3: WARNING: unknown connector id 'alpah': no data/connectors/alpah.yaml "
+        "(did you mean 'alpha'?) [wispgate.reference]"
+    ]
+    assert [w for w in warnings_of(second) if "is already registered" not in w] == []

@@ -13,14 +13,13 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PROJECT, connector_ids
-from wispgate_connectors.catalog import load_catalog
+from conftest import PROJECT, connector_ids, project_catalog
 from wispgate_connectors.links import data_links
 from wispgate_connectors.safety import private_url
 from wispgate_connectors.writer_rules import FACTS_DIR, facts_file_problems, finished_problems, read_facts
 
 FACTS = PROJECT / FACTS_DIR
-CATALOG = load_catalog(PROJECT)
+CATALOG = project_catalog()
 IDS = connector_ids(CATALOG)
 CONF: dict = {"__file__": str(PROJECT / "conf.py")}
 exec(compile((PROJECT / "conf.py").read_text(encoding="utf-8"), str(PROJECT / "conf.py"), "exec"), CONF)

@@ -25,7 +25,8 @@ def build(tmp_path, **overrides):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def forge_app(tmp_path_factory):
+    """The basic root built once with a repository URL (not the whole site: not ``slow``)."""
     return build(
         tmp_path_factory.mktemp("forge"), wispgate_repository_url=REPO, html_baseurl="https://docs.example.org/"
     )
@@ -40,14 +41,14 @@ def edit_link(app, page: str) -> str | None:
     return link["href"] if link else None
 
 
-def test_edit_this_page_opens_the_data_a_page_is_made_from(site):
-    assert warnings_of(site) == []
-    assert edit_link(site, "integrations/alpha") == f"{REPO}/edit/main/data/connectors/alpha.yaml"
-    assert edit_link(site, "integrations/beta") == f"{REPO}/edit/main/data/connectors/beta.yaml"
-    assert edit_link(site, "catalog/domains/network-aaa") == f"{REPO}/edit/main/data/domains.yaml"
-    assert edit_link(site, "catalog/use-cases/subscriber-auth") == f"{REPO}/edit/main/data/use-cases.yaml"
-    assert edit_link(site, "commissioning/alpha") == f"{REPO}/edit/main/data/connectors/alpha.yaml"
-    assert edit_link(site, "concept") == f"{REPO}/edit/main/concept.md"  # a hand-written page: itself
+def test_edit_this_page_opens_the_data_a_page_is_made_from(forge_app):
+    assert warnings_of(forge_app) == []
+    assert edit_link(forge_app, "integrations/alpha") == f"{REPO}/edit/main/data/connectors/alpha.yaml"
+    assert edit_link(forge_app, "integrations/beta") == f"{REPO}/edit/main/data/connectors/beta.yaml"
+    assert edit_link(forge_app, "catalog/domains/network-aaa") == f"{REPO}/edit/main/data/domains.yaml"
+    assert edit_link(forge_app, "catalog/use-cases/subscriber-auth") == f"{REPO}/edit/main/data/use-cases.yaml"
+    assert edit_link(forge_app, "commissioning/alpha") == f"{REPO}/edit/main/data/connectors/alpha.yaml"
+    assert edit_link(forge_app, "concept") == f"{REPO}/edit/main/concept.md"  # a hand-written page: itself
 
 
 def issue(href: str) -> tuple[str, str]:
@@ -57,8 +58,8 @@ def issue(href: str) -> tuple[str, str]:
     return query["title"][0], query["body"][0]
 
 
-def test_each_section_and_the_guide_have_a_prefilled_report_link(site):
-    page = soup(site, "integrations/alpha")
+def test_each_section_and_the_guide_have_a_prefilled_report_link(forge_app):
+    page = soup(forge_app, "integrations/alpha")
     fields = page.select_one("#alpha-fields")
     title, body = issue(fields.select_one(".wg-report-section a")["href"])
     assert title == "Alpha Router RADIUS: Key configuration fields"
@@ -78,13 +79,13 @@ def test_each_section_and_the_guide_have_a_prefilled_report_link(site):
 
     shown = [key for key in SECTION_KEYS if page.select_one(f"section#alpha-{key}")]
     assert len(page.select(".wg-report-section")) == len(shown) > 10
-    assert not soup(site, "concept").select(".wg-report")
-    beta = soup(site, "integrations/beta").select_one("#beta-fields .wg-report-section a")
+    assert not soup(forge_app, "concept").select(".wg-report")
+    beta = soup(forge_app, "integrations/beta").select_one("#beta-fields .wg-report-section a")
     assert "Verified against: not verified yet" in issue(beta["href"])[1]
 
 
-def test_no_repository_no_links(tmp_path):
-    app = build(tmp_path)
+def test_no_repository_no_links(basic_app):
+    app = basic_app  # the basic root sets no repository
     assert edit_link(app, "integrations/alpha") is None
     assert not soup(app, "integrations/alpha").select(".wg-report")
 

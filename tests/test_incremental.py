@@ -3,9 +3,10 @@
 A property test with a fixed seed: random sequences of edits from the set writers make (break
 or fix a YAML value, misspell or restore the id in a page's directives, delete or restore a
 connector, add or remove a new connector whose page uses the section directives, change a
-card field, change a taxonomy title) are applied to a copy of tests/roots/test-basic, with an
-incremental build after each.  The output of the last build must equal, page for page, a clean
-build of the same sources; and it fails when the clean build fails.
+card field, change a taxonomy title) are applied to a copy of tests/roots/test-basic just built
+(conftest's ``built_basic``), with an incremental build after each.  The output of the last build
+must equal, page for page, a clean build of the same sources; and it fails when the clean build
+fails.
 
 It found four ways to stale pages (kept as :data:`FOUND`), among them the issue's report: after a
 new guide's misspelled id was fixed, the matrix, What's new and the troubleshooting index kept its
@@ -23,7 +24,6 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,16 +201,16 @@ def first_difference(a: bytes, b: bytes) -> str:
     return f"incremental: ...{a[max(0, at - 80) : at + 80]!r}\n      clean: ...{b[max(0, at - 80) : at + 80]!r}"
 
 
-def check_sequence(tmp_path: Path, edits: list[tuple[Callable[[Project, random.Random], str], random.Random]]) -> None:
-    """Apply the edits with an incremental build after each; compare with a clean build."""
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-basic", src)
+def check_sequence(
+    src: Path, tmp_path: Path, edits: list[tuple[Callable[[Project, random.Random], str], random.Random]]
+) -> None:
+    """Apply the edits to the basic root built once (``built_basic``, in ``src/_build``) with an
+    incremental build after each; compare with a clean build."""
     project = Project(src)
-    incremental, warnings = build(src, tmp_path / "incremental", fresh=True)
     steps = []
     for edit, rng in edits:
         steps.append(edit(project, rng))
-        incremental, warnings = build(src, tmp_path / "incremental", fresh=False)
+        incremental, warnings = build(src, src / "_build", fresh=False)
     clean, clean_warnings = build(src, tmp_path / "clean", fresh=True)
     story = "edits: " + "; ".join(steps)
     assert bool(warnings) == bool(clean_warnings), f"{story}\nincremental: {warnings}\nclean: {clean_warnings}"
@@ -220,10 +220,11 @@ def check_sequence(tmp_path: Path, edits: list[tuple[Callable[[Project, random.R
     assert not differ, f"{story}\npages that differ: {differ}\n{first_difference(got[differ[0]], want[differ[0]])}"
 
 
+@pytest.mark.slow  # a random search, 8 builds a sequence (WG_FUZZ scales it); what it found is FOUND, below
 @pytest.mark.parametrize("sequence", range(SEQUENCES))
-def test_incremental_build_equals_clean_build(tmp_path, sequence):
+def test_incremental_build_equals_clean_build(built_basic, tmp_path, sequence):
     rng = random.Random(SEED * 1000 + sequence)
-    check_sequence(tmp_path, [(rng.choice(EDITS), rng) for _ in range(STEPS)])
+    check_sequence(built_basic, tmp_path, [(rng.choice(EDITS), rng) for _ in range(STEPS)])
 
 
 class Pick(random.Random):
@@ -265,5 +266,5 @@ FOUND = {
 
 
 @pytest.mark.parametrize("name", sorted(FOUND))
-def test_sequences_found_once_stay_fixed(tmp_path, name):
-    check_sequence(tmp_path, FOUND[name])
+def test_sequences_found_once_stay_fixed(built_basic, tmp_path, name):
+    check_sequence(built_basic, tmp_path, FOUND[name])

@@ -2,9 +2,10 @@
 warning naming the YAML file and line; nothing in them runs, links to a script or
 leaks a file of the machine that builds the site.
 
-Each case builds a copy of the basic root, with the real site's MyST extensions,
-after putting one value into data/connectors/alpha.yaml, then reads every page
-of the built HTML.
+One copy of the basic root, with the real site's MyST extensions, holds every case: a
+connector of its own (a copy of alpha with the case's values), built once.  Each test
+reads its connector's pages and warnings; two tests read every page of the build and
+check that every warning names the file of the case it is about.
 """
 
 from __future__ import annotations
@@ -52,8 +53,24 @@ def put(text: str, slot: str, value: str) -> tuple[str, int]:
     return "".join(lines), entry + 1
 
 
+#: one connector per case, all built together (a copy of alpha with the case's values): the
+#: values of a case land in its own file, guide, cards and commissioning sheet
+CASES: dict[str, dict[str, str]] = {}
+
+UNSMART = str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''")
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+
+
+def case(cid: str, **values: str) -> str:
+    CASES[cid] = values
+    return cid
+
+
 class Built:
-    def __init__(self, root: Path, app, lines: dict[str, int]):
+    """The basic root with every case's connector, built once (with the real site's MyST syntax)."""
+
+    def __init__(self, root: Path, app, lines: dict[str, dict[str, int]]):
         self.root, self.out, self.lines = root, Path(app.outdir), lines
         self.warnings = warnings_of(app)
         self.pages = {
@@ -66,19 +83,41 @@ class Built:
         assert found, (page, selector)
         return " ".join(el.get_text() for el in found)
 
-    def loc(self, slot: str) -> str:
-        return f"{ALPHA}:{self.lines[slot]}: WARNING: "
+    def loc(self, cid: str, slot: str) -> str:
+        return f"{path_of(cid)}:{self.lines[cid][slot]}: WARNING: "
+
+    def of(self, cid: str) -> list[str]:
+        """The warnings about the case's own file."""
+        return [w for w in self.warnings if f"{path_of(cid)}:" in w]
 
 
-def build_with(tmp_path: Path, **values: str) -> Built:
-    root = tmp_path / "src"
+def path_of(cid: str) -> str:
+    return f"data/connectors/{cid}.yaml"
+
+
+def guide(cid: str) -> str:
+    return f"integrations/{cid}.html"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Built:
+    root = tmp_path_factory.mktemp("injection") / "src"
     shutil.copytree(ROOTS / "test-basic", root)
     (root / "conf.py").write_text((root / "conf.py").read_text() + CONF_EXTRA)
-    alpha = root / ALPHA
-    text, lines = alpha.read_text(encoding="utf-8"), {}
-    for slot, value in values.items():
-        text, lines[slot] = put(text, slot, value)
-    alpha.write_text(text, encoding="utf-8")
+    base = (root / ALPHA).read_text(encoding="utf-8")
+    lines: dict[str, dict[str, int]] = {}
+    for n, (cid, values) in enumerate(sorted(CASES.items())):
+        text = base.replace("id: alpha\n", f"id: {cid}\n").replace("name: Alpha Router RADIUS", f"name: Case {n}")
+        lines[cid] = {}
+        for slot, value in values.items():
+            text, lines[cid][slot] = put(text, slot, value)
+        (root / path_of(cid)).write_text(text, encoding="utf-8")
+        (root / "integrations" / f"{cid}.md").write_text(f"# Case {n}\n\n```{{connector}} {cid}\n```\n")
+    # role links to every case, beside the roles page's own
+    roles = root / "roles.md"
+    roles.write_text(
+        roles.read_text() + "\nCases: " + ", ".join(f"{{connector}}`{cid}`" for cid in sorted(CASES)) + ".\n"
+    )
     app = make_project_app(root, freshenv=True)
     try:
         app.build()
@@ -87,9 +126,10 @@ def build_with(tmp_path: Path, **values: str) -> Built:
     return Built(root, app, lines)
 
 
-def assert_inert(built: Built) -> None:
-    """Nothing on any page runs or points at a script, and no file of the machine leaks."""
-    for name, soup in built.pages.items():
+def assert_inert(built: Built, pages: list[str] | None = None) -> None:
+    """Nothing on these pages (every page by default) runs or points at a script."""
+    for name in pages or sorted(built.pages):
+        soup = built.pages[name]
         for script in soup.find_all("script"):
             assert "alert" not in (script.string or "") + str(script.get("src", "")), (name, script)
         for el in soup.find_all(True):
@@ -107,204 +147,216 @@ def assert_inert(built: Built) -> None:
                 "div.admonition:not(.wg-unavailable):not(.wg-change-notice)"
                 ":not(.wg-status-notice):not(.wg-stale-notice)"
             ), name
-    for path in built.out.rglob("*"):
-        assert not (path.is_file() and path.name in ("passwd", "conf.py", "alpha.yaml", "beta.yaml")), path
-        if path.is_file() and path.suffix in (".html", ".js", ".json", ".txt", ".inv"):
-            assert not PASSWD_MARK.search(path.read_text(encoding="utf-8", errors="replace")), path
-    assert not (built.out / "_downloads").exists() or not any((built.out / "_downloads").rglob("*.*"))
-    assert not (built.out / "_images").exists()
-    # catalog.json is strict JSON (no NaN) and keeps every value as a plain string
-    data = json.loads(
-        (built.out / "catalog.json").read_text(encoding="utf-8"),
-        parse_constant=lambda c: pytest.fail(f"catalog.json holds {c}"),
-    )
-    assert sorted(c["id"] for c in data["connectors"]) == ["alpha", "beta"]
 
 
-def connector_json(built: Built) -> dict:
+def case_pages(cid: str) -> list[str]:
+    """The pages made from a case's file alone: its guide and its commissioning sheet."""
+    return [guide(cid), f"commissioning/{cid}.html"]
+
+
+def connector_json(built: Built, cid: str) -> dict:
     data = json.loads((built.out / "catalog.json").read_text(encoding="utf-8"))
-    return next(c for c in data["connectors"] if c["id"] == "alpha")
+    return next(c for c in data["connectors"] if c["id"] == cid)
 
 
-UNSMART = str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''")
-SCRIPT = "<script>alert(1)</script>"
-IMG = "<img src=x onerror=alert(1)>"
-
-
-def test_script_and_img_tags_are_text_everywhere(tmp_path):
-    built = build_with(
-        tmp_path,
-        what=f"Before {SCRIPT} after.\n\nAnd {IMG} too.",
-        summary=f"Cards show {SCRIPT} and {IMG} as text.",
-        fix=f"Fix {SCRIPT}",
-        description=f"Source {IMG}",
-    )
-    assert built.warnings == []  # inline HTML is shown as text, which needs no warning
-    assert_inert(built)
-    guide = built.text("integrations/alpha.html")
-    for shown in (f"Before {SCRIPT} after.", f"And {IMG} too.", f"Fix {SCRIPT}", f"Source {IMG}"):
-        assert shown in guide
-    # the summary is shown on every card: the landing page, domain and use-case pages
-    for page in ("index.html", "catalog/domains/network-aaa.html", "catalog/use-cases/subscriber-auth.html"):
-        cards = [p.get_text() for p in built.pages[page].select(".wg-card-summary")]
-        assert f"Cards show {SCRIPT} and {IMG} as text." in cards, (page, cards)
-    assert connector_json(built)["summary"] == f"Cards show {SCRIPT} and {IMG} as text."
-
-
-def test_raw_html_block_is_shown_as_code(tmp_path):
-    block = '<div onclick="alert(1)">\n<script>alert(1)</script>\n<iframe src="javascript:alert(1)"></iframe>\n</div>'
-    built = build_with(tmp_path, what=f"Intro.\n\n{block}\n\nOutro.", fix=block)
-    assert_inert(built)
-    guide = built.pages["integrations/alpha.html"]
-    assert guide.find("iframe") is None
-    shown = [pre.get_text() for pre in guide.select("article pre")]
-    assert sum(block in text for text in shown) == 2, shown
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "[x](javascript:alert(1))",
-        "[x](JaVaScRiPt:alert(1))",
-        "[x](&#106;avascript:alert(1))",
-        "[x](<javascript:alert(1)>)",
-        "<javascript:alert(1)>",
-        "[x][ref]\n\n[ref]: javascript:alert(1)",
-        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-        "[x](data:text/html,<script>alert(1)</script>)",
-        "[x](vbscript:msgbox(1))",
-        "<vbscript:msgbox(1)>",
-        "[x](file:///etc/passwd)",
-    ],
+TAGS = case(
+    "tags",
+    what=f"Before {SCRIPT} after.\n\nAnd {IMG} too.",
+    summary=f"Cards show {SCRIPT} and {IMG} as text.",
+    fix=f"Fix {SCRIPT}",
+    description=f"Source {IMG}",
 )
-def test_script_links_are_not_links(tmp_path, value):
-    built = build_with(tmp_path, what=value, summary=value.splitlines()[0])
-    assert_inert(built)
-    section = built.pages["integrations/alpha.html"].select_one("#alpha-overview-what")
+
+
+def test_script_and_img_tags_are_text_everywhere(built):
+    assert built.of(TAGS) == []  # inline HTML is shown as text, which needs no warning
+    assert_inert(built, case_pages(TAGS))
+    page = built.text(guide(TAGS))
+    for shown in (f"Before {SCRIPT} after.", f"And {IMG} too.", f"Fix {SCRIPT}", f"Source {IMG}"):
+        assert shown in page
+    # the summary is shown on every card: the landing page, domain and use-case pages
+    for listing in ("index.html", "catalog/domains/network-aaa.html", "catalog/use-cases/subscriber-auth.html"):
+        cards = [p.get_text() for p in built.pages[listing].select(".wg-card-summary")]
+        assert f"Cards show {SCRIPT} and {IMG} as text." in cards, (listing, cards)
+    assert connector_json(built, TAGS)["summary"] == f"Cards show {SCRIPT} and {IMG} as text."
+
+
+BLOCK = '<div onclick="alert(1)">\n<script>alert(1)</script>\n<iframe src="javascript:alert(1)"></iframe>\n</div>'
+RAW_HTML = case("raw-html-block", what=f"Intro.\n\n{BLOCK}\n\nOutro.", fix=BLOCK)
+
+
+def test_raw_html_block_is_shown_as_code(built):
+    assert_inert(built, case_pages(RAW_HTML))
+    page = built.pages[guide(RAW_HTML)]
+    assert page.find("iframe") is None
+    shown = [pre.get_text() for pre in page.select("article pre")]
+    assert sum(BLOCK in text for text in shown) == 2, shown
+
+
+SCRIPT_LINKS = [
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "[x](<javascript:alert(1)>)",
+    "<javascript:alert(1)>",
+    "[x][ref]\n\n[ref]: javascript:alert(1)",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[x](data:text/html,<script>alert(1)</script>)",
+    "[x](vbscript:msgbox(1))",
+    "<vbscript:msgbox(1)>",
+    "[x](file:///etc/passwd)",
+]
+LINK_CASES = {
+    value: case(f"script-link-{i}", what=value, summary=value.splitlines()[0]) for i, value in enumerate(SCRIPT_LINKS)
+}
+
+
+@pytest.mark.parametrize("value", SCRIPT_LINKS)
+def test_script_links_are_not_links(built, value):
+    cid = LINK_CASES[value]
+    assert_inert(built, case_pages(cid))
+    section = built.pages[guide(cid)].select_one(f"#{cid}-overview-what")
     hrefs = [a.get("href", "") for a in section.find_all("a") if not a.get("class") == ["headerlink"]]
     assert hrefs == [], hrefs
     # markdown-it refuses these schemes itself, so the source stays visible as text
     assert re.search(r"javascript|vbscript|data:|file:", section.get_text(), re.I)
 
 
-def test_other_schemes_are_refused_with_file_and_line(tmp_path):
-    built = build_with(tmp_path, what="[x](ftp://example.com/f) and <ssh://host>", fix="[y](tel:+1555)")
-    assert_inert(built)
+SCHEMES = case("other-schemes", what="[x](ftp://example.com/f) and <ssh://host>", fix="[y](tel:+1555)")
+
+
+def test_other_schemes_are_refused_with_file_and_line(built):
+    assert_inert(built, case_pages(SCHEMES))
     for where, scheme in (("what", "ftp"), ("what", "ssh"), ("fix", "tel")):
-        expected = f"{built.loc(where)}a '{scheme}:' link is not allowed in connector data; it is shown as text [wispgate.markup]"
-        assert expected in built.warnings, built.warnings
-    section = built.pages["integrations/alpha.html"].select_one("#alpha-overview-what")
+        expected = f"{built.loc(SCHEMES, where)}a '{scheme}:' link is not allowed in connector data; it is shown as text [wispgate.markup]"
+        assert expected in built.warnings, built.of(SCHEMES)
+    section = built.pages[guide(SCHEMES)].select_one(f"#{SCHEMES}-overview-what")
     assert section.find("a", href=re.compile("ftp|ssh")) is None
 
 
-def test_raw_and_include_directives_are_refused(tmp_path):
-    built = build_with(
-        tmp_path,
-        what="```{raw} html\n<b id=raw-b>RAW</b><script>alert(1)</script>\n```",
-        fix="```{include} /etc/passwd\n```\n\n```{eval-rst}\n.. raw:: html\n\n   <b id=rst-b>x</b>\n```",
-    )
-    assert_inert(built)
+DIRECTIVES = case(
+    "directives",
+    what="```{raw} html\n<b id=raw-b>RAW</b><script>alert(1)</script>\n```",
+    fix="```{include} /etc/passwd\n```\n\n```{eval-rst}\n.. raw:: html\n\n   <b id=rst-b>x</b>\n```",
+)
+
+
+def test_raw_and_include_directives_are_refused(built):
+    assert_inert(built, case_pages(DIRECTIVES))
     for where, name in (("what", "raw"), ("fix", "include"), ("fix", "eval-rst")):
-        expected = f"{built.loc(where)}directive '{{{name}}}' is not allowed in connector data; it is shown as text [wispgate.markup]"
-        assert expected in built.warnings, built.warnings
-    guide = built.pages["integrations/alpha.html"]
-    assert guide.find(id="raw-b") is None and guide.find(id="rst-b") is None
-    assert "<b id=raw-b>RAW</b>" in built.text("integrations/alpha.html", "#alpha-overview-what pre")
+        expected = f"{built.loc(DIRECTIVES, where)}directive '{{{name}}}' is not allowed in connector data; it is shown as text [wispgate.markup]"
+        assert expected in built.warnings, built.of(DIRECTIVES)
+    page = built.pages[guide(DIRECTIVES)]
+    assert page.find(id="raw-b") is None and page.find(id="rst-b") is None
+    assert "<b id=raw-b>RAW</b>" in built.text(guide(DIRECTIVES), f"#{DIRECTIVES}-overview-what pre")
 
 
-def test_colon_fence_directive_is_refused(tmp_path):
-    built = build_with(
-        tmp_path,
-        what=":::{admonition} Injected\n:class: danger\nBody text.\n:::",
-        fix=":::{raw} html\n<b id=colon-b>x</b>\n:::",
-    )
-    assert_inert(built)
-    expected = (
-        f"{built.loc('what')}a ':::' directive is not allowed in connector data; it is shown as text [wispgate.markup]"
-    )
+COLON = case(
+    "colon-fence",
+    what=":::{admonition} Injected\n:class: danger\nBody text.\n:::",
+    fix=":::{raw} html\n<b id=colon-b>x</b>\n:::",
+)
+
+
+def test_colon_fence_directive_is_refused(built):
+    assert_inert(built, case_pages(COLON))
+    expected = f"{built.loc(COLON, 'what')}a ':::' directive is not allowed in connector data; it is shown as text [wispgate.markup]"
     assert expected in built.warnings
-    assert any(w.startswith(built.loc("fix")) and "':::' directive" in w for w in built.warnings)
-    guide = built.pages["integrations/alpha.html"]
-    assert guide.find(id="colon-b") is None
-    assert "Body text." in built.text("integrations/alpha.html", "#alpha-overview-what")
+    assert any(w.startswith(built.loc(COLON, "fix")) and "':::' directive" in w for w in built.warnings)
+    page = built.pages[guide(COLON)]
+    assert page.find(id="colon-b") is None
+    assert "Body text." in built.text(guide(COLON), f"#{COLON}-overview-what")
 
 
-@pytest.mark.parametrize("role", ["raw-html", "raw", "download", "include", "eval-rst"])
-def test_unsafe_roles_are_refused(tmp_path, role):
-    built = build_with(
-        tmp_path,
+ROLES = ["raw-html", "raw", "download", "include", "eval-rst"]
+ROLE_CASES = {
+    role: case(
+        f"role-{role}",
         what=f"See {{{role}}}`/etc/passwd` and {{{role}}}`<b id=role-b>x</b>`.",
         summary=f"Card {{{role}}}`<b id=role-c>x</b>`.",
     )
-    assert_inert(built)
-    expected = (
-        f"{built.loc('what')}role '{{{role}}}' is not allowed in connector data; it is shown as text [wispgate.markup]"
-    )
-    assert expected in built.warnings, built.warnings
-    assert (
-        f"{built.loc('summary')}role '{{{role}}}' is not allowed in connector data; it is shown as text [wispgate.markup]"
-        in built.warnings
-    )
+    for role in ROLES
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unsafe_roles_are_refused(built, role):
+    cid = ROLE_CASES[role]
+    assert_inert(built, case_pages(cid))
+    message = f"role '{{{role}}}' is not allowed in connector data; it is shown as text [wispgate.markup]"
+    assert f"{built.loc(cid, 'what')}{message}" in built.warnings, built.of(cid)
+    assert f"{built.loc(cid, 'summary')}{message}" in built.warnings, built.of(cid)
     for soup in built.pages.values():
         assert soup.find(id=re.compile("role-[bc]")) is None
-    assert "/etc/passwd" in built.text("integrations/alpha.html", "#alpha-overview-what code")
+    assert "/etc/passwd" in built.text(guide(cid), f"#{cid}-overview-what code")
 
 
-def test_images_are_refused_and_nothing_is_copied(tmp_path):
-    built = build_with(tmp_path, what="![x](/etc/passwd) ![y](../conf.py)", fix="![z](https://example.com/t.png)")
-    assert_inert(built)
-    assert sum(w.startswith(built.loc("what")) and "an image is not allowed" in w for w in built.warnings) == 2
-    assert any(w.startswith(built.loc("fix")) and "an image is not allowed" in w for w in built.warnings)
-    assert built.pages["integrations/alpha.html"].select("article img") == []
+IMAGES = case("images", what="![x](/etc/passwd) ![y](../conf.py)", fix="![z](https://example.com/t.png)")
 
 
-def test_links_to_files_outside_the_pages_are_refused(tmp_path):
-    # MyST would turn these into downloads, copying the file into _build/html/_downloads
-    built = build_with(
-        tmp_path,
-        what="[a](../../../../../../../../../../etc/passwd) [b](../conf.py)",
-        fix="[c](../data/connectors/beta.yaml) and [the concept](../concept.md)",
-    )
-    assert_inert(built)
+def test_images_are_refused_and_nothing_is_copied(built):
+    assert_inert(built, case_pages(IMAGES))
+    assert sum(w.startswith(built.loc(IMAGES, "what")) and "an image is not allowed" in w for w in built.warnings) == 2
+    assert any(w.startswith(built.loc(IMAGES, "fix")) and "an image is not allowed" in w for w in built.warnings)
+    assert built.pages[guide(IMAGES)].select("article img") == []
+    assert not (built.out / "_images").exists()
+
+
+# MyST would turn these into downloads, copying the file into _build/html/_downloads
+FILES = case(
+    "file-links",
+    what="[a](../../../../../../../../../../etc/passwd) [b](../conf.py)",
+    fix="[c](../data/connectors/beta.yaml) and [the concept](../concept.md)",
+)
+
+
+def test_links_to_files_outside_the_pages_are_refused(built):
+    assert_inert(built, case_pages(FILES))
     for where, target in (
         ("what", "../../../../../../../../../../etc/passwd"),
         ("what", "../conf.py"),
         ("fix", "../data/connectors/beta.yaml"),
     ):
         expected = (
-            f"{built.loc(where)}a link to '{target}', a file that is not a page, is not allowed "
+            f"{built.loc(FILES, where)}a link to '{target}', a file that is not a page, is not allowed "
             "in connector data; it is shown as text [wispgate.markup]"
         )
-        assert expected in built.warnings, built.warnings
+        assert expected in built.warnings, built.of(FILES)
     # a link to a page of the site still works
-    fix = built.pages["integrations/alpha.html"].select_one("#alpha-troubleshooting")
+    fix = built.pages[guide(FILES)].select_one(f"#{FILES}-troubleshooting")
     assert [a["href"] for a in fix.select("a.reference.internal") if "concept" in a["href"]] == ["../concept.html"]
+    assert not (built.out / "_downloads").exists() or not any((built.out / "_downloads").rglob("*.*"))
 
 
-def test_unresolved_references_in_data_name_the_yaml_file(tmp_path):
-    built = build_with(tmp_path, what="{ref}`no-such-label` and {doc}`/etc/passwd` and [m](missing.md)")
-    assert_inert(built)
+UNRESOLVED = case("unresolved", what="{ref}`no-such-label` and {doc}`/etc/passwd` and [m](missing.md)")
+
+
+def test_unresolved_references_in_data_name_the_yaml_file(built):
+    assert_inert(built, case_pages(UNRESOLVED))
     mine = [w for w in built.warnings if "no-such-label" in w or "/etc/passwd" in w or "missing.md" in w]
+    mine = [w for w in mine if "is not allowed in connector data" not in w]  # the other cases' refusals
     assert len(mine) == 3, built.warnings
-    at = str(built.root / ALPHA) + f":{built.lines['what']}: WARNING: "
+    at = str(built.root / path_of(UNRESOLVED)) + f":{built.lines[UNRESOLVED]['what']}: WARNING: "
     assert all(w.startswith(at) for w in mine), mine
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        'Alpha "double" <b>bold</b> &amp; x" onmouseover="alert(1)',
-        "Alpha 'single' x' onfocus='alert(1)' autofocus='",
-    ],
-)
-def test_quotes_in_names_stay_inside_attributes(tmp_path, name):
-    built = build_with(tmp_path, name=name)
-    assert built.warnings == []
-    assert_inert(built)
+NAMES = [
+    'Alpha "double" <b>bold</b> &amp; x" onmouseover="alert(1)',
+    "Alpha 'single' x' onfocus='alert(1)' autofocus='",
+]
+NAME_CASES = {name: case(f"name-{i}", name=name) for i, name in enumerate(NAMES)}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_quotes_in_names_stay_inside_attributes(built, name):
+    cid = NAME_CASES[name]
+    assert built.of(cid) == []
+    assert_inert(built, case_pages(cid))
+    to_guide = re.compile(rf"(^|/){re.escape(cid)}\.html(#|$)")
     links = [
         a
         for page in ("index.html", "catalog.html", "roles.html", "catalog/domains/network-aaa.html")
-        for a in built.pages[page].select("a[href*='alpha.html']")
+        for a in built.pages[page].find_all("a", href=to_guide)
     ]
     titled = [a["title"] for a in links if a.has_attr("title")]
     # cards, the matrix and role links carry the name as their title attribute, unchanged
@@ -314,37 +366,75 @@ def test_quotes_in_names_stay_inside_attributes(tmp_path, name):
     # shown text goes through Sphinx's smart quotes, like any text of the site
     cards = [t.get_text(strip=True) for t in built.pages["index.html"].select(".wg-card .sd-card-title")]
     assert name in [c.translate(UNSMART) for c in cards], cards
-    assert connector_json(built)["name"] == name
+    assert connector_json(built, cid)["name"] == name
 
 
-def test_catalog_json_keeps_hostile_values_as_plain_strings(tmp_path):
-    values = {
-        "summary": "A </script><script>alert(1)</script> summary",
-        # no U+2028 here any more: invisible characters are refused (test_security.py)
-        "description": 'Quote " and \\" and a </script> end tag',
-        "what": "```{raw} html\n<b>x</b>\n```",
-    }
-    built = build_with(tmp_path, **values)
-    alpha = connector_json(built)
-    assert alpha["summary"] == values["summary"]
-    assert alpha["fields"][0]["description"] == values["description"]
-    assert "what" not in alpha  # the overview is on the page only
+JSON_VALUES = {
+    "summary": "A </script><script>alert(1)</script> summary",
+    # no U+2028 here any more: invisible characters are refused (test_security.py)
+    "description": 'Quote " and \\" and a </script> end tag',
+    "what": "```{raw} html\n<b>x</b>\n```",
+}
+JSON = case("catalog-json", **JSON_VALUES)
+
+
+def test_catalog_json_keeps_hostile_values_as_plain_strings(built):
+    # catalog.json is strict JSON (no NaN) and keeps every value as a plain string
+    data = json.loads(
+        (built.out / "catalog.json").read_text(encoding="utf-8"),
+        parse_constant=lambda c: pytest.fail(f"catalog.json holds {c}"),
+    )
+    assert sorted(c["id"] for c in data["connectors"]) == sorted(["alpha", "beta", *CASES])
+    mine = connector_json(built, JSON)
+    assert mine["summary"] == JSON_VALUES["summary"]
+    assert mine["fields"][0]["description"] == JSON_VALUES["description"]
+    assert "what" not in mine  # the overview is on the page only
+
+
+# --- the build as a whole ------------------------------------------------------------------
+
+
+def test_no_page_runs_a_script_or_leaks_a_file(built):
+    """Every page of the build, the listings that show every case's values included."""
+    assert_inert(built)
+    for path in built.out.rglob("*"):
+        assert not (path.is_file() and path.name in ("passwd", "conf.py", "alpha.yaml", "beta.yaml")), path
+        if path.is_file() and path.suffix in (".html", ".js", ".json", ".txt", ".inv"):
+            assert not PASSWD_MARK.search(path.read_text(encoding="utf-8", errors="replace")), path
+    assert not (built.out / "_downloads").exists() or not any((built.out / "_downloads").rglob("*.*"))
+    assert not (built.out / "_images").exists()
+
+
+def test_every_warning_is_about_a_case_file(built):
+    """Each case's warnings name its own file, so the cases cannot hide each other's."""
+    cases = tuple(f"{path_of(cid)}:" for cid in CASES)
+    assert [w for w in built.warnings if not re.sub(r"^.*?(data/connectors/)", r"\1", w).startswith(cases)] == []
 
 
 # --- the taxonomies name generated pages -----------------------------------------------
 
 
-def test_taxonomy_key_cannot_write_outside_the_catalog_folder(tmp_path):
-    root = tmp_path / "src"
+@pytest.fixture(scope="module")
+def taxonomy(tmp_path_factory):
+    """One build with both taxonomy edits: a key that walks out of the catalog folder, a title with a script."""
+    root = tmp_path_factory.mktemp("taxonomy") / "src"
     shutil.copytree(ROOTS / "test-basic", root)
     index = (root / "index.md").read_bytes()
     domains = root / "data" / "domains.yaml"
-    domains.write_text(domains.read_text().replace("key: payments-finance", "key: ../../index", 1))
+    text = domains.read_text()
+    text = text.replace("key: payments-finance", "key: ../../index", 1)
+    text = text.replace("title: Network & AAA", f'title: "Net {SCRIPT}"', 1)
+    domains.write_text(text)
     app = make_project_app(root, freshenv=True)
     try:
         app.build()
     finally:
         app.cleanup()
+    return root, index, app
+
+
+def test_taxonomy_key_cannot_write_outside_the_catalog_folder(taxonomy):
+    root, index, app = taxonomy
     warnings = warnings_of(app)
     assert (
         "data/domains.yaml:4: WARNING: [1].key: '../../index' must use only lowercase letters, "
@@ -354,16 +444,8 @@ def test_taxonomy_key_cannot_write_outside_the_catalog_folder(tmp_path):
     assert sorted(p.name for p in (root / "catalog" / "domains").iterdir()) == ["network-aaa.md"]
 
 
-def test_taxonomy_title_is_text_on_its_generated_page(tmp_path):
-    root = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-basic", root)
-    domains = root / "data" / "domains.yaml"
-    domains.write_text(domains.read_text().replace("title: Network & AAA", f'title: "Net {SCRIPT}"', 1))
-    app = make_project_app(root, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
+def test_taxonomy_title_is_text_on_its_generated_page(taxonomy):
+    _, _, app = taxonomy
     page = BeautifulSoup((Path(app.outdir) / "catalog/domains/network-aaa.html").read_text(), "html.parser")
     assert not [s for s in page.find_all("script") if "alert" in (s.string or "")]
     assert page.select_one("article h1").get_text().startswith(f"Net {SCRIPT}")

@@ -3,7 +3,8 @@
 The test root (tests/roots/test-linkcheck) copies every ``linkcheck_*`` setting from
 the project's conf.py and only drops the loopback ignore pattern.  Each test writes
 pages whose links point at an HTTP server on 127.0.0.1 and runs a real linkcheck
-build in a subprocess, with the Makefile's options (-W --keep-going -n).
+build with the Makefile's options (-W --keep-going -n): sphinx-build's main() in this
+process, and in a subprocess of its own for the test of broken links.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, ROOTS
+from conftest import PROJECT, ROOTS, sphinx_main
 
 PAGE = b"""<!doctype html>
 <html><head><title>Vendor manual</title></head>
@@ -90,8 +91,9 @@ def server():
         thread.join(5)
 
 
-def linkcheck(tmp_path: Path, md: str, rst: str, *options: str):
-    """Copy the root, write its two pages, run linkcheck; (process, {uri: entry})."""
+def linkcheck(tmp_path: Path, md: str, rst: str, *options: str, process: bool = False):
+    """Copy the root, write its two pages, run linkcheck (in a subprocess when ``process``);
+    (process, {uri: entry})."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-linkcheck", src)
     (src / "links.md").write_text(md, encoding="utf-8")
@@ -103,29 +105,18 @@ def linkcheck(tmp_path: Path, md: str, rst: str, *options: str):
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     }
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "linkcheck",
-            "-W",
-            "--keep-going",
-            "-n",
-            "-N",
-            "-d",
-            str(tmp_path / "doctrees"),
-            *options,
-            str(src),
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=src,
-        env=env,
-        timeout=120,
-    )
+    args = ["-b", "linkcheck", "-W", "--keep-going", "-n", "-N", "-d", str(tmp_path / "doctrees"), *options]
+    if process:
+        proc = subprocess.run(
+            [sys.executable, "-m", "sphinx", *args, str(src), str(out)],
+            capture_output=True,
+            text=True,
+            cwd=src,
+            env=env,
+            timeout=120,
+        )
+    else:
+        proc = sphinx_main(*args, str(src), str(out), env={k: env[k] for k in ("WG_PROJECT", "NO_PROXY", "no_proxy")})
     report = out / "output.json"
     assert report.is_file(), proc.stdout + proc.stderr
     entries = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -166,7 +157,7 @@ def test_broken_links_fail_the_check(tmp_path, server):
 
 `Other page <{base}/other.html>`__ and `gone page <{base}/gone.html>`__.
 """
-    proc, result, out = linkcheck(tmp_path, md, rst)
+    proc, result, out = linkcheck(tmp_path, md, rst, process=True)
     status = {uri: e["status"] for uri, e in result.items()}
 
     assert proc.returncode != 0, proc.stdout + proc.stderr
@@ -262,25 +253,7 @@ def test_links_from_data_are_reported_at_their_yaml_line(tmp_path):
     (src / "concept.md").write_text(f"# Concept\n\nA [page link]({INVALID}/page).\n", encoding="utf-8")
     with (src / "conf.py").open("a") as conf:
         conf.write('\nlinkcheck_ignore = [r"https://([a-z]+\\.)?example\\.com/.*"]\nlinkcheck_retries = 1\n')
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-b",
-            "linkcheck",
-            "-q",
-            "-n",
-            "-d",
-            str(tmp_path / "dt"),
-            str(src),
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(PROJECT / "_ext")},
-        timeout=120,
-    )
+    proc = sphinx_main("-b", "linkcheck", "-q", "-n", "-d", str(tmp_path / "dt"), str(src), str(tmp_path / "out"))
     assert re.search(
         rf"data/connectors/alpha\.yaml:{line}: WARNING: broken link: {re.escape(INVALID)}/manual", proc.stderr
     ), proc.stderr

@@ -37,10 +37,9 @@ def test_a_field_added_to_the_card_view_rewrites_every_page_with_cards(src, monk
     assert set(CARD_PAGES) <= set(written), written
 
 
-def test_without_the_field_the_same_edit_rewrites_only_the_guide(src):  # noqa: F811
-    build(src, freshenv=True)
-    edit(src / "data/connectors/alpha.yaml", NOTE, "complexity_note: Hard on mixed routers.")
-    app, read, written = build_and_write(src)
+def test_without_the_field_the_same_edit_rewrites_only_the_guide(built_basic):
+    edit(built_basic / "data/connectors/alpha.yaml", NOTE, "complexity_note: Hard on mixed routers.")
+    app, read, written = build_and_write(built_basic)
     assert read == ["integrations/alpha"]
     assert not set(CARD_PAGES) & set(written), written
 

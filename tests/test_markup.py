@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from docutils import nodes
-
-from conftest import ROOTS, make_project_app
 
 SAMPLES = [
     "Plain words only",
@@ -32,19 +28,15 @@ SAMPLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def document(tmp_path_factory):
+@pytest.fixture
+def document(basic_app):
+    """A new document of the basic root's build, as if it were its index page."""
     from sphinx.util.docutils import new_document
 
-    src = tmp_path_factory.mktemp("markup") / "src"
-    shutil.copytree(ROOTS / "test-basic", src)
-    app = make_project_app(src, freshenv=True)
-    app.build()
-    app.env.current_document.docname = "index"
+    basic_app.env.current_document.docname = "index"
     doc = new_document("index.md")
-    doc.settings.env = app.env
-    yield doc
-    app.cleanup()
+    doc.settings.env = basic_app.env
+    return doc
 
 
 def shape(children: list[nodes.Node]) -> list:

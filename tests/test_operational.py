@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_builds import build_and_write, edit
 
-from conftest import PROJECT, ROOTS, make_project_app, warnings_of
+from conftest import PROJECT, ROOTS, FirstBuild, make_project_app, run_cli, warnings_of
 
 #: 2026-11-15 and 2028-01-01, 00:00 UTC
 BEFORE_STALE, AFTER_STALE = "1763164800", "1830297600"
@@ -32,10 +32,13 @@ def text_of(node) -> str:
 DOMAINS = ("network-aaa", "payments-finance")
 
 
-@pytest.fixture
-def src(tmp_path) -> Path:
-    dest = tmp_path / "src"
+def ops_root(dest: Path) -> Path:
+    """The basic root with a page of the operational catalog pages."""
     shutil.copytree(ROOTS / "test-basic", dest)
+    return add_ops_page(dest)
+
+
+def add_ops_page(dest: Path) -> Path:
     # one domain's part of each split listing, as a writer may embed it on any page
     parts = "".join(
         f"## {title}\n\n" + "".join(f"```{{catalog-{name}}}\n:domain: {key}\n```\n\n" for key in DOMAINS)
@@ -48,6 +51,23 @@ def src(tmp_path) -> Path:
 
 
 @pytest.fixture
+def src(tmp_path) -> Path:
+    return ops_root(tmp_path / "src")
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory) -> FirstBuild:
+    """The root's first build, on 2026-11-15, kept: read by the tests that only read it, put back
+    in place for those that edit it and build again."""
+    return FirstBuild(tmp_path_factory, "ops", prepare=add_ops_page, env={"SOURCE_DATE_EPOCH": BEFORE_STALE})
+
+
+@pytest.fixture
+def built(first) -> FirstBuild:
+    return first
+
+
+@pytest.fixture
 def epoch(monkeypatch):
     def set_to(value: str) -> None:
         monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
@@ -56,8 +76,8 @@ def epoch(monkeypatch):
     return set_to
 
 
-def test_guide_shows_every_operational_fact(src, epoch):
-    app, _, _ = build_and_write(src, freshenv=True)
+def test_guide_shows_every_operational_fact(built):
+    app = built
     assert warnings_of(app) == []
     page = soup(app, "integrations/alpha")
     overview = text_of(page.find(id="alpha-overview"))
@@ -89,8 +109,8 @@ def test_guide_shows_every_operational_fact(src, epoch):
     assert "Beta API api.beta.example.com" in text_of(soup(app, "ops").find(id="ports-beta").find_parent("tr"))
 
 
-def test_vendor_change_after_verification_puts_a_notice_on_the_guide(src, epoch):
-    app, _, _ = build_and_write(src, freshenv=True)
+def test_vendor_change_after_verification_puts_a_notice_on_the_guide(built):
+    app = built
     notice = soup(app, "integrations/alpha").select_one(".wg-change-notice")
     assert notice is not None
     assert text_of(notice).startswith("Verified before AlphaOS 7.17 changed")
@@ -104,10 +124,10 @@ def test_vendor_change_after_verification_puts_a_notice_on_the_guide(src, epoch)
     assert sections[0].select_one("a[href*='integrations/alpha.html']") is not None
 
 
-def test_stale_notice_follows_the_build_date_and_incremental_builds(src, epoch):
-    app, _, _ = build_and_write(src, freshenv=True)
-    assert soup(app, "integrations/alpha").select_one(".wg-stale-notice") is None
-    assert not soup(app, "index").select(".wg-card .wg-stale")
+def test_stale_notice_follows_the_build_date_and_incremental_builds(first, epoch, tmp_path):
+    assert soup(first, "integrations/alpha").select_one(".wg-stale-notice") is None
+    assert not soup(first, "index").select(".wg-card .wg-stale")
+    src = first.restore()
     epoch(AFTER_STALE)  # nothing edited: only the date moved on
     app, read, written = build_and_write(src)
     assert "integrations/alpha" in read and "integrations/beta" in read
@@ -116,14 +136,15 @@ def test_stale_notice_follows_the_build_date_and_incremental_builds(src, epoch):
     stale_cards = soup(app, "index").select(".wg-card .wg-stale")
     assert stale_cards and "Needs re-verification" in text_of(stale_cards[0])
     assert "index" in written
-    # the same pages as a clean build on that date
-    clean, _, _ = build_and_write(src, freshenv=True)
+    # the same pages as a clean build on that date (in a folder of its own)
+    clean, _, _ = build_and_write(src, freshenv=True, builddir=tmp_path / "clean")
+    assert clean.outdir != app.outdir
     for page in ("integrations/alpha", "index", "ops"):
         assert (app.outdir / f"{page}.html").read_bytes() == (clean.outdir / f"{page}.html").read_bytes(), page
 
 
-def test_network_edit_rewrites_the_ports_page_and_the_guide(src, epoch):
-    build_and_write(src, freshenv=True)
+def test_network_edit_rewrites_the_ports_page_and_the_guide(first, epoch):
+    src = first.restore()
     edit(src / "data/connectors/alpha.yaml", "ports: [1812, 1813]", "ports: [1645, 1646]")
     app, read, written = build_and_write(src)
     assert {"integrations/alpha", "ops"} <= set(read)
@@ -135,8 +156,8 @@ def test_network_edit_rewrites_the_ports_page_and_the_guide(src, epoch):
     assert "1645, 1646" in text_of(soup(app, "integrations/alpha").find(id="alpha-network"))
 
 
-def test_catalog_pages_group_by_domain_with_anchors(src, epoch):
-    app, _, _ = build_and_write(src, freshenv=True)
+def test_catalog_pages_group_by_domain_with_anchors(built):
+    app = built
     page = soup(app, "ops")
     assert page.find(id="ports-alpha") and page.find(id="ports-beta")
     assert page.find(id="compatibility-alpha") and page.find(id="outage-beta")
@@ -153,11 +174,24 @@ def test_catalog_pages_group_by_domain_with_anchors(src, epoch):
     ]
 
 
-def test_status_on_cards_matrix_and_a_deprecation_banner(src, epoch):
+@pytest.fixture(scope="module")
+def lifecycle(tmp_path_factory):
+    """One build of the root where beta is deprecated (replaced by alpha) and alpha was renamed
+    from old-alpha, which the roles page still names."""
+    src = ops_root(tmp_path_factory.mktemp("lifecycle") / "src")
     edit(
         src / "data/connectors/beta.yaml", "complexity: low", "complexity: low\nstatus: deprecated\nreplaced_by: alpha"
     )
-    app, _, _ = build_and_write(src, freshenv=True)
+    edit(src / "data/connectors/alpha.yaml", "complexity: medium", "complexity: medium\nrenamed_from: [old-alpha]")
+    (src / "roles.md").write_text("# Roles in MyST\n\nOld id: {connector}`old-alpha`.\n")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", BEFORE_STALE)
+        app, _, _ = build_and_write(src, freshenv=True)
+    return app
+
+
+def test_status_on_cards_matrix_and_a_deprecation_banner(lifecycle):
+    app = lifecycle
     assert warnings_of(app) == []
     banner = soup(app, "integrations/beta").select_one(".wg-status-notice")
     assert "This connector is deprecated" in text_of(banner)
@@ -180,10 +214,8 @@ def test_archived_connector_leaves_the_grids_and_keeps_a_short_page(src, epoch):
     assert not [c for c in soup(app, "index").select(".wg-card") if "Beta" in text_of(c)]
 
 
-def test_renamed_connector_redirects_and_old_ids_resolve(src, epoch):
-    edit(src / "data/connectors/alpha.yaml", "complexity: medium", "complexity: medium\nrenamed_from: [old-alpha]")
-    (src / "roles.md").write_text("# Roles in MyST\n\nOld id: {connector}`old-alpha`.\n")
-    app, _, _ = build_and_write(src, freshenv=True)
+def test_renamed_connector_redirects_and_old_ids_resolve(lifecycle):
+    app = lifecycle
     assert warnings_of(app) == []
     redirect = (app.outdir / "integrations/old-alpha.html").read_text()
     assert "url=alpha.html" in redirect or "alpha.html" in redirect
@@ -223,6 +255,12 @@ def test_new_sections_in_offline_builders(src, epoch, builder):
 
 
 def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`make check` (``main()``, in this process)."""
+    return run_cli(*args, env=env)
+
+
+def cli_process(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The same, as `make stale` runs it."""
     return subprocess.run(
         [sys.executable, "-m", "wispgate_connectors", *args],
         capture_output=True,
@@ -232,7 +270,7 @@ def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 
 def test_check_stale_lists_guides_and_vendor_conflicts(src):
-    result = cli("check", "--stale", str(src), env={"SOURCE_DATE_EPOCH": BEFORE_STALE})
+    result = cli_process("check", "--stale", str(src), env={"SOURCE_DATE_EPOCH": BEFORE_STALE})
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "data/connectors/alpha.yaml:76: verified.date: 2026-11-01 is before AlphaOS 7.17 (2026-11-10, vendor change "

@@ -4,7 +4,8 @@
     through ``catalog.load_catalog``: the result is a loaded connector or problems
     with a line inside the file and a one-line message, never an exception;
 (b) fewer mutations go through a real Sphinx build of the basic root: the build
-    returns, prints no traceback, and every warning names a file.
+    returns, prints no traceback, and every warning names a file.  That search, a build
+    per example, is ``slow``; the cases it found run in the fast lane too.
 
 Set WG_FUZZ=<n> to run n times as many examples (for a longer search).
 """
@@ -307,6 +308,7 @@ def test_random_documents_load_or_report(data_root, doc):
     check_load(data_root, "case.yaml", text.encode("utf-8", "surrogatepass"))
 
 
+@pytest.mark.slow  # a search: 50 random loads of a whole real connector (~70 ms each) in the fast lane's share
 @settings(max_examples=int(250 * SCALE), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.sampled_from(REAL), path_value=st.data())
 def test_random_values_in_real_connectors_load_or_report(data_root, base, path_value):
@@ -352,22 +354,40 @@ LOCATED = re.compile(r"^(/[^:]+|[\w.-]+(/[\w.-]+)*\.(yaml|yml|md|rst)):(\d+)?: (
 KNOWN = [re.compile(p) for p in (r"^WARNING: html_static_path entry '.*' does not exist$",)]
 
 
-@settings(max_examples=max(5, int(25 * SCALE)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(case=mutated(BASIC, max_ops=2) | markup_flood(BASIC))
-@example(
-    case=(
+#: cases the search below found once (each crashed the build), kept as plain cases of the fast lane
+FOUND_BUILDS = {
+    "markup of every kind in one value": (
         "alpha.yaml",
         BASIC["alpha.yaml"].replace(
             b"what: Alpha does **RADIUS** for subscribers.",
             b'what: "# Head\\n\\n[^1] (lbl)=\\n\\n[^1]: note\\n\\n{rfc}`abc` {ref}`nope` [l](../conf.py)\\n\\n```{raw} html\\n<b>\\n```"',
         ),
-    )
-)
-@example(case=("beta.yaml", BASIC["beta.yaml"].replace(b"summary: Beta summary.", b"summary: !!int abc")))
-# found by hypothesis: YAML's '\ud83d' escapes gave lone surrogates, and writing catalog.json crashed the build
-@example(case=("beta.yaml", BASIC["beta.yaml"].replace(b"description: The key.", b'description: "\\ud83d\\ude00"')))
+    ),
+    "a tag PyYAML cannot build": (
+        "beta.yaml",
+        BASIC["beta.yaml"].replace(b"summary: Beta summary.", b"summary: !!int abc"),
+    ),
+    # YAML's '\ud83d' escapes gave lone surrogates, and writing catalog.json crashed the build
+    "lone surrogates": (
+        "beta.yaml",
+        BASIC["beta.yaml"].replace(b"description: The key.", b'description: "\\ud83d\\ude00"'),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FOUND_BUILDS))
+def test_connectors_found_once_build_without_crashing(name):
+    build_mutated(*FOUND_BUILDS[name])
+
+
+@pytest.mark.slow  # a search: each example is a Sphinx build (WG_FUZZ scales it); the cases it found run above
+@settings(max_examples=max(5, int(25 * SCALE)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=mutated(BASIC, max_ops=2) | markup_flood(BASIC))
 def test_mutated_connectors_build_without_crashing(case):
-    name, data = case
+    build_mutated(*case)
+
+
+def build_mutated(name: str, data: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "src"
         shutil.copytree(ROOTS / "test-basic", root)

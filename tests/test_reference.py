@@ -6,9 +6,8 @@ import re
 
 import pytest
 
-from conftest import PROJECT
+from conftest import PROJECT, project_catalog
 from wispgate_connectors import reference
-from wispgate_connectors.catalog import load_catalog
 from wispgate_connectors.model import build_connector, load_schema
 from wispgate_connectors.validation import connector_rules, schema_problems, todo_problems
 from wispgate_connectors.writer_rules import finished_problems
@@ -42,7 +41,7 @@ def test_annotated_example_is_a_finished_guide_with_every_key():
     data, marks, problems = read_yaml(EXAMPLE, "data/examples/annotated.yaml", PROJECT)
     assert problems == []
     assert schema_problems(data, marks, "x") == []
-    catalog = load_catalog(PROJECT)
+    catalog = project_catalog()
     # its id stands for the file name a real connector would have
     assert connector_rules(data, marks, "x", data["id"], catalog.domains, catalog.use_cases) == []
     assert todo_problems(data, (), marks, "x") == []
@@ -55,7 +54,7 @@ def test_annotated_example_is_not_a_connector():
     from wispgate_connectors.lint import check_problems
     from wispgate_connectors.secrets import scan_project
 
-    catalog = load_catalog(PROJECT)
+    catalog = project_catalog()
     assert "acme-radius" not in catalog.connectors and "annotated" not in catalog.broken
     problems = catalog.problems + check_problems(PROJECT, catalog) + scan_project(PROJECT, catalog)
     assert [p for p in problems if "examples" in p.file] == []

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import PROJECT, ROOTS, make_project_app, warnings_of
+from conftest import PROJECT, ROOTS, make_project_app, project_catalog, run_cli, warnings_of
 from wispgate_connectors.catalog import load_catalog
 from wispgate_connectors.secrets import scan_project, scan_text
 
@@ -64,7 +62,7 @@ def test_explicit_reviewed_exception():
 
 
 def test_shipped_project_has_no_secrets():
-    assert scan_project(PROJECT, load_catalog(PROJECT)) == []
+    assert scan_project(PROJECT, project_catalog()) == []
 
 
 def copy_root(tmp_path):
@@ -88,12 +86,7 @@ def test_check_and_build_fail_on_a_live_key(tmp_path):
     root = copy_root(tmp_path)
     page = root / "concept.md"
     page.write_text(page.read_text() + "\nUse `sk_live_51HqLyjWDarjtT1zdp7dcXyZ0aBcD` here.\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "wispgate_connectors", "check", str(root)],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(PROJECT / "_ext")},
-    )
+    result = run_cli("check", str(root))
     assert result.returncode == 1
     assert result.stdout.startswith("concept.md:8: looks like a live secret key (Stripe, Paystack) (sk_live_51Hq...)")
     app = make_project_app(root, freshenv=True)

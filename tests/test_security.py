@@ -1,8 +1,9 @@
 """Issue 18: hostile and broken input against the data pipeline, one section per finding.
 
 Each test builds what it needs in a temporary copy of the basic root (files, links,
-FIFOs) and runs `make check` (the CLI) and the build on it.  Cases that used to hang
-run in subprocesses with a timeout, so a regression fails instead of blocking.
+FIFOs) and runs `make check` (the CLI's ``main()``, in this process) and the build on it;
+the cases of values in connector data share one build, a connector each.  Cases that used
+to hang run in subprocesses with a timeout, so a regression fails instead of blocking.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import PROJECT, ROOTS, make_project_app, run_sphinx, warnings_of
+from conftest import PROJECT, ROOTS, make_project_app, run_cli, run_sphinx, warnings_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ALPHA = "data/connectors/alpha.yaml"
@@ -53,9 +54,9 @@ def host_file(tmp_path: Path) -> Path:
     return path
 
 
-def set_value(root: Path, key_line: str, value: str) -> int:
-    """Replace the value on the first line of alpha.yaml starting with ``key_line``; return its line."""
-    path = root / ALPHA
+def set_value(root: Path, key_line: str, value: str, data: str = ALPHA) -> int:
+    """Replace the value on the first line of alpha.yaml (or ``data``) starting with ``key_line``; return its line."""
+    path = root / data
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if line.startswith(key_line))
     lines[at] = f"{lines[at].split(':', 1)[0]}: {json.dumps(value)}\n"
@@ -63,12 +64,17 @@ def set_value(root: Path, key_line: str, value: str) -> int:
     return at + 1
 
 
-def line_of(root: Path, start: str) -> int:
-    lines = (root / ALPHA).read_text(encoding="utf-8").splitlines()
+def line_of(root: Path, start: str, data: str = ALPHA) -> int:
+    lines = (root / data).read_text(encoding="utf-8").splitlines()
     return next(i for i, line in enumerate(lines) if line.startswith(start)) + 1
 
 
-def check(root: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+def check(root: Path) -> subprocess.CompletedProcess:
+    return run_cli("check", str(root))
+
+
+def check_process(root: Path, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`make check` in a process of its own: special files once hung it, and file names test its output."""
     return subprocess.run(
         [sys.executable, "-m", "wispgate_connectors", "check", str(root)],
         capture_output=True,
@@ -160,63 +166,105 @@ def test_hostile_corpus_is_large_and_small():
 # --- 1. math ------------------------------------------------------------------------------------
 
 
-def assert_no_script_link(out: Path) -> None:
-    for name, soup in pages(out).items():
+def assert_no_script_link(soups: dict[str, BeautifulSoup]) -> None:
+    for name, soup in soups.items():
         for script in soup.find_all("script"):
             assert "mathjax" not in str(script.get("src", "")).lower() + (script.string or "").lower(), name
         for a in soup.find_all(href=True):
             assert not re.sub(r"[\x00-\x20]", "", a["href"]).lower().startswith("javascript:"), (name, a)
 
 
-def test_math_is_refused_and_no_page_loads_mathjax(tmp_path):
-    root = basic(tmp_path, myst=True)
-    what = set_value(root, "  what:", "See {math}`\\href{javascript:alert(document.domain)}{click}` here.")
-    fix = set_value(root, "    fix:", "Then $\\href{javascript:alert(1)}{x}$ and\n\n$$\\href{javascript:alert(2)}{y}$$")
+@pytest.fixture(scope="module")
+def values(tmp_path_factory):
+    """The cases of values in connector data, each a connector of its own (a copy of alpha),
+    in one build of the basic root with the real site's MyST syntax plus dollarmath, and one
+    `make check` of it; its ``lines`` are where each case's values and warnings are."""
+    root = tmp_path_factory.mktemp("values") / "src"
+    shutil.copytree(ROOTS / "test-basic", root)
+    (root / "conf.py").write_text((root / "conf.py").read_text() + MYST)
+    base = (root / ALPHA).read_text(encoding="utf-8")
+    for n, cid in enumerate(("math", "attrs", "secret-default")):
+        text = base.replace("id: alpha\n", f"id: {cid}\n").replace("name: Alpha Router RADIUS", f"name: Case {n}")
+        (root / data_of(cid)).write_text(text, encoding="utf-8")
+        (root / "integrations" / f"{cid}.md").write_text(f"# Case {n}\n\n```{{connector}} {cid}\n```\n")
+    lines = {
+        "math what": set_value(
+            root, "  what:", "See {math}`\\href{javascript:alert(document.domain)}{click}` here.", data_of("math")
+        ),
+        "math fix": set_value(
+            root,
+            "    fix:",
+            "Then $\\href{javascript:alert(1)}{x}$ and\n\n$$\\href{javascript:alert(2)}{y}$$",
+            data_of("math"),
+        ),
+    }
+    set_value(root, "  what:", "Read the [notes](https://evil.example){.sd-stretched-link} first.", data_of("attrs"))
+    set_value(root, "    fix:", "Open `x`{#attrs-fields} and [t]{#beta-fields .c key=v}.", data_of("attrs"))
+    set_value(root, "summary:", "Sum [s](https://evil.example){.sd-stretched-link}", data_of("attrs"))
+    secret = root / data_of("secret-default")
+    secret.write_text(
+        secret.read_text().replace(
+            "    example: <your-secret>", "    example: <your-secret>\n    default: <your-secret>"
+        )
+    )
+    # connector files in subfolders are not read
+    old = root / "data" / "connectors" / "old" / "deeper"
+    old.mkdir(parents=True)
+    (old.parent / "legacy.yaml").write_text("id: legacy\nname: [unclosed\n")
+    (old / "x.yml").write_text("id: x\n")
+    checked = check(root)
     app = build(root, freshenv=True)
+    return root, app, checked, lines, pages(Path(app.outdir))
+
+
+def data_of(cid: str) -> str:
+    return f"data/connectors/{cid}.yaml"
+
+
+def test_math_is_refused_and_no_page_loads_mathjax(values):
+    root, app, checked, lines, soup = values
+    math = data_of("math")
     warnings = wispgate(warnings_of(app))
     expected = {
-        f"{ALPHA}:{what - 1}: role '{{math}}' is not allowed in connector data; it is shown as text",
-        f"{ALPHA}:{line_of(root, '  - symptom:')}: math ('$...$') is not allowed in connector data; it is shown as text",
+        f"{math}:{lines['math what'] - 1}: role '{{math}}' is not allowed in connector data; it is shown as text",
+        f"{math}:{line_of(root, '  - symptom:', math)}: math ('$...$') is not allowed in connector data; it is shown as text",
     }
     assert expected <= warnings, warnings
-    assert_no_script_link(Path(app.outdir))
-    guide = pages(Path(app.outdir))["integrations/alpha.html"]
-    assert "\\href{javascript:alert(document.domain)}{click}" in guide.select_one("#alpha-overview-what").get_text()
-    assert fix
+    assert_no_script_link(soup)
+    guide = soup["integrations/math.html"]
+    assert "\\href{javascript:alert(document.domain)}{click}" in guide.select_one("#math-overview-what").get_text()
+    assert lines["math fix"]
     # make check says the same
-    assert expected <= set(check(root).stdout.splitlines())
+    assert expected <= set(checked.stdout.splitlines())
 
 
 # --- 2. attributes ------------------------------------------------------------------------------
 
 
-def test_attributes_are_refused_and_shown_as_text(tmp_path):
-    root = basic(tmp_path, myst=True)
-    set_value(root, "  what:", "Read the [notes](https://evil.example){.sd-stretched-link} first.")
-    set_value(root, "    fix:", "Open `x`{#alpha-fields} and [t]{#beta-fields .c key=v}.")
-    set_value(root, "summary:", "Sum [s](https://evil.example){.sd-stretched-link}")
-    app = build(root, freshenv=True)
+def test_attributes_are_refused_and_shown_as_text(values):
+    root, app, checked, _, soup = values
+    attrs = data_of("attrs")
     warnings = wispgate(warnings_of(app))
     message = (
         "an attribute block ('{.class}', '{#id}', '{key=value}') is not allowed in connector data; it is shown as text"
     )
     expected = {
-        f"{ALPHA}:{line_of(root, 'overview:')}: {message}",
-        f"{ALPHA}:{line_of(root, '  - symptom:')}: {message}",
-        f"{ALPHA}:{line_of(root, 'summary:')}: {message}",
+        f"{attrs}:{line_of(root, 'overview:', attrs)}: {message}",
+        f"{attrs}:{line_of(root, '  - symptom:', attrs)}: {message}",
+        f"{attrs}:{line_of(root, 'summary:', attrs)}: {message}",
     }
     assert expected <= warnings, warnings
-    assert sum(message in w for w in warnings_of(app)) == 3  # once per value, not per page showing it
-    soup = pages(Path(app.outdir))
-    what = soup["integrations/alpha.html"].select_one("#alpha-overview-what")
+    # once per value, not per page showing it
+    assert sum(message in w for w in warnings_of(app)) == 3, [w for w in warnings_of(app) if message in w]
+    what = soup["integrations/attrs.html"].select_one("#attrs-overview-what")
     assert what.select("a.sd-stretched-link") == [] and "{.sd-stretched-link}" in what.get_text()
-    assert len(soup["integrations/alpha.html"].select("#alpha-fields")) == 1
+    assert len(soup["integrations/attrs.html"].select("#attrs-fields")) == 1
     assert soup["integrations/beta.html"].select("#beta-fields")[0].name == "section"
     summaries = soup["index.html"].select(".wg-card-summary")
     assert summaries and all(s.select("a.sd-stretched-link") == [] for s in summaries)
     assert any("{.sd-stretched-link}" in s.get_text() for s in summaries)
     assert [a["href"] for a in soup["index.html"].select("a.sd-stretched-link") if "evil" in a["href"]] == []
-    assert expected <= set(check(root).stdout.splitlines())
+    assert expected <= set(checked.stdout.splitlines())
 
 
 # --- 3. generated folders ----------------------------------------------------------------------
@@ -241,13 +289,28 @@ def test_linked_generated_folder_is_not_written_or_emptied(tmp_path):
     assert sum("catalog/domains:1: WARNING: this is a symbolic link to a folder" in w for w in warnings_of(app)) == 1
 
 
-def test_generated_page_linked_elsewhere_is_not_overwritten(tmp_path):
+@pytest.fixture(scope="module")
+def generated_folder(tmp_path_factory):
+    """One build of the basic root whose catalog/domains/ holds what the build must not touch or
+    must name: a generated page's name linked to a file outside, a hand-written page, and a page
+    an old build generated; then `make check` of the result."""
+    from wispgate_connectors.lint import GENERATED_NOTE
+
+    tmp_path = tmp_path_factory.mktemp("generated")
     root = basic(tmp_path)
     target = tmp_path / "elsewhere.md"
     target.write_text("# Keep me\n")
-    (root / "catalog" / "domains").mkdir(parents=True)
-    (root / "catalog" / "domains" / "network-aaa.md").symlink_to(target)
+    folder = root / "catalog" / "domains"
+    folder.mkdir(parents=True)
+    (folder / "network-aaa.md").symlink_to(target)
+    (folder / "notes.md").write_text("# Notes\n\nHand-written.\n")
+    (folder / "retired.md").write_text(GENERATED_NOTE + "# Retired\n")  # written by an old build
     app = build(root, freshenv=True)
+    return root, target, app, check(root)
+
+
+def test_generated_page_linked_elsewhere_is_not_overwritten(generated_folder):
+    _, target, app, _ = generated_folder
     assert target.read_text() == "# Keep me\n"
     assert any(
         w.startswith("catalog/domains/network-aaa.md:1: WARNING: file is a symbolic link to a file outside")
@@ -255,22 +318,14 @@ def test_generated_page_linked_elsewhere_is_not_overwritten(tmp_path):
     ), warnings_of(app)
 
 
-def test_hand_written_page_in_generated_folder_is_kept_and_named(tmp_path):
-    from wispgate_connectors.lint import GENERATED_NOTE
-
-    root = basic(tmp_path)
+def test_hand_written_page_in_generated_folder_is_kept_and_named(generated_folder):
+    root, _, app, checked = generated_folder
     folder = root / "catalog" / "domains"
-    folder.mkdir(parents=True)
-    (folder / "notes.md").write_text("# Notes\n\nHand-written.\n")
-    (folder / "retired.md").write_text(GENERATED_NOTE + "# Retired\n")  # written by an old build
-    app = build(root, freshenv=True)
     assert (folder / "notes.md").read_text() == "# Notes\n\nHand-written.\n"
     assert not (folder / "retired.md").exists()
     mine = [w for w in warnings_of(app) if "notes.md:1" in w]
     assert len(mine) == 1 and "this page is not generated" in mine[0] and "it is kept" in mine[0], warnings_of(app)
-    assert any(
-        "catalog/domains/notes.md:1: this page is not generated" in line for line in check(root).stdout.splitlines()
-    )
+    assert any("catalog/domains/notes.md:1: this page is not generated" in line for line in checked.stdout.splitlines())
 
 
 def test_generated_notes_agree():
@@ -326,7 +381,7 @@ SPECIAL = {
 
 def test_special_files_are_refused_by_check_without_hanging_or_quoting(tmp_path):
     root = special_root(tmp_path)
-    result = check(root, timeout=60)
+    result = check_process(root, timeout=60)
     lines = result.stdout.splitlines()
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert SPECIAL <= set(lines), lines
@@ -399,8 +454,20 @@ def timed_check(tmp_path: Path, name: str, text: str, page: str | None = None) -
     return best
 
 
+@pytest.fixture(scope="module")
+def normal_time(tmp_path_factory) -> float:
+    """The check of a normal data file of the size, timed once for every worst case."""
+    return timed_check(tmp_path_factory.mktemp("timed"), "normal", normal_file(SIZE))
+
+
+#: timings, not answers: each case checks a 60 kB file ten times (the best of five against a
+#: normal file's), a guard against quadratic checks that runs with the full suite (CI)
+TIMED = pytest.mark.slow
+
+
+@TIMED
 @pytest.mark.parametrize("case", sorted(WORST))
-def test_worst_data_file_checks_in_linear_time(tmp_path, case):
+def test_worst_data_file_checks_in_linear_time(tmp_path, normal_time, case):
     """The worst file of a size against a normal file of that size: a ratio, not a clock.
 
     Measured at 60 kB before the fix: long name 160x, mixed list 92x, eyJ run 18x, open
@@ -409,11 +476,12 @@ def test_worst_data_file_checks_in_linear_time(tmp_path, case):
     worst = WORST[case](SIZE)
     normal = normal_file(SIZE)
     assert abs(len(worst) - len(normal)) < SIZE * 0.1
-    ratio = timed_check(tmp_path, "worst", worst) / timed_check(tmp_path, "normal", normal)
+    ratio = timed_check(tmp_path, "worst", worst) / normal_time
     # linear cases measure 0.4x-2.8x (a mixed list reports every item); quadratic ones were 18x-160x
     assert ratio < 10, f"{case}: {ratio:.1f}x a normal file of the same size"
 
 
+@TIMED
 def test_worst_page_line_scans_in_linear_time(tmp_path):
     """A 60 kB line of 'eyJ-eyJ-...' in a page (pages have no size limit): 57x before, 1.1x after."""
     normal = ("Words of a normal page, as writers write them. " * (SIZE // 47)) + "\n"
@@ -509,17 +577,10 @@ def test_published_forms_of_a_key_are_found(tmp_path):
     ), lines
 
 
-def test_secret_default_is_not_in_catalog_json(tmp_path):
-    root = basic(tmp_path)
-    alpha = root / ALPHA
-    alpha.write_text(
-        alpha.read_text().replace(
-            "    example: <your-secret>", "    example: <your-secret>\n    default: <your-secret>"
-        )
-    )
-    app = build(root, freshenv=True)
+def test_secret_default_is_not_in_catalog_json(values):
+    _, app, _, _, _ = values
     data = json.loads((Path(app.outdir) / "catalog.json").read_text())
-    field = next(f for c in data["connectors"] if c["id"] == "alpha" for f in c["fields"] if f["secret"])
+    field = next(f for c in data["connectors"] if c["id"] == "secret-default" for f in c["fields"] if f["secret"])
     assert "default" not in field and "example" not in field
 
 
@@ -578,9 +639,8 @@ def test_guide_at_another_path_builds_the_same_every_time(tmp_path):
     assert check(root).returncode == 0
 
 
-def test_catalog_cache_is_keyed_on_content_not_stamps(tmp_path):
-    root = basic(tmp_path)
-    app = build(root, freshenv=True)
+def test_catalog_cache_is_keyed_on_content_not_stamps(built_basic):
+    root = built_basic
     alpha = root / ALPHA
     stat = alpha.stat()
     text = alpha.read_text()
@@ -659,7 +719,7 @@ def test_file_names_print_as_escapes(tmp_path):
     connectors = root / "data" / "connectors"
     (connectors / "alpha.yaml").rename(connectors / "alph\u0430.yaml")  # a Cyrillic 'а'
     (connectors / "two\nlines.yaml").write_text("id: x\n")
-    lines = check(root).stdout.splitlines()
+    lines = check_process(root).stdout.splitlines()
     assert (
         "data/connectors/alph\\u0430.yaml:1: the file name holds U+0430 (CYRILLIC SMALL LETTER A); name the file "
         "after the connector id (lowercase ASCII letters, digits and hyphens)" in lines
@@ -675,19 +735,14 @@ def test_file_names_print_as_escapes(tmp_path):
 # --- 11. housekeeping -------------------------------------------------------------------------------
 
 
-def test_connector_files_in_subfolders_are_reported(tmp_path):
-    root = basic(tmp_path)
-    old = root / "data" / "connectors" / "old" / "deeper"
-    old.mkdir(parents=True)
-    (old.parent / "legacy.yaml").write_text("id: legacy\nname: [unclosed\n")
-    (old / "x.yml").write_text("id: x\n")
+def test_connector_files_in_subfolders_are_reported(values):
+    _, app, checked, _, _ = values
     expected = [
         "data/connectors/old/deeper/x.yml:1: connector files live directly in data/connectors/; this one is not read: move it up",
         "data/connectors/old/legacy.yaml:1: connector files live directly in data/connectors/; this one is not read: move it up",
     ]
-    assert [line for line in check(root).stdout.splitlines() if "/old/" in line] == expected
-    warnings = wispgate(warnings_of(build(root, freshenv=True)))
-    assert set(expected) <= warnings
+    assert [line for line in checked.stdout.splitlines() if "/old/" in line] == expected
+    assert set(expected) <= wispgate(warnings_of(app))
 
 
 def test_make_new_quotes_the_vendor_for_yaml(tmp_path):
@@ -757,10 +812,9 @@ def test_no_manager_process_is_left_for_a_killed_build(tmp_path):
     assert {"index.html", "integrations/alpha.html", "integrations/beta.html", "catalog.html"} <= listed, listed
 
 
-def test_deleted_page_leaves_the_output(tmp_path):
-    root = basic(tmp_path)
-    app = build(root, freshenv=True)
-    out = Path(app.outdir)
+def test_deleted_page_leaves_the_output(built_basic):
+    root = built_basic
+    out = root / "_build" / "html"
     assert (out / "roles_rst.html").exists()
     (root / "roles_rst.rst").unlink()
     (root / "index.md").write_text((root / "index.md").read_text().replace("roles_rst\n", ""))

@@ -3,7 +3,9 @@
 As sphinx-design's ``test_snippets``: one small source per case, built once in a
 copy of the basic root; the resolved doctree of the MyST page must equal the rST
 page's and the file in ``tests/regression/snippets/``.  After a deliberate change,
-regenerate with ``WG_REGEN=1``.
+regenerate with ``WG_REGEN=1``.  A page that documents a connector needs a project of
+its own (the connector has one page per project): those 15 cases (14 projects per syntax)
+run with the full suite only.
 """
 
 from __future__ import annotations
@@ -108,35 +110,58 @@ def documents(names: list[str]) -> set[str]:
     }
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    apps = {}
-    for i, names in enumerate(groups()):
-        for syntax, make in (("md", myst), ("rst", rst)):
-            src = tmp_path_factory.mktemp(f"snippets-{i}-{syntax}") / "src"
-            shutil.copytree(ROOTS / "test-basic", src)
-            # the common readiness list has one place per site; snippets give it theirs
-            (src / "concept.md").write_text("# Concept\n\nA concept page.\n")
-            (src / "catalog.md").write_text("# Catalog pages\n")
-            shutil.rmtree(src / "catalog")  # no page for the split listings: their parts are not generated
-            pages = {"alpha": src / "integrations/alpha.md", "beta": src / "integrations/beta.rst"}
-            for cid in documents(names):
-                pages[cid].unlink()
-            index = (src / "index.md").read_text()
-            for cid in documents(names):
-                index = index.replace(f"integrations/{cid}\n", "")
-            (src / "index.md").write_text(index)
-            for name in names:
-                page = src / "snippets" / syntax / f"{name}.{syntax}"
-                page.parent.mkdir(parents=True, exist_ok=True)
-                page.write_text(make(*CASES[name]), encoding="utf-8")
-            app = make_project_app(src, freshenv=True)
+def build_groups(tmp_path_factory, which: list[tuple[int, list[str], str]]) -> dict:
+    """(case, syntax) -> the page's resolved doctree; ``None`` -> (root, warnings) of every build."""
+    out: dict = {None: []}
+    for i, names, syntax in which:
+        make = myst if syntax == "md" else rst
+        src = tmp_path_factory.mktemp(f"snippets-{i}-{syntax}") / "src"
+        shutil.copytree(ROOTS / "test-basic", src)
+        # the common readiness list has one place per site; snippets give it theirs
+        (src / "concept.md").write_text("# Concept\n\nA concept page.\n")
+        (src / "catalog.md").write_text("# Catalog pages\n")
+        shutil.rmtree(src / "catalog")  # no page for the split listings: their parts are not generated
+        pages = {"alpha": src / "integrations/alpha.md", "beta": src / "integrations/beta.rst"}
+        for cid in documents(names):
+            pages[cid].unlink()
+        index = (src / "index.md").read_text()
+        for cid in documents(names):
+            index = index.replace(f"integrations/{cid}\n", "")
+        (src / "index.md").write_text(index)
+        for name in names:
+            page = src / "snippets" / syntax / f"{name}.{syntax}"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(make(*CASES[name]), encoding="utf-8")
+        app = make_project_app(src, freshenv=True)
+        try:
             app.build()
             for name in names:
-                apps[(name, syntax)] = app
-    yield apps
-    for app in {id(a): a for a in apps.values()}.values():
-        app.cleanup()
+                out[(name, syntax)] = resolved(app, f"snippets/{syntax}/{name}")
+            out[None].append((src, warnings_of(app)))
+        finally:
+            app.cleanup()
+    return out
+
+
+#: the cases whose page documents a connector: a project each, per syntax (28 builds)
+DOCUMENTING = sorted(n for names in groups() if documents(names) for n in names)
+#: the other cases: all of them in one project per syntax
+OTHERS = sorted(groups()[0])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The cases that document no connector, in MyST and in reStructuredText."""
+    return build_groups(tmp_path_factory, [(0, groups()[0], "md"), (0, groups()[0], "rst")])
+
+
+@pytest.fixture(scope="module")
+def built_documenting(tmp_path_factory):
+    """The cases that document a connector, in MyST and in reStructuredText: a project each."""
+    return build_groups(
+        tmp_path_factory,
+        [(i, names, syntax) for i, names in enumerate(groups()) if documents(names) for syntax in ("md", "rst")],
+    )
 
 
 def resolved(app, docname: str) -> str:
@@ -144,16 +169,15 @@ def resolved(app, docname: str) -> str:
     return "".join(child.pformat() for child in doctree.children)
 
 
-def test_snippets_build_without_warnings(built):
-    for app in {id(a): a for a in built.values()}.values():
+def no_warnings(builds: list) -> None:
+    for src, warnings in builds:
         # several apps in one process re-register docutils nodes and directives: not ours
-        assert [w for w in warnings_of(app) if "is already registered" not in w] == []
+        assert [w for w in warnings if "is already registered" not in w] == [], src
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_snippet_matches_regression(built, name):
-    md = resolved(built[(name, "md")], f"snippets/md/{name}")
-    assert md == resolved(built[(name, "rst")], f"snippets/rst/{name}"), "MyST and reStructuredText pages differ"
+def matches_regression(built: dict, name: str) -> None:
+    md = built[(name, "md")]
+    assert md == built[(name, "rst")], "MyST and reStructuredText pages differ"
     # the same docname depth for both syntaxes keeps relative links equal; name the page neutrally
     md = md.replace("snippets/md/", "snippets/SYNTAX/")
     regression = REGRESSION / f"{name}.xml"
@@ -163,7 +187,35 @@ def test_snippet_matches_regression(built, name):
     assert md == regression.read_text(encoding="utf-8"), "run with WG_REGEN=1 to accept a deliberate change"
 
 
-def test_every_directive_has_a_snippet(built):
+def test_snippets_build_without_warnings(built):
+    assert len(built[None]) == 2
+    no_warnings(built[None])
+
+
+@pytest.mark.parametrize("name", OTHERS)
+def test_snippet_matches_regression(built, name):
+    matches_regression(built, name)
+
+
+# A page that documents a connector needs a project of its own: 14 projects per syntax, more than
+# the rest of this file.  In the fast lane, the same sections are compared with a regression file
+# by test_builds (alpha's connector directive, every section: alpha_sections.xml), and the section
+# directives are read from beta's reStructuredText page by test_sections.
+
+
+@pytest.mark.slow
+def test_snippets_that_document_a_connector_build_without_warnings(built_documenting):
+    assert len(built_documenting[None]) == 2 * (len(groups()) - 1)
+    no_warnings(built_documenting[None])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", DOCUMENTING)
+def test_snippet_that_documents_a_connector_matches_regression(built_documenting, name):
+    matches_regression(built_documenting, name)
+
+
+def test_every_directive_has_a_snippet():
     from wispgate_connectors.directives import DIRECTIVES
     from wispgate_connectors.pages import DIRECTIVES as CATALOG
 

@@ -1,10 +1,10 @@
 """One mistake, one message: the echoes of a problem already reported are not warned again.
 
 A connector whose data has errors (``catalog.broken``) or whose own page names a wrong id
-(``state.misnamed``) is reported once, at the YAML line or at the page's directive.  Its
-guide then has no sections, so the links other pages make to it (the troubleshooting index,
-the matrix, ``{connector}`` roles in data) would each be reported as well, in pages the
-writer never touched.  Those missing references are dropped here.  (The page of a broken
+(``BuildState.misnamed``, state.py) is reported once, at the YAML line or at the page's
+directive.  Its guide then has no sections, so the links other pages make to it (the
+troubleshooting index, the matrix, ``{connector}`` roles in data) would each be reported
+as well, in pages the writer never touched.  Those missing references are dropped here.  (The page of a broken
 connector is marked orphan by its directive: it is out of the catalog's toctrees until fixed.)
 """
 
@@ -26,7 +26,7 @@ def _guide_anchor(rest: str) -> bool:
 
 def _reported(app: Sphinx) -> set[str]:
     catalog = state.catalog(app.env)
-    return {*catalog.broken, *state.misnamed}
+    return {*catalog.broken, *state.of(app.env).misnamed}
 
 
 def _label_owner(target: str, ids: set[str]) -> str | None:

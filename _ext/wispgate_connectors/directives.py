@@ -47,7 +47,7 @@ class ConnectorDirective(SphinxDirective):
             self.env.metadata[self.env.docname]["orphan"] = True
             return None
         message = lint.unknown_id_message(lint.Use("directive", cid, 0), lint.known_ids(catalog))
-        if message not in state.unknown_ids:  # else reported at the start of the build (lint.py)
+        if message not in state.of(self.env).unknown_ids:  # else reported at the start of the build (lint.py)
             warn(Subtype.reference, message, self.get_location())
         return None
 

@@ -14,6 +14,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from .state import BuildState
+
 DOMAIN = "wg"
 
 
@@ -46,7 +48,8 @@ class ConnectorDomain(Domain):
     Per-document data (connectors, listings, refs) is cleared and merged per
     document, so incremental and parallel builds stay right; the rest is per build
     and lives in the main process.  Everything is read and written through the
-    typed accessors below.
+    typed accessors below.  What the current build learned before reading is
+    :attr:`build`, which is not domain data: it is neither pickled nor merged.
     """
 
     name = DOMAIN
@@ -67,6 +70,19 @@ class ConnectorDomain(Domain):
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
     data_version = 11
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        self._build = BuildState()
+
+    @property
+    def build(self) -> BuildState:
+        """The state of the current build (state.py), handed over at ``builder-inited``."""
+        return self._build
+
+    @build.setter
+    def build(self, value: BuildState) -> None:
+        self._build = value
 
     @property
     def connectors(self) -> dict[str, tuple[str, str, str]]:
@@ -240,7 +256,7 @@ def report_page_rules(app: Sphinx, env: BuildEnvironment) -> None:
     # a connector whose own page names a wrong id is reported there, once (writer_rules.misnamed_guides)
     for p in page_rules(
         catalog,
-        lambda cid: cid in domain.connectors or cid in state.misnamed,
+        lambda cid: cid in domain.connectors or cid in domain.build.misnamed,
         lambda doc: doc in env.found_docs,
         state.layout(env).page_dir,
     ):

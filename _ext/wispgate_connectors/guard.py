@@ -40,13 +40,14 @@ WARNING_TYPE = "wispgate"
 RULES_CACHE = "wispgate-rules.pickle"
 
 
-def report(problems: list[Problem]) -> None:
+def report(app: Sphinx, problems: list[Problem]) -> None:
     """Warn as ``file:line: message [wispgate.<subtype>]``; a problem two checks find
     (a linked folder of generated pages) is reported once per build."""
-    fresh = [p for p in problems if (p.file, p.line, p.message) not in state.reported_problems]
+    reported = state.of_app(app).reported_problems
+    fresh = [p for p in problems if (p.file, p.line, p.message) not in reported]
     for p in fresh:
         logger.warning(p.message, location=f"{p.file}:{p.line}", type=WARNING_TYPE, subtype=p.subtype.value)
-    state.reported_problems.update((p.file, p.line, p.message) for p in fresh)
+    reported.update((p.file, p.line, p.message) for p in fresh)
 
 
 # --- config-inited: what Sphinx must not read ---------------------------------------------------
@@ -62,20 +63,18 @@ def guard_tree(app: Sphinx, config: Config) -> None:
     Runs before Sphinx looks for pages: a looping folder link would otherwise
     hang its walk, and a page linked to a host file would be published.
     """
-    state.reported_problems.clear()
-    state.reported_markup.clear()
     srcdir = Path(app.srcdir)
     settings = safety.settings_from_config(config)
     settings["html_extra_path"] = list(getattr(config, "html_extra_path", []) or [])
     # before Sphinx merges the suffixes extensions registered (MyST's '.md') into the config
     settings["source_suffix"] = sorted({*settings["source_suffix"], *app.registry.source_suffix})
     problems = lint.tree_problems(srcdir, settings)
-    report(problems)
+    report(app, problems)
     bad = [p.file for p in problems]
     if bad:
         config.exclude_patterns = [*config.exclude_patterns, *(_glob_escape(rel) for rel in bad)]
         settings["exclude_patterns"] = [*settings["exclude_patterns"], *(_glob_escape(rel) for rel in bad)]
-    state.build_settings[srcdir] = settings
+    state.of_app(app).settings = settings
     if not bad:
         return
     for name in ("html_static_path", "html_extra_path"):
@@ -171,6 +170,7 @@ def report_rules(app: Sphinx) -> None:
     """Markup refusals, unknown code languages, unknown ids in pages and generated-page
     folders, at every build.  Results are cached per connector and per page content,
     so a build of 1,000 guides re-checks only what changed."""
+    build = state.of_app(app)
     catalog = state.catalog(app.env)
     srcdir = Path(app.srcdir)
     settings = safety.settings_from_config(app.config)
@@ -191,18 +191,15 @@ def report_rules(app: Sphinx) -> None:
         del markup[gone]
     findings += lint.readiness_markup_findings(srcdir, extensions)
     # the renderer does not repeat these for every page that shows the value
-    state.reported_markup.update((text, p.message) for p, text in findings)
+    build.reported_markup.update((text, p.message) for p, text in findings)
     pages = lint.scan_pages(srcdir, settings, pages_cache)
     for gone in set(pages_cache) - pages.files:
         del pages_cache[gone]
-    state.guide_pages.clear()
-    state.guide_pages.update(pages.guides)
-    state.misnamed.clear()
-    state.misnamed.update(misnamed_guides(catalog, pages, state.layout(app.env).page_dir))
-    uses = lint.use_problems(catalog, pages, state.misnamed)
-    state.unknown_ids.clear()
-    state.unknown_ids.update(p.message for p in uses)
-    report([p for p, _ in findings] + uses + lint.generated_problems(srcdir, catalog))
+    build.guide_pages = dict(pages.guides)
+    build.misnamed = dict(misnamed_guides(catalog, pages, state.layout(app.env).page_dir))
+    uses = lint.use_problems(catalog, pages, build.misnamed)
+    build.unknown_ids = {p.message for p in uses}
+    report(app, [p for p, _ in findings] + uses + lint.generated_problems(srcdir, catalog))
     if (_stamps(markup), _stamps(pages_cache)) != before or cache.get("fresh"):
         cache.pop("fresh", None)
         _write_cache(path, cache)
@@ -236,7 +233,7 @@ def suppress_reported_reference(app: Sphinx, domain: Domain, node: pending_xref)
         use = lint.Use("role", str(node.get("reftarget", "")).strip(), 0)
         catalog = state.catalog(app.env)
         if (
-            lint.unknown_id_message(use, lint.known_ids(catalog)) in state.unknown_ids
+            lint.unknown_id_message(use, lint.known_ids(catalog)) in state.of(app.env).unknown_ids
             or use.connector in catalog.broken
         ):
             return True
@@ -297,7 +294,7 @@ def outdated_by_guides(
     before = get_domain(env).guide_pages
     if not before:
         return []
-    now = state.guide_pages
+    now = state.of(env).guide_pages
     moved = {cid for cid in before.keys() | now.keys() if before.get(cid) != now.get(cid)}
     catalog = state.catalog(env)
     domains = {catalog.connectors[cid].domain for cid in moved if cid in catalog.connectors}
@@ -315,7 +312,7 @@ def remember_content(app: Sphinx, env: BuildEnvironment) -> None:
     """After reading: the content of every data file a page depends on, and which page
     documents each connector."""
     domain = get_domain(env)
-    domain.guide_pages = dict(state.guide_pages)
+    domain.guide_pages = dict(domain.build.guide_pages)
     srcdir = Path(env.srcdir)
     paths = {str(dep) for deps in env.dependencies.values() for dep in deps}
     before = domain.content_digests

@@ -50,7 +50,8 @@ def guide_state(env: BuildEnvironment) -> dict[str, tuple[str | None, bool]]:
     from . import state
 
     catalog = state.catalog(env)
-    return {cid: (state.guide_pages.get(cid), c.docname in env.found_docs) for cid, c in catalog.connectors.items()}
+    pages = state.of(env).guide_pages
+    return {cid: (pages.get(cid), c.docname in env.found_docs) for cid, c in catalog.connectors.items()}
 
 
 def _reads_guides(kind: Any, scope: Any) -> bool:

@@ -39,7 +39,7 @@ class _DataRenderer(SphinxRenderer):
 
     def _refuse(self, what: str, token: Any) -> None:
         message = what if what.startswith("code block") else lint.refused_message(what)
-        if (self.value, message) in state.reported_markup:
+        if (self.value, message) in state.of(self.sphinx_env).reported_markup:
             return  # reported at the start of the build, with every other data problem
         warn(Subtype.markup, message, self.location)
 

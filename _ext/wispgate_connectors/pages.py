@@ -294,7 +294,7 @@ class DomainPageDirective(CatalogDirective):
             if self.taxonomy == "domains":
                 # the page found in the sources before reading: guides read after this page count
                 pages = documented(self.env)
-                nav = [pages.get(c.id, (state.guide_pages.get(c.id, c.docname),))[0] for c in members]
+                nav = [pages.get(c.id, (state.of(self.env).guide_pages.get(c.id, c.docname),))[0] for c in members]
                 nav = [d for d in nav if d in self.env.found_docs]
             later = {doc: f"{entry.title} ({lbl})" for lbl, doc in docs[1:] if doc in self.env.found_docs}
             nav += list(later)

@@ -1,17 +1,24 @@
-"""The catalog of the current build, loaded once per build in the main process.
+"""The per-build state: the build's catalog and what the build learned before reading.
 
-Parallel readers are forked after ``builder-inited``, so they inherit it.  Parsed
-connectors and secret-scan results are kept between builds in the doctree folder,
-keyed by file stamps, so an incremental build re-reads only the YAML that changed.
+One :class:`BuildState` per build, made at ``config-inited`` (on the app, before Sphinx
+has an environment) and handed to the ``wg`` domain at ``builder-inited``: nothing of a
+build lives in module globals, so two Sphinx applications in one process (the tests)
+never see each other's state, and every build starts clean.  The domain holds it as an
+attribute, not in its pickled data, so it is neither saved with the environment nor
+merged from parallel readers; those are forked after ``builder-inited``, so they inherit
+it.  Parsed connectors and secret-scan results are kept between builds in the doctree
+folder, keyed by file stamps, so an incremental build re-reads only the YAML that changed.
 """
 
 from __future__ import annotations
 
 import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
 from . import code_version, freshness
@@ -21,22 +28,53 @@ from .report import Problem, warn
 from .secrets import scan_project
 
 CACHE_FILE = "wispgate-catalog.pickle"
-_catalogs: dict[Path, Catalog] = {}
-#: (value, message) of markup refusals reported at the start of this build (lint.py):
-#: the renderer does not repeat them for each page that shows the value
-reported_markup: set[tuple[str, str]] = set()
-#: (file, line, message) reported by guard.report in this build
-reported_problems: set[tuple[str, int, str]] = set()
-#: connector id -> the page whose directive documents it, read from the page sources
-#: before reading (so the order Sphinx reads pages in does not matter)
-guide_pages: dict[str, str] = {}
-#: messages about unknown connector ids in pages, reported at the start of the build
-unknown_ids: set[str] = set()
-#: connector id -> the unknown id its own page names instead (writer_rules.misnamed_guides): reported
-#: once, at the page, so the connector's missing page and the links to it are not reported again
-misnamed: dict[str, Any] = {}
-#: srcdir -> the settings of the build's configuration (exclude patterns, suffixes...)
-build_settings: dict[Path, dict[str, Any]] = {}
+
+
+@dataclass
+class BuildState:
+    """What one build knows beside its environment; read and written through :func:`of`."""
+
+    #: the build's catalog, loaded once at ``builder-inited``
+    catalog: Catalog | None = None
+    #: (value, message) of markup refusals reported at the start of this build (lint.py):
+    #: the renderer does not repeat them for each page that shows the value
+    reported_markup: set[tuple[str, str]] = field(default_factory=set)
+    #: (file, line, message) reported by guard.report in this build
+    reported_problems: set[tuple[str, int, str]] = field(default_factory=set)
+    #: connector id -> the page whose directive documents it, read from the page sources
+    #: before reading (so the order Sphinx reads pages in does not matter)
+    guide_pages: dict[str, str] = field(default_factory=dict)
+    #: messages about unknown connector ids in pages, reported at the start of the build
+    unknown_ids: set[str] = field(default_factory=set)
+    #: connector id -> the unknown id its own page names instead (writer_rules.misnamed_guides): reported
+    #: once, at the page, so the connector's missing page and the links to it are not reported again
+    misnamed: dict[str, Any] = field(default_factory=dict)
+    #: the settings of the build's configuration (exclude patterns, suffixes...): guard.guard_tree
+    settings: dict[str, Any] | None = None
+
+
+_APP_ATTRIBUTE = "_wg_build"
+
+
+def start(app: Sphinx, config: Config) -> None:
+    """``config-inited``, before any other handler of the extension: a clean state."""
+    setattr(app, _APP_ATTRIBUTE, BuildState())
+
+
+def of_app(app: Sphinx) -> BuildState:
+    """The state of the build ``app`` runs (the one :func:`start` made)."""
+    found = getattr(app, _APP_ATTRIBUTE, None)
+    if not isinstance(found, BuildState):  # an app that skipped config-inited
+        found = BuildState()
+        setattr(app, _APP_ATTRIBUTE, found)
+    return found
+
+
+def of(env: BuildEnvironment) -> BuildState:
+    """The state of the build reading or writing ``env`` (held by its ``wg`` domain)."""
+    from .domain import get_domain
+
+    return get_domain(env).build
 
 
 def _read_cache(path: Path) -> dict[str, Any]:
@@ -48,8 +86,17 @@ def _read_cache(path: Path) -> dict[str, Any]:
         return {}
 
 
-def load(srcdir: Path, cache_dir: Path | None = None, where: Layout | None = None) -> tuple[Catalog, list[Problem]]:
-    """The catalog and the secret-scan problems, reusing what did not change."""
+def load(
+    srcdir: Path,
+    cache_dir: Path | None = None,
+    where: Layout | None = None,
+    settings: dict[str, Any] | None = None,
+) -> tuple[Catalog, list[Problem]]:
+    """The catalog and the secret-scan problems, reusing what did not change.
+
+    ``settings``: the build configuration's (:attr:`BuildState.settings`), which decide the
+    pages Sphinx reads and so the pages the secret scan reads.
+    """
     where = where or Layout()
     path = Path(cache_dir) / CACHE_FILE if cache_dir else None
     cache = _read_cache(path) if path else {}
@@ -59,8 +106,7 @@ def load(srcdir: Path, cache_dir: Path | None = None, where: Layout | None = Non
     cache["version"] = code_version()
     before = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
     catalog = load_catalog(srcdir, connectors, where)
-    # the pages the build's configuration makes Sphinx read (guard.guard_tree sets it)
-    secrets = scan_project(Path(srcdir), catalog, scans, settings=build_settings.get(Path(srcdir)))
+    secrets = scan_project(Path(srcdir), catalog, scans, settings=settings)
     after = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
     if path and (fresh or before != after):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +114,6 @@ def load(srcdir: Path, cache_dir: Path | None = None, where: Layout | None = Non
         with tmp.open("wb") as f:
             pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)  # atomic: a killed build never leaves half a cache
-    _catalogs[Path(srcdir)] = catalog
     return catalog, secrets
 
 
@@ -77,19 +122,31 @@ def layout(env: BuildEnvironment) -> Layout:
 
 
 def catalog(env: BuildEnvironment) -> Catalog:
-    found = _catalogs.get(Path(env.srcdir))
-    if found is None:  # a worker started some other way: load it here
-        found = load(Path(env.srcdir), where=layout(env))[0]
-    return found
+    build = of(env)
+    if build.catalog is None:  # a worker started some other way: load it here
+        build.catalog = load(Path(env.srcdir), where=layout(env), settings=build.settings)[0]
+    return build.catalog
+
+
+def attach(app: Sphinx) -> None:
+    """``builder-inited``, first: the environment's ``wg`` domain holds the build's state."""
+    from .domain import get_domain
+
+    get_domain(app.env).build = of_app(app)
 
 
 def report_data_problems(app: Sphinx) -> None:
     """Load the catalog for this build, date its guides, and report every data problem once."""
-    loaded, secrets = load(app.srcdir, app.doctreedir, config_layout(app.config))
+    build = of_app(app)
+    loaded, secrets = load(app.srcdir, app.doctreedir, config_layout(app.config), build.settings)
+    build.catalog = loaded
     freshness.annotate(loaded, freshness.build_date(), app.config.wispgate_stale_after_days)
     for p in loaded.problems + secrets:
         warn(p.subtype, p.message, p.loc)
 
 
 def setup_state(app: Sphinx) -> None:
+    # before guard.guard_tree (priority 100), which reports into the state
+    app.connect("config-inited", start, priority=0)
+    app.connect("builder-inited", attach, priority=0)
     app.connect("builder-inited", report_data_problems)
