@@ -360,6 +360,8 @@ class SplitDirective(CatalogDirective):
             self.unknown(f"unknown domain '{key}'")
             return []
         self.note_listing(Kind.ids, self.scope().whole())  # the count and the other parts
+        if self.part() > 1 and self.env.docname == split_doc(self.config, self.page, key, self.part()):
+            self.env.metadata[self.env.docname]["orphan"] = True  # linked from its first part, not in the navigation
         total = len(self.scope().whole().members(self.catalog))
         docs = [
             (label, split_doc(self.config, self.page, key, k + 1)) for k, label in enumerate(self.part_labels(total))
@@ -411,8 +413,10 @@ class SplitDirective(CatalogDirective):
             docs = [(lbl, doc) for lbl, doc in docs if doc in self.env.found_docs]
             if not docs:
                 continue
-            nav += [doc for _, doc in docs]
-            titles.update({doc: d.title if k == 0 else f"{d.title} ({lbl})" for k, (lbl, doc) in enumerate(docs)})
+            # the navigation holds each domain's first part: it stays the same size as the catalog
+            # grows; later parts are reached from here and from the first ("Pages: ...")
+            nav.append(docs[0][1])
+            titles[docs[0][1]] = d.title
             count = f"{total} connector{'s' if total != 1 else ''}"
             para = nodes.paragraph("", "", self.doc_ref(docs[0][1], [nodes.inline(d.title, d.title)]))
             para += nodes.Text(f" ({count})")
