@@ -73,10 +73,12 @@ def project_catalog():
     return load_catalog(PROJECT)
 
 
-def connector_ids(catalog) -> list[str]:
-    """Every connector, or only the one of ``make test ID=<id>`` (``WG_ID``)."""
+def connector_ids() -> list[str]:
+    """Every connector file's id (``data/connectors/<id>.yaml``), or only the one of
+    ``make test ID=<id>`` (``WG_ID``): read from the file names, so collecting the tests
+    does not load the catalog (a file that fails to load fails its tests)."""
     one = os.environ.get("WG_ID")
-    return [one] if one else sorted(catalog.connectors)
+    return [one] if one else sorted(p.stem for p in (PROJECT / "data" / "connectors").glob("*.yaml"))
 
 
 @pytest.fixture(scope="session")

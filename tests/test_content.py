@@ -19,8 +19,7 @@ from wispgate_connectors.safety import private_url
 from wispgate_connectors.writer_rules import FACTS_DIR, facts_file_problems, finished_problems, read_facts
 
 FACTS = PROJECT / FACTS_DIR
-CATALOG = project_catalog()
-IDS = connector_ids(CATALOG)
+IDS = connector_ids()
 CONF: dict = {"__file__": str(PROJECT / "conf.py")}
 exec(compile((PROJECT / "conf.py").read_text(encoding="utf-8"), str(PROJECT / "conf.py"), "exec"), CONF)
 FEATURED = {"mikrotik", "uisp", "calix", "smartolt", "stripe", "quickbooks-online", "whatsapp-cloud", "zabbix"}
@@ -33,19 +32,19 @@ def page_text(site: Path, cid: str) -> str:
 
 
 def test_catalog_has_no_problems():
-    assert CATALOG.problems == []
+    assert project_catalog().problems == []
 
 
 def test_catalog_covers_every_domain_and_use_case():
-    assert len(CATALOG.connectors) >= 20
-    for key in CATALOG.domains:
-        assert CATALOG.by_domain(key), f"no connector in domain {key}"
-    for key in CATALOG.use_cases:
-        assert CATALOG.by_use_case(key), f"no connector for use case {key}"
+    assert len(project_catalog().connectors) >= 20
+    for key in project_catalog().domains:
+        assert project_catalog().by_domain(key), f"no connector in domain {key}"
+    for key in project_catalog().use_cases:
+        assert project_catalog().by_use_case(key), f"no connector for use case {key}"
 
 
 def test_featured_connectors_are_exactly_the_strategic_ones():
-    assert {c.id for c in CATALOG.featured()} == FEATURED
+    assert {c.id for c in project_catalog().featured()} == FEATURED
 
 
 def located(problems) -> str:
@@ -57,7 +56,7 @@ def located(problems) -> str:
 def test_guide_is_complete(cid):
     """At least four failure points, an example, related resources, three sources (one for the
     failure points) and a verification: the rules ``make check`` prints (writer_rules)."""
-    c = CATALOG.connectors[cid]
+    c = project_catalog().connectors[cid]
     assert c.validation and c.prerequisites and c.flow and c.fields
     problems = finished_problems(c)
     assert not problems, "\n" + located(problems)
@@ -112,7 +111,7 @@ def test_named_facts_of_featured_guides(site, cid, facts):
 
 
 def test_concept_pages_linked_from_guides_exist():
-    docs = {r.doc for c in CATALOG.connectors.values() for r in c.related if r.doc}
+    docs = {r.doc for c in project_catalog().connectors.values() for r in c.related if r.doc}
     for doc in docs:
         assert (PROJECT / f"{doc}.md").exists(), doc
     assert {
@@ -129,7 +128,7 @@ def test_troubleshooting_index_lists_every_failure_point(site):
     for part in (site / "catalog/troubleshooting").glob("*.html"):
         soup = BeautifulSoup(part.read_text(encoding="utf-8"), "html.parser")
         listed += len(soup.select(".wg-trouble-index > dt"))
-    assert listed == sum(len(c.failures) for c in CATALOG.connectors.values() if c.status != "archived")
+    assert listed == sum(len(c.failures) for c in project_catalog().connectors.values() if c.status != "archived")
 
 
 @pytest.mark.connector
@@ -137,7 +136,7 @@ def test_troubleshooting_index_lists_every_failure_point(site):
 def test_links_can_be_checked(cid):
     """Offline: every link the guide shows from its data is one `make linkcheck` will fetch: an
     https address of a public host, not an example or documentation address it ignores."""
-    c = CATALOG.connectors[cid]
+    c = project_catalog().connectors[cid]
     problems = []
     for url, line in data_links(c, frozenset(CONF["myst_enable_extensions"])):
         parts = urlsplit(url)
