@@ -92,6 +92,14 @@ class CatalogDirective(ListingDirective):
             para += nodes.strong(text, text) if doc == current else self.doc_ref(doc, [nodes.inline(text, text)])
         return para
 
+    def parts_item(self, title: str, note: str, docs: list[tuple[str, str]]) -> nodes.list_item:
+        """``Title (note)``, linking the first part, and a line linking every part when there are more."""
+        para = nodes.paragraph("", "", self.doc_ref(docs[0][1], [nodes.inline(title, title)]), nodes.Text(f" ({note})"))
+        item = nodes.list_item("", para)
+        if len(docs) > 1:
+            item += self.pages_line("Pages", docs)
+        return item
+
     def part_labels(self, total: int) -> list[str]:
         """``1–100``, ``101–200``...: the connectors (or notes) each part holds, in page order."""
         size = self.config.wispgate_listing_page_size
@@ -208,12 +216,7 @@ class BrowseDirective(CatalogDirective):
         for key, d in catalog.domains.items():
             total = len(catalog.by_domain(key))
             docs = [(lbl, domain_doc(self.config, key, k + 1)) for k, lbl in enumerate(self.part_labels(total))]
-            para = nodes.paragraph("", "", self.doc_ref(docs[0][1], [nodes.inline(d.title, d.title)]))
-            para += nodes.Text(f" ({total} connector{'s' if total != 1 else ''})")
-            item = nodes.list_item("", para)
-            if len(docs) > 1:
-                item += self.pages_line("Pages", docs)
-            lst += item
+            lst += self.parts_item(d.title, f"{total} connector{'s' if total != 1 else ''}", docs)
         return [lst]
 
 
@@ -417,13 +420,7 @@ class SplitDirective(CatalogDirective):
             # grows; later parts are reached from here and from the first ("Pages: ...")
             nav.append(docs[0][1])
             titles[docs[0][1]] = d.title
-            count = f"{total} connector{'s' if total != 1 else ''}"
-            para = nodes.paragraph("", "", self.doc_ref(docs[0][1], [nodes.inline(d.title, d.title)]))
-            para += nodes.Text(f" ({count})")
-            item = nodes.list_item("", para)
-            if len(docs) > 1:
-                item += self.pages_line("Pages", docs)
-            lst += item
+            lst += self.parts_item(d.title, f"{total} connector{'s' if total != 1 else ''}", docs)
         out: list[nodes.Node] = [lst]
         if self.anchor_prefix:
             size = self.config.wispgate_listing_page_size
@@ -533,12 +530,7 @@ class WhatsNewDirective(CatalogDirective):
                 continue
             nav += [doc for _, doc in docs]
             titles.update({doc: year if k == 0 else f"{year} ({lbl})" for k, (lbl, doc) in enumerate(docs)})
-            para = nodes.paragraph("", "", self.doc_ref(docs[0][1], [nodes.inline(year, year)]))
-            para += nodes.Text(f" ({count} note{'s' if count != 1 else ''})")
-            item = nodes.list_item("", para)
-            if len(docs) > 1:
-                item += self.pages_line("Pages", docs)
-            lst += item
+            lst += self.parts_item(year, f"{count} note{'s' if count != 1 else ''}", docs)
         if not nav:
             return []
         title = "Every note, by year"
