@@ -27,7 +27,7 @@ help:
 	@echo "Site and CI"
 	@echo "  make html           build the site into $(BUILDDIR)/html (warnings are errors)"
 	@echo "  make test           run the whole test suite (lint first): what CI runs"
-	@echo "  make test-fast      every test that needs neither the whole site nor a browser, on both cores"
+	@echo "  make test-fast      every test not marked slow (whole site, long searches, timings) nor browser, on both cores"
 	@echo "  make lint           ruff check, ruff format --check and mypy --strict on the extension"
 	@echo "  make stale          list guides that need re-verification (age, vendor changes); fails if any"
 	@echo "  make epub           offline copy for field technicians"

@@ -316,15 +316,15 @@ WHOLE_SITE = frozenset({"site", "served_site", "source", "clean", "stale", "inte
 #: each file on one worker, so a build a module's tests share is built once)
 LONGEST_FIRST = (
     "test_security",
-    "test_injection",
     "test_builds",
-    "test_linkcheck",  # little CPU, but waits for its server's slow answers
+    "test_injection",
     "test_incremental",
-    "test_bad_input",
     "test_operational",
+    "test_bad_input",
     "test_writers",
     "test_property",
     "test_reference",
+    "test_snippets",
 )
 
 

@@ -3,8 +3,9 @@
 The test root (tests/roots/test-linkcheck) copies every ``linkcheck_*`` setting from
 the project's conf.py and only drops the loopback ignore pattern.  Each test writes
 pages whose links point at an HTTP server on 127.0.0.1 and runs a real linkcheck
-build with the Makefile's options (-W --keep-going -n): sphinx-build's main() in this
-process, and in a subprocess of its own for the test of broken links.
+build in a subprocess, with the Makefile's options (-W --keep-going -n).  Those tests
+wait for the server's slow and rate-limited answers (and linkcheck's threads): they are
+``slow``; the probe, the settings and the links from data are checked in the fast lane.
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ class VendorSite(http.server.BaseHTTPRequestHandler):
         pass
 
 
+#: the tests that wait for the vendor site below: a 1 s Retry-After, a 1 s timeout, linkcheck's threads
+SERVED = pytest.mark.slow
+
+
 @pytest.fixture
 def server():
     """A fresh vendor site on a free loopback port; yields (base URL, hit counter)."""
@@ -91,9 +96,8 @@ def server():
         thread.join(5)
 
 
-def linkcheck(tmp_path: Path, md: str, rst: str, *options: str, process: bool = False):
-    """Copy the root, write its two pages, run linkcheck (in a subprocess when ``process``);
-    (process, {uri: entry})."""
+def linkcheck(tmp_path: Path, md: str, rst: str, *options: str):
+    """Copy the root, write its two pages, run linkcheck; (process, {uri: entry})."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-linkcheck", src)
     (src / "links.md").write_text(md, encoding="utf-8")
@@ -106,17 +110,14 @@ def linkcheck(tmp_path: Path, md: str, rst: str, *options: str, process: bool = 
         "no_proxy": "127.0.0.1,localhost",
     }
     args = ["-b", "linkcheck", "-W", "--keep-going", "-n", "-N", "-d", str(tmp_path / "doctrees"), *options]
-    if process:
-        proc = subprocess.run(
-            [sys.executable, "-m", "sphinx", *args, str(src), str(out)],
-            capture_output=True,
-            text=True,
-            cwd=src,
-            env=env,
-            timeout=120,
-        )
-    else:
-        proc = sphinx_main(*args, str(src), str(out), env={k: env[k] for k in ("WG_PROJECT", "NO_PROXY", "no_proxy")})
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", *args, str(src), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=src,
+        env=env,
+        timeout=120,
+    )
     report = out / "output.json"
     assert report.is_file(), proc.stdout + proc.stderr
     entries = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -142,6 +143,7 @@ def test_root_uses_the_real_settings(monkeypatch):
     assert set(root["linkcheck_ignore"]) < set(real["linkcheck_ignore"])
 
 
+@SERVED
 def test_broken_links_fail_the_check(tmp_path, server):
     base, hits = server
     md = f"""# Links
@@ -157,7 +159,7 @@ def test_broken_links_fail_the_check(tmp_path, server):
 
 `Other page <{base}/other.html>`__ and `gone page <{base}/gone.html>`__.
 """
-    proc, result, out = linkcheck(tmp_path, md, rst, process=True)
+    proc, result, out = linkcheck(tmp_path, md, rst)
     status = {uri: e["status"] for uri, e in result.items()}
 
     assert proc.returncode != 0, proc.stdout + proc.stderr
@@ -185,6 +187,7 @@ def test_broken_links_fail_the_check(tmp_path, server):
     assert "broken" in proc.stdout
 
 
+@SERVED
 def test_broken_links_are_warnings_when_quiet(tmp_path, server):
     """With -q, broken links are reported as warnings (and -W fails the run)."""
     base, _ = server
@@ -199,6 +202,7 @@ def test_broken_links_are_warnings_when_quiet(tmp_path, server):
     assert result[f"{base}/ok.html"]["status"] == "working"
 
 
+@SERVED
 def test_all_good_links_pass(tmp_path, server):
     base, hits = server
     md = f"""# Links
@@ -225,6 +229,7 @@ def test_all_good_links_pass(tmp_path, server):
     assert (out / "output.txt").read_text(encoding="utf-8").strip() == ""
 
 
+@SERVED
 def test_timeouts_are_reported_as_timeouts(tmp_path, server):
     """linkcheck_report_timeouts_as_broken = False: a slow page is 'timeout', not 'broken'
     (timeouts still make the run exit non-zero)."""
