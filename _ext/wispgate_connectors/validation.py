@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import pickle
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from functools import cache
@@ -175,14 +176,39 @@ def schema_problems(
     expected_type = load_schema(schema_name).get("type")
     if expected_type == "object" and not isinstance(data, dict):
         return [Problem(display, marks.line(()), f"{what}, got {_shown(data)}")]
-    out = []
+    out = [
+        Problem(display, marks.line(path), words, Subtype.schema) for path, words in _schema_errors(schema_name, data)
+    ]
+    return sorted(set(out), key=lambda p: (p.line, p.message))
+
+
+#: (schema, pickled value) -> its errors; bounded, oldest dropped first
+_seen: dict[tuple[str, bytes], tuple[tuple[tuple[Any, ...], str], ...]] = {}
+_SEEN_MAX = 4096
+
+
+def _schema_errors(schema_name: str, data: Any) -> tuple[tuple[tuple[Any, ...], str], ...]:
+    """(path, words) of each error; remembered by value, because a process that loads the same
+    files again (the tests, ``check`` then a build) would otherwise pay jsonschema each time.
+    Pickle tells 1 from "1", True and 1.0, which equality and JSON do not."""
+    try:
+        key: tuple[str, bytes] | None = (schema_name, pickle.dumps(data, protocol=5))
+    except Exception:  # a value pickle cannot take is validated every time
+        key = None
+    if key is not None and key in _seen:
+        return _seen[key]
+    found = []
     for error in _validator(schema_name).iter_errors(data):
         # keep the most specific message of a schema branch
         if error.context:  # the branch the value was meant for: deepest, and of the value's type
             error = min(error.context, key=lambda e: (-len(e.absolute_path), e.validator == "type"))
-        path, words = _schema_message(error)
-        out.append(Problem(display, marks.line(path), words, Subtype.schema))
-    return sorted(set(out), key=lambda p: (p.line, p.message))
+        found.append(_schema_message(error))
+    errors = tuple(found)
+    if key is not None:
+        if len(_seen) >= _SEEN_MAX:
+            del _seen[next(iter(_seen))]
+        _seen[key] = errors
+    return errors
 
 
 def connector_rules(
