@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from . import freshness, state
+from . import freshness, safety, state
 from .domain import get_domain
 from .model import PAGE_DIR, Catalog, Connector
 
@@ -395,7 +395,8 @@ def _digests(env: BuildEnvironment, keys: set[Key]) -> dict[Key, str]:
         digest = taxonomies + repr([shown(v) for v in shown_views])
         if kind.written:  # cards link to the guide, or show a name while it has none
             digest += repr([pages.get(v.id, ("",))[0] for v in shown_views])
-        out[(kind, scope)] = digest
+        # the environment keeps these: a hash, not the megabytes of text it stands for
+        out[(kind, scope)] = safety.digest(digest.encode("utf-8", "surrogatepass"))
     return out
 
 
