@@ -259,6 +259,35 @@ def test_catalog_cache_survives_corruption_and_follows_edits(built_basic):
     assert warnings_of(app) == [] and "integrations/beta" in read
 
 
+def test_an_edit_writes_a_delta_of_the_catalog_cache_and_a_broken_delta_is_ignored(built_basic, monkeypatch):
+    """A YAML edit re-pickles the edited file's entry, not the whole cache; past the limit,
+    or when a file is deleted, the whole cache is written again and the delta goes."""
+    from wispgate_connectors import state
+
+    src = built_basic
+    cache = src / "_build" / "doctrees" / state.CACHE_FILE
+    delta = cache.with_suffix(".delta")
+    whole = cache.read_bytes()
+    edit(src / "data/connectors/beta.yaml", "summary: Beta summary.", "summary: Beta takes cards.")
+    app, read = build(src)
+    assert cache.read_bytes() == whole and delta.exists()
+    assert "Beta takes cards." in (app.outdir / "index.html").read_text()
+    # a build with nothing new writes neither
+    written = delta.read_bytes()
+    build(src)
+    assert cache.read_bytes() == whole and delta.read_bytes() == written
+    # a broken delta is ignored: the edited file is read again and the page is the same
+    delta.write_bytes(b"not a pickle")
+    edit(src / "data/connectors/beta.yaml", "summary: Beta takes cards.", "summary: Beta takes checks.")
+    app, _ = build(src)
+    assert warnings_of(app) == [] and "Beta takes checks." in (app.outdir / "index.html").read_text()
+    # past the limit the whole cache is written and the delta removed
+    monkeypatch.setattr(state, "DELTA_MAX", 0)
+    edit(src / "data/connectors/beta.yaml", "summary: Beta takes checks.", "summary: Beta summary.")
+    build(src)
+    assert cache.read_bytes() != whole and not delta.exists()
+
+
 def test_moving_a_connector_rereads_both_domain_pages(built_basic):
     src = built_basic
     edit(src / "data/connectors/beta.yaml", "domain: payments-finance", "domain: network-aaa")

@@ -197,9 +197,18 @@ def build(
 
 
 def _make_record(name: str, values: dict[str, Any], line: int) -> Record:
+    """A record back from the catalog cache: ``values`` is its ``_values``, in schema order."""
     schema, _, local = name.rpartition(":")
     types = types_for(f"{schema}.schema.json") if schema else _connector_types()
-    return types.classes[local](values, line)
+    cls = types.classes[local]
+    # __init__'s work without its scan of every key: tens of thousands of records a build
+    record = cls.__new__(cls)
+    attrs = record.__dict__
+    attrs.update(cls.defaults)
+    attrs.update(values)
+    attrs["line"] = line
+    attrs["_given"] = tuple(values)
+    return record
 
 
 @cache

@@ -12,6 +12,7 @@ folder, keyed by file stamps, so an incremental build re-reads only the YAML tha
 
 from __future__ import annotations
 
+import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +87,39 @@ def _read_cache(path: Path) -> dict[str, Any]:
         return {}
 
 
+#: the cache's parts, each a mapping of file -> what was learned from it
+_PARTS = ("connectors", "secrets")
+#: re-write the whole cache once the changes since it was written are this many files
+DELTA_MAX = 64
+
+
+def _write(path: Path, cache: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)  # atomic: a killed build never leaves half a cache
+
+
+def _read_with_delta(path: Path) -> tuple[dict[str, Any], dict[str, Any], set[tuple[str, str]]]:
+    """The whole cache, its delta applied; the base as read; the entries the delta gave.
+
+    An edit re-pickles only what changed since the whole cache was written (a delta file
+    beside it, bound to that base by a token), not the megabytes of a big catalog.
+    """
+    base = _read_cache(path)
+    delta = _read_cache(path.with_suffix(".delta")) if base else {}
+    if not base or delta.get("base") != base.get("token"):
+        delta = {}
+    cache = {k: dict(v) if k in _PARTS else v for k, v in base.items()}
+    given = set()
+    for part in _PARTS:
+        for name, entry in delta.get(part, {}).items():
+            cache.setdefault(part, {})[name] = entry
+            given.add((part, name))
+    return cache, base, given
+
+
 def load(
     srcdir: Path,
     cache_dir: Path | None = None,
@@ -99,22 +133,37 @@ def load(
     """
     where = where or Layout()
     path = Path(cache_dir) / CACHE_FILE if cache_dir else None
-    cache = _read_cache(path) if path else {}
+    cache, base, given = _read_with_delta(path) if path else ({}, {}, set())
     connectors = cache.setdefault("connectors", {})
     scans = cache.setdefault("secrets", {})
-    fresh = cache.get("version") != code_version()
-    cache["version"] = code_version()
-    before = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
+    before = {part: dict(cache[part]) for part in _PARTS}  # the entries themselves: an id can be reused
     catalog = load_catalog(srcdir, connectors, where)
     secrets = scan_project(Path(srcdir), catalog, scans, settings=settings)
-    after = {name: {k: id(v) for k, v in part.items()} for name, part in (("c", connectors), ("s", scans))}
-    if path and (fresh or before != after):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)  # atomic: a killed build never leaves half a cache
+    if path:
+        _save(path, cache, base, given, before)
     return catalog, secrets
+
+
+def _save(
+    path: Path, cache: dict[str, Any], base: dict[str, Any], given: set[tuple[str, str]], before: dict[str, Any]
+) -> None:
+    """Write what changed: nothing, a delta of the entries that differ from the base, or all."""
+    changed = {(part, k) for part in _PARTS for k, v in cache[part].items() if before[part].get(k) is not v}
+    gone = any(k not in cache[part] for part in _PARTS for k in base.get(part, {}))
+    dropped = any(k not in cache[part] for part, k in given)
+    if not changed and not gone and not dropped and base:
+        return
+    differ = (changed | given) & {(part, k) for part in _PARTS for k in cache[part]}
+    if base and not gone and len(differ) <= DELTA_MAX:
+        delta: dict[str, Any] = {"version": code_version(), "base": base["token"]}
+        for part, k in differ:
+            delta.setdefault(part, {})[k] = cache[part][k]
+        _write(path.with_suffix(".delta"), delta)
+        return
+    cache["version"] = code_version()
+    cache["token"] = os.urandom(8).hex()  # a delta written for an older base is ignored
+    _write(path, cache)
+    path.with_suffix(".delta").unlink(missing_ok=True)
 
 
 def layout(env: BuildEnvironment) -> Layout:
