@@ -288,6 +288,7 @@ def load_catalog(
             continue
         seen[connector.id] = display
         catalog.connectors[connector.id] = connector
+        catalog.sources[connector.id] = stamp
     if cache is not None:
         for gone in set(cache) - {f.relative_to(root).as_posix() for f in files}:
             del cache[gone]

@@ -9,13 +9,14 @@ the connector schema and ``catalog.schema.json`` to each other).  ``url`` and
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import state
+from . import code_version, state
 from .domain import documented
 from .generate import domain_doc, use_case_doc
 from .model import SCHEMA_FILE, Record
@@ -107,13 +108,54 @@ def connector_json(c: Any, url: str) -> dict[str, Any]:
     return {k: out[k] for k in order if k in out}
 
 
-def connector_data(catalog: Any, c: Any, url: str) -> dict[str, Any]:
-    """``connector_json``, made once per build for catalog.json and ``connectors/<id>.json``."""
-    key = ("json", c.id, url)
-    found = catalog.memo.get(key)
-    if found is None:
-        found = catalog.memo[key] = connector_json(c, url)
-    return found  # type: ignore[no-any-return]
+def dumps(data: Any) -> str:
+    """JSON as every file of the export writes it."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+#: kept beside the doctrees: per connector, what its JSON was made from and the text
+EXPORT_CACHE = "wispgate-export.pickle"
+
+
+def connector_texts(app: Sphinx, urls: dict[str, str]) -> dict[str, str]:
+    """Each connector's ``connector_json`` as text, for catalog.json and ``connectors/<id>.json``.
+
+    Made once per build, and between builds again only for a connector whose file or URL
+    changed (the key is its file's content key, :attr:`Catalog.sources`): an edit of one
+    YAML file serialises one connector, not a thousand.
+    """
+    catalog = state.catalog(app.env)
+    found = catalog.memo.get("json-texts")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    path = Path(app.doctreedir) / EXPORT_CACHE
+    try:
+        with path.open("rb") as f:
+            cache = pickle.load(f)
+        if cache.get("version") != code_version():
+            cache = {}
+    except Exception:  # a missing, partial or old cache is simply made again
+        cache = {}
+    before = cache.get("texts", {})
+    texts: dict[str, tuple[Any, str]] = {}
+    for cid, c in catalog.connectors.items():
+        key = (catalog.sources.get(cid), urls[cid])
+        hit = before.get(cid)
+        texts[cid] = (
+            hit
+            if hit is not None and key[0] is not None and hit[0] == key
+            else (key, dumps(connector_json(c, urls[cid])))
+        )
+    if texts != before:
+        tmp = path.with_suffix(".tmp")
+        try:
+            with tmp.open("wb") as f:
+                pickle.dump({"version": code_version(), "texts": texts}, f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError:  # a cache that cannot be kept costs the next build time, nothing else
+            tmp.unlink(missing_ok=True)
+    found = catalog.memo["json-texts"] = {cid: text for cid, (_, text) in texts.items()}
+    return found
 
 
 def export_catalog(app: Sphinx, exception: Exception | None) -> None:
@@ -135,12 +177,12 @@ def export_catalog(app: Sphinx, exception: Exception | None) -> None:
             {"key": k, "title": u.title, "description": u.description, "url": uri(use_case_doc(app.config, k))}
             for k, u in catalog.use_cases.items()
         ],
-        "connectors": [connector_data(catalog, c, uri(pages.get(c.id, (c.docname,))[0])) for c in catalog.sorted()],
     }
+    texts = connector_texts(app, {c.id: uri(pages.get(c.id, (c.docname,))[0]) for c in catalog.connectors.values()})
+    body = ",".join(texts[c.id] for c in catalog.sorted())
     out = Path(app.outdir)
-    (out / "catalog.json").write_text(
-        json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    # "connectors" last, as json.dumps would write it, from the texts made once
+    (out / "catalog.json").write_text(f'{dumps(data)[:-1]},"connectors":[{body}]}}\n', encoding="utf-8")
     (out / "schema").mkdir(exist_ok=True)
     for schema in (CATALOG_SCHEMA, SCHEMA_FILE):
         shutil.copyfile(schema, out / "schema" / schema.name)

@@ -430,6 +430,8 @@ class Catalog:
     renamed: dict[str, str] = field(default_factory=dict)
     #: per connector id, its freshness on this build's date (see freshness.py)
     freshness: dict[str, Any] = field(default_factory=dict)
+    #: connector id -> the content key of its file (digest and schema context): what made its record
+    sources: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     #: what this build derived from the data once (listing views, exports), by any hashable key
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 

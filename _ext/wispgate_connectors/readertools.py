@@ -19,7 +19,6 @@ the browser may refuse ``fetch``; the pages then say so and link the index).
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -32,7 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import state
 from .components import skip_node
 from .domain import documented
-from .export import connector_data
+from .export import connector_texts, dumps
 from .model import SCHEMA_DIR
 
 #: the scripts each tool's page loads (only those pages)
@@ -174,8 +173,11 @@ def index_row(c: Any, url: str, url_template: str) -> list[Any]:
 
 
 def _write_json(path: Path, data: Any) -> None:
+    _write_text(path, dumps(data) + "\n")
+
+
+def _write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
 
@@ -191,10 +193,11 @@ def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
     failures = []
     current = [c for c in catalog.sorted() if c.status != "archived"]
     url_template = uri(f"{state.layout(app.env).page_dir}/{_ID}").replace(_ID, "{id}")
+    urls = {c.id: uri(pages.get(c.id, (c.docname,))[0]) for c in catalog.connectors.values()}
+    texts = connector_texts(app, urls)
     for c in catalog.sorted():
-        url = uri(pages.get(c.id, (c.docname,))[0])
-        index.append(index_row(c, url, url_template))
-        _write_json(out / "connectors" / f"{c.id}.json", connector_data(catalog, c, url))
+        index.append(index_row(c, urls[c.id], url_template))
+        _write_text(out / "connectors" / f"{c.id}.json", texts[c.id] + "\n")
     for c in current:
         url = uri(pages.get(c.id, (c.docname,))[0])
         for f in c.failures:
