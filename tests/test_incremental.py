@@ -192,7 +192,8 @@ def build(src: Path, builddir: Path, fresh: bool) -> tuple[Path, list[str]]:
 
 
 def outputs(outdir: Path) -> dict[str, bytes]:
-    files = sorted(outdir.rglob("*.html")) + [outdir / "catalog.json"]
+    # the JSON data too: catalog.json, failures.json and connectors/*.json are made from kept texts
+    files = sorted(outdir.rglob("*.html")) + sorted(outdir.glob("*.json")) + sorted(outdir.glob("connectors/*.json"))
     return {p.relative_to(outdir).as_posix(): p.read_bytes() for p in files if p.is_file()}
 
 

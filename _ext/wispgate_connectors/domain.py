@@ -69,7 +69,7 @@ class ConnectorDomain(Domain):
         "guides": {},  # connector id -> the page documenting it, from the page sources, at the last read
     }
     dangling_warnings = {"connector": "unknown connector id '%(target)s'", "page": "no page '%(target)s'"}
-    data_version = 12
+    data_version = 13
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)

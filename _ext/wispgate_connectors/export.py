@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -113,22 +114,19 @@ def dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-#: kept beside the doctrees: per connector, what its JSON was made from and the text
-EXPORT_CACHE = "wispgate-export.pickle"
-
-
-def connector_texts(app: Sphinx, urls: dict[str, str]) -> dict[str, str]:
-    """Each connector's ``connector_json`` as text, for catalog.json and ``connectors/<id>.json``.
+def kept_texts(app: Sphinx, name: str, urls: dict[str, str], make: Callable[[Any, str], str]) -> dict[str, str]:
+    """``make(connector, url)`` for every connector: text for a file of the export.
 
     Made once per build, and between builds again only for a connector whose file or URL
-    changed (the key is its file's content key, :attr:`Catalog.sources`): an edit of one
-    YAML file serialises one connector, not a thousand.
+    changed (the key is its file's content key, :attr:`Catalog.sources`), kept beside the
+    doctrees in ``wispgate-<name>.pickle``: an edit of one YAML file serialises one
+    connector, not a thousand.
     """
     catalog = state.catalog(app.env)
-    found = catalog.memo.get("json-texts")
+    found = catalog.memo.get(("kept-texts", name))
     if found is not None:
         return found  # type: ignore[no-any-return]
-    path = Path(app.doctreedir) / EXPORT_CACHE
+    path = Path(app.doctreedir) / f"wispgate-{name}.pickle"
     try:
         with path.open("rb") as f:
             cache = pickle.load(f)
@@ -141,11 +139,8 @@ def connector_texts(app: Sphinx, urls: dict[str, str]) -> dict[str, str]:
     for cid, c in catalog.connectors.items():
         key = (catalog.sources.get(cid), urls[cid])
         hit = before.get(cid)
-        texts[cid] = (
-            hit
-            if hit is not None and key[0] is not None and hit[0] == key
-            else (key, dumps(connector_json(c, urls[cid])))
-        )
+        fresh = hit is not None and key[0] is not None and hit[0] == key
+        texts[cid] = hit if fresh else (key, make(c, urls[cid]))
     if texts != before:
         tmp = path.with_suffix(".tmp")
         try:
@@ -154,8 +149,13 @@ def connector_texts(app: Sphinx, urls: dict[str, str]) -> dict[str, str]:
             tmp.replace(path)
         except OSError:  # a cache that cannot be kept costs the next build time, nothing else
             tmp.unlink(missing_ok=True)
-    found = catalog.memo["json-texts"] = {cid: text for cid, (_, text) in texts.items()}
+    found = catalog.memo["kept-texts", name] = {cid: text for cid, (_, text) in texts.items()}
     return found
+
+
+def connector_texts(app: Sphinx, urls: dict[str, str]) -> dict[str, str]:
+    """Each connector's ``connector_json`` as text, for catalog.json and ``connectors/<id>.json``."""
+    return kept_texts(app, "export", urls, lambda c, url: dumps(connector_json(c, url)))
 
 
 def export_catalog(app: Sphinx, exception: Exception | None) -> None:

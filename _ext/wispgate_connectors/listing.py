@@ -391,13 +391,28 @@ def _digests(env: BuildEnvironment, keys: set[Key]) -> dict[Key, str]:
     pages = get_domain(env).connectors
     out = {}
     for kind, scope in keys:
+        memo = ("digest", kind, scope)
+        if memo in catalog.memo:  # the catalog is the build's: a digest of what it shows holds all build
+            out[(kind, scope)] = catalog.memo[memo]
+            continue
         shown_views = views(kind, scope, catalog)
-        digest = taxonomies + repr([shown(v) for v in shown_views])
-        if kind.written:  # cards link to the guide, or show a name while it has none
+        digest = taxonomies + ",".join(_view_digest(v, catalog) for v in shown_views)
+        if kind.written:  # cards link to the guide, or show a name while it has none: read after reading
             digest += repr([pages.get(v.id, ("",))[0] for v in shown_views])
         # the environment keeps these: a hash, not the megabytes of text it stands for
         out[(kind, scope)] = safety.digest(digest.encode("utf-8", "surrogatepass"))
+        if not kind.written:
+            catalog.memo[memo] = out[(kind, scope)]
     return out
+
+
+def _view_digest(v: Any, catalog: Catalog) -> str:
+    """What a connector's view shows, hashed once per build (a view is in many listings)."""
+    key = ("view-digest", type(v), v.id)
+    found = catalog.memo.get(key)
+    if found is None:
+        found = catalog.memo[key] = safety.digest(repr(shown(v)).encode("utf-8", "surrogatepass"))
+    return found
 
 
 def _keys(env: BuildEnvironment, written: bool) -> set[Key]:

@@ -31,7 +31,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import state
 from .components import skip_node
 from .domain import documented
-from .export import connector_texts, dumps
+from .export import connector_texts, dumps, kept_texts
 from .model import SCHEMA_DIR
 
 #: the scripts each tool's page loads (only those pages)
@@ -182,6 +182,25 @@ def _write_text(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
+def failure_texts(c: Any, url: str) -> str:
+    """A connector's entries of failures.json, as text: every failure point in plain words."""
+    return ",".join(
+        dumps(
+            {
+                "connector": c.id,
+                "name": c.name,
+                "domain": c.domain,
+                "symptom": plain(f.symptom),
+                "cause": plain(f.cause),
+                "fix": plain(f.fix),
+                "match": list(f.match),
+                "url": f"{url}#{c.id}-troubleshooting",
+            }
+        )
+        for f in c.failures
+    )
+
+
 def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
@@ -190,29 +209,15 @@ def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
     uri = app.builder.get_target_uri
     out = Path(app.outdir)
     index = []
-    failures = []
-    current = [c for c in catalog.sorted() if c.status != "archived"]
     url_template = uri(f"{state.layout(app.env).page_dir}/{_ID}").replace(_ID, "{id}")
     urls = {c.id: uri(pages.get(c.id, (c.docname,))[0]) for c in catalog.connectors.values()}
     texts = connector_texts(app, urls)
     for c in catalog.sorted():
         index.append(index_row(c, urls[c.id], url_template))
         _write_text(out / "connectors" / f"{c.id}.json", texts[c.id] + "\n")
-    for c in current:
-        url = uri(pages.get(c.id, (c.docname,))[0])
-        for f in c.failures:
-            failures.append(
-                {
-                    "connector": c.id,
-                    "name": c.name,
-                    "domain": c.domain,
-                    "symptom": plain(f.symptom),
-                    "cause": plain(f.cause),
-                    "fix": plain(f.fix),
-                    "match": list(f.match),
-                    "url": f"{url}#{c.id}-troubleshooting",
-                }
-            )
+    # archived connectors are not set up any more: their failures leave the lookup
+    found = kept_texts(app, "failures", urls, failure_texts)
+    failures = ",".join(found[c.id] for c in catalog.sorted() if c.status != "archived" and found[c.id])
     _write_json(
         out / "catalog-index.json",
         {
@@ -230,7 +235,7 @@ def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
     )
     (out / "schema").mkdir(exist_ok=True)
     shutil.copyfile(INDEX_SCHEMA, out / "schema" / INDEX_SCHEMA.name)
-    _write_json(out / "failures.json", {"version": 1, "failures": failures})
+    _write_text(out / "failures.json", f'{{"version":1,"failures":[{failures}]}}\n')
     # a connector removed from the data leaves no file behind
     folder = out / "connectors"
     if folder.is_dir():
