@@ -194,15 +194,9 @@ def test_filter_results_pass_the_accessibility_scan(browser, served_site, width)
     page.goto(f"{served_site}/index.html")
     page.click("form.wg-filter button.wg-filter-all")
     assert listed(page) and page.locator(".wg-result .wg-status").all_inner_texts() == ["Beta", "Deprecated"]
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = serious_violations(page)
     scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     context.close()
-    serious = [
-        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
     assert serious == [] and scroll <= client
 
 
@@ -282,18 +276,22 @@ def test_matrix_sorts_by_complexity(page, served_site):
     assert [order[r] for r in ranks] == sorted(order[r] for r in ranks)
 
 
-@pytest.mark.parametrize("path", ["index.html", "integrations/mikrotik.html", *NEW_PAGES])
-def test_accessibility_scan_has_no_serious_violations(page, served_site, path):
-    assert AXE.exists(), "axe-core is missing: `make test` runs npm ci"
-    page.goto(f"{served_site}/{path}")
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, one line each."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert serious == []
+
+
+@pytest.mark.parametrize("path", ["index.html", "integrations/mikrotik.html", *NEW_PAGES])
+def test_accessibility_scan_has_no_serious_violations(page, served_site, path):
+    assert AXE.exists(), "axe-core is missing: `make test` runs npm ci"
+    page.goto(f"{served_site}/{path}")
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize(
@@ -576,16 +574,10 @@ def test_reader_tools_pass_the_accessibility_scan(browser, served_site, path, wi
     page.goto(f"{served_site}/{path}")
     if "planner" in path:
         page.wait_for_selector(".wg-plan-order li")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = serious_violations(page)
     scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     context.close()
-    serious = [
-        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious == [] and scroll <= client, (serious, scroll, client)
 
 
 # --- Print (wispgate-print.css, linked with media="print") ------------------------------
