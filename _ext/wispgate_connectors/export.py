@@ -9,7 +9,6 @@ the connector schema and ``catalog.schema.json`` to each other).  ``url`` and
 from __future__ import annotations
 
 import json
-import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import code_version, state
+from . import state
 from .domain import documented
 from .generate import domain_doc, use_case_doc
 from .model import SCHEMA_FILE, Record
@@ -114,7 +113,19 @@ def dumps(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def kept_texts(app: Sphinx, name: str, urls: dict[str, str], make: Callable[[Any, str], str]) -> dict[str, str]:
+def connector_urls(app: Sphinx) -> dict[str, str]:
+    """Each connector's URL in this build: its guide, or where its page would be."""
+    catalog = state.catalog(app.env)
+    found = catalog.memo.get("urls")
+    if found is None:
+        pages, uri = documented(app.env), app.builder.get_target_uri
+        found = catalog.memo["urls"] = {
+            cid: uri(pages.get(cid, (c.docname,))[0]) for cid, c in catalog.connectors.items()
+        }
+    return found
+
+
+def kept_texts(app: Sphinx, name: str, make: Callable[[Any, str], str]) -> dict[str, str]:
     """``make(connector, url)`` for every connector: text for a file of the export.
 
     Made once per build, and between builds again only for a connector whose file or URL
@@ -126,15 +137,9 @@ def kept_texts(app: Sphinx, name: str, urls: dict[str, str], make: Callable[[Any
     found = catalog.memo.get(("kept-texts", name))
     if found is not None:
         return found  # type: ignore[no-any-return]
+    urls = connector_urls(app)
     path = Path(app.doctreedir) / f"wispgate-{name}.pickle"
-    try:
-        with path.open("rb") as f:
-            cache = pickle.load(f)
-        if cache.get("version") != code_version():
-            cache = {}
-    except Exception:  # a missing, partial or old cache is simply made again
-        cache = {}
-    before = cache.get("texts", {})
+    before = state.read_cache(path).get("texts", {})
     texts: dict[str, tuple[Any, str]] = {}
     for cid, c in catalog.connectors.items():
         key = (catalog.sources.get(cid), urls[cid])
@@ -142,20 +147,14 @@ def kept_texts(app: Sphinx, name: str, urls: dict[str, str], make: Callable[[Any
         fresh = hit is not None and key[0] is not None and hit[0] == key
         texts[cid] = hit if fresh else (key, make(c, urls[cid]))
     if texts != before:
-        tmp = path.with_suffix(".tmp")
-        try:
-            with tmp.open("wb") as f:
-                pickle.dump({"version": code_version(), "texts": texts}, f, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
-        except OSError:  # a cache that cannot be kept costs the next build time, nothing else
-            tmp.unlink(missing_ok=True)
+        state.write_cache(path, {"texts": texts})
     found = catalog.memo["kept-texts", name] = {cid: text for cid, (_, text) in texts.items()}
     return found
 
 
-def connector_texts(app: Sphinx, urls: dict[str, str]) -> dict[str, str]:
+def connector_texts(app: Sphinx) -> dict[str, str]:
     """Each connector's ``connector_json`` as text, for catalog.json and ``connectors/<id>.json``."""
-    return kept_texts(app, "export", urls, lambda c, url: dumps(connector_json(c, url)))
+    return kept_texts(app, "export", lambda c, url: dumps(connector_json(c, url)))
 
 
 def export_catalog(app: Sphinx, exception: Exception | None) -> None:
@@ -163,7 +162,6 @@ def export_catalog(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
     catalog = state.catalog(app.env)
-    pages = documented(app.env)
     uri = app.builder.get_target_uri
     data = {
         "$schema": "schema/catalog.schema.json",
@@ -178,7 +176,7 @@ def export_catalog(app: Sphinx, exception: Exception | None) -> None:
             for k, u in catalog.use_cases.items()
         ],
     }
-    texts = connector_texts(app, {c.id: uri(pages.get(c.id, (c.docname,))[0]) for c in catalog.connectors.values()})
+    texts = connector_texts(app)
     body = ",".join(texts[c.id] for c in catalog.sorted())
     out = Path(app.outdir)
     # "connectors" last, as json.dumps would write it, from the texts made once

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import errno
-import pickle
 import queue
 import re
 import shutil
@@ -29,7 +28,7 @@ from sphinx.domains import Domain
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import code_version, lint, safety, state
+from . import lint, safety, state
 from .domain import get_domain
 from .report import Problem
 from .writer_rules import misnamed_guides
@@ -146,26 +145,6 @@ def ignore_private_links(app: Sphinx, uri: str) -> None:
 # --- builder-inited: the rules that need no rendering ---------------------------------------------
 
 
-def _read_cache(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as f:
-            cache = pickle.load(f)
-        return cache if cache.get("version") == code_version() else {"version": code_version(), "fresh": True}
-    except Exception:  # a missing, partial or old cache is simply rebuilt
-        return {"version": code_version(), "fresh": True}
-
-
-def _write_cache(path: Path, cache: dict[str, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)  # atomic: a killed build never leaves half a cache
-    except OSError:
-        pass  # only a cache: the next build checks everything again
-
-
 def report_rules(app: Sphinx) -> None:
     """Markup refusals, unknown code languages, unknown ids in pages and generated-page
     folders, at every build.  Results are cached per connector and per page content,
@@ -176,7 +155,7 @@ def report_rules(app: Sphinx) -> None:
     settings = safety.settings_from_config(app.config)
     extensions = frozenset(settings["myst_enable_extensions"])
     path = Path(app.doctreedir) / RULES_CACHE
-    cache = _read_cache(path)
+    cache = state.read_cache(path) or {"fresh": True}
     markup = cache.setdefault("markup", {})
     pages_cache = cache.setdefault("pages", {})
     before = (_stamps(markup), _stamps(pages_cache))
@@ -202,7 +181,7 @@ def report_rules(app: Sphinx) -> None:
     report(app, [p for p, _ in findings] + uses + lint.generated_problems(srcdir, catalog))
     if (_stamps(markup), _stamps(pages_cache)) != before or cache.get("fresh"):
         cache.pop("fresh", None)
-        _write_cache(path, cache)
+        state.write_cache(path, cache)
 
 
 def _stamps(part: dict[str, Any]) -> dict[str, Any]:

@@ -30,8 +30,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import state
 from .components import skip_node
-from .domain import documented
-from .export import connector_texts, dumps, kept_texts
+from .export import connector_texts, connector_urls, dumps, kept_texts
 from .model import SCHEMA_DIR
 
 #: the scripts each tool's page loads (only those pages)
@@ -205,18 +204,17 @@ def export_tool_data(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or app.builder.name.startswith("epub"):
         return
     catalog = state.catalog(app.env)
-    pages = documented(app.env)
     uri = app.builder.get_target_uri
     out = Path(app.outdir)
     index = []
     url_template = uri(f"{state.layout(app.env).page_dir}/{_ID}").replace(_ID, "{id}")
-    urls = {c.id: uri(pages.get(c.id, (c.docname,))[0]) for c in catalog.connectors.values()}
-    texts = connector_texts(app, urls)
+    urls = connector_urls(app)
+    texts = connector_texts(app)
     for c in catalog.sorted():
         index.append(index_row(c, urls[c.id], url_template))
         _write_text(out / "connectors" / f"{c.id}.json", texts[c.id] + "\n")
     # archived connectors are not set up any more: their failures leave the lookup
-    found = kept_texts(app, "failures", urls, failure_texts)
+    found = kept_texts(app, "failures", failure_texts)
     failures = ",".join(found[c.id] for c in catalog.sorted() if c.status != "archived" and found[c.id])
     _write_json(
         out / "catalog-index.json",

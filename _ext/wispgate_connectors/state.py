@@ -78,13 +78,29 @@ def of(env: BuildEnvironment) -> BuildState:
     return get_domain(env).build
 
 
-def _read_cache(path: Path) -> dict[str, Any]:
+def read_cache(path: Path) -> dict[str, Any]:
+    """A cache the extension keeps beside the doctrees; empty when missing, partial or
+    written by other code (every cache is keyed on :func:`code_version`)."""
     try:
         with path.open("rb") as f:
             cache = pickle.load(f)
-        return cache if cache.get("version") == code_version() else {}
+        return cache if isinstance(cache, dict) and cache.get("version") == code_version() else {}
     except Exception:  # a missing, partial or old cache is simply rebuilt
         return {}
+
+
+def write_cache(path: Path, cache: dict[str, Any]) -> None:
+    """Write a cache atomically (a killed build never leaves half of one); a cache that
+    cannot be written (a full disk) costs the next build time, nothing else."""
+    cache["version"] = code_version()
+    tmp = path.with_suffix(".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 #: the cache's parts, each a mapping of file -> what was learned from it
@@ -93,22 +109,14 @@ _PARTS = ("connectors", "secrets")
 DELTA_MAX = 64
 
 
-def _write(path: Path, cache: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)  # atomic: a killed build never leaves half a cache
-
-
 def _read_with_delta(path: Path) -> tuple[dict[str, Any], dict[str, Any], set[tuple[str, str]]]:
     """The whole cache, its delta applied; the base as read; the entries the delta gave.
 
     An edit re-pickles only what changed since the whole cache was written (a delta file
     beside it, bound to that base by a token), not the megabytes of a big catalog.
     """
-    base = _read_cache(path)
-    delta = _read_cache(path.with_suffix(".delta")) if base else {}
+    base = read_cache(path)
+    delta = read_cache(path.with_suffix(".delta")) if base else {}
     if not base or delta.get("base") != base.get("token"):
         delta = {}
     cache = {k: dict(v) if k in _PARTS else v for k, v in base.items()}
@@ -155,14 +163,13 @@ def _save(
         return
     differ = (changed | given) & {(part, k) for part in _PARTS for k in cache[part]}
     if base and not gone and len(differ) <= DELTA_MAX:
-        delta: dict[str, Any] = {"version": code_version(), "base": base["token"]}
+        delta: dict[str, Any] = {"base": base["token"]}
         for part, k in differ:
             delta.setdefault(part, {})[k] = cache[part][k]
-        _write(path.with_suffix(".delta"), delta)
+        write_cache(path.with_suffix(".delta"), delta)
         return
-    cache["version"] = code_version()
     cache["token"] = os.urandom(8).hex()  # a delta written for an older base is ignored
-    _write(path, cache)
+    write_cache(path, cache)
     path.with_suffix(".delta").unlink(missing_ok=True)
 
 
