@@ -31,15 +31,14 @@ LOADING = (2_000_000, 20, 100)
 CALM = (50_000, 20, 100)
 
 
-def calm_collector(app: Sphinx, config: Config | None) -> None:
+def calm_collector(app: Sphinx, config: Config) -> None:
     """Collect young objects less often, from before the environment is loaded.
 
     ``release_memory`` restores the thresholds, so a process running several
     builds (tests, live preview) frees each one.
     """
-    if id(app) not in _saved:
-        _saved[id(app)] = gc.get_threshold()
-        gc.set_threshold(*(LOADING if config is not None else CALM))
+    _saved.setdefault(id(app), gc.get_threshold())
+    gc.set_threshold(*LOADING)
 
 
 def loaded(app: Sphinx) -> None:
@@ -60,7 +59,7 @@ def settle_memory(app: Sphinx, env: BuildEnvironment, *args: Any) -> None:
     """
     if args:  # env-before-read-docs: remember how much this build reads
         _reads[id(app)] = len(args[0])
-    calm_collector(app, None)  # again for a second build of one app: config-inited fired only once
+    _saved.setdefault(id(app), gc.get_threshold())  # a second build of one app: config-inited fired once
     gc.set_threshold(*CALM)
     if _reads.get(id(app), 0) >= BIG_READ:
         gc.collect()
