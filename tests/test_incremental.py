@@ -3,7 +3,7 @@
 A property test with a fixed seed: random sequences of edits from the set writers make (break
 or fix a YAML value, misspell or restore the id in a page's directives, delete or restore a
 connector, add or remove a new connector whose page uses the section directives, change a
-card field, change a taxonomy title) are applied to a copy of tests/roots/test-basic just built
+card field, change a taxonomy title, archive a connector) are applied to a copy of tests/roots/test-basic just built
 (conftest's ``built_basic``), with an incremental build after each.  The output of the last build
 must equal, page for page, a clean build of the same sources; and it fails when the clean build
 fails.
@@ -167,6 +167,13 @@ def change_card_field(p: Project, rng: random.Random) -> str:
     return p.toggle(f"data/connectors/{cid}.yaml", f"summary: {title} summary", f"summary: {title} now summarises")
 
 
+def archive_or_restore(p: Project, rng: random.Random) -> str:
+    """Archiving takes a connector out of the grids and its commissioning sheet off the site."""
+    if "beta" not in p.present():
+        return "no beta"
+    return p.toggle("data/connectors/beta.yaml", "complexity: low\n", "complexity: low\nstatus: archived\nreplaced_by: alpha\n")
+
+
 def change_taxonomy_title(p: Project, rng: random.Random) -> str:
     return p.toggle("data/domains.yaml", "title: Network & AAA", "title: Network and AAA")
 
@@ -179,6 +186,7 @@ EDITS: list[Callable[[Project, random.Random], str]] = [
     add_or_remove_gamma,
     change_card_field,
     change_taxonomy_title,
+    archive_or_restore,
 ]
 
 
@@ -263,6 +271,9 @@ FOUND = {
     ],
     # a hand-written toctree kept a deleted page: previous/next links differed
     "a page of a hand-written toctree is deleted": [(delete_or_restore_page, Pick("beta"))],
+    # an archived connector's sheet page stayed on the site, linked from the sheets' index
+    "a connector is archived, then restored": [(archive_or_restore, Pick()), (archive_or_restore, Pick())],
+    "a connector is archived": [(archive_or_restore, Pick())],
 }
 
 

@@ -1,5 +1,6 @@
 """Page sources generated from the data: one page per domain and per use case, the
-parts of the listing pages, and one commissioning sheet per connector.
+parts of the listing pages, and one commissioning sheet per connector for the
+builders that do not write sheets as pages of their own (ePub, text: see :mod:`.sheets`).
 
 A new taxonomy entry needs no hand-written page.  A listing that would grow with
 the catalog is cut into parts of ``wispgate_listing_page_size`` connectors: a
@@ -24,6 +25,7 @@ from .catalog import Catalog
 from .guard import write_generated
 from .lint import GENERATED_NOTE, SPLIT_PAGES, YEARS_PAGE
 from .listing import Scope, part_count
+from .sheets import sheet_ids, writes_sheet_pages
 
 _TITLES = {
     "matrix": "Comparison matrix",
@@ -123,12 +125,12 @@ def write_generated_pages(app: Sphinx) -> None:
             wanted[src / f"{split_doc(config, WHATS_NEW, year, part)}.md"] = _page(
                 _title(f"What's new in {year}", part), "catalog-whats-new", "", part, f":year: {year}\n"
             )
-    for cid, c in catalog.connectors.items():
-        if c.status != "archived":  # an archived connector is not commissioned any more
-            wanted[Path(app.srcdir) / config.wispgate_sheet_pages / f"{cid}.md"] = (
-                f"{GENERATED_NOTE}# Commissioning sheet: {myst_escape(c.name)}\n\n"
-                f"```{{commissioning-sheet}} {cid}\n```\n"
-            )
+    # HTML builders write the sheets as pages of their own (sheets.SheetPages)
+    for cid in () if writes_sheet_pages(app.builder) else sheet_ids(catalog):
+        wanted[Path(app.srcdir) / config.wispgate_sheet_pages / f"{cid}.md"] = (
+            f"{GENERATED_NOTE}# Commissioning sheet: {myst_escape(catalog.connectors[cid].name)}\n\n"
+            f"```{{commissioning-sheet}} {cid}\n```\n"
+        )
     # never through a link, never outside the project, never a page it did not write
     folders = (
         config.wispgate_domain_pages,

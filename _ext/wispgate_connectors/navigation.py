@@ -97,6 +97,11 @@ class Navigation:
         self.app = app
         self.tree = build_tree(app.env)
         self._furo: dict[str, str] = {}
+        #: pages that are not documents, shown under an entry of the tree (sheets.SheetPages)
+        self.placed: dict[str, str] = {}
+
+    def place(self, pagename: str, under: str) -> None:
+        self.placed[pagename] = under
 
     def furo_html(self, pagename: str) -> str:
         # made once per page and build: the change check and the writer both need it
@@ -145,7 +150,7 @@ class Navigation:
         it (a checkbox and label per expandable item, ``current-page`` on the
         deepest current item), which spares a BeautifulSoup parse per page.
         """
-        owner = self.tree.parent.get(pagename)
+        owner = self.tree.parent.get(pagename) or self.placed.get(pagename)
         out = []
         boxes = 0
         for group in self.tree.groups:

@@ -6,34 +6,75 @@ every validation check as a checkbox with how to run it and what success looks
 like, the post-deployment checklist and sign-off lines.  ``validation.json``
 carries the same checks with stable ids, so WISPGate or a script can run them and
 attach the results to a job.
+
+The HTML builders write each sheet as a page of its own, straight from the catalog
+(:func:`sheet_pages`), not as one of Sphinx's documents: a thousand generated
+documents doubled what every build reads, pickles and checks, for pages that show
+nothing but one connector's data.  A sheet page is written again only when what it
+shows, or the frame every page shares, changed.  The other builders (ePub, text,
+single page) keep one generated document per sheet, so the sheets are in their
+book and their table of contents.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
+import tempfile
+from collections.abc import Iterator
+from copy import copy
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.utils import new_document
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.osutil import relative_uri
 
-from . import markup, state
+from . import markup, safety, state
 from .components import doc_link, hidden_toctree, skip_node, table, text_para
 from .domain import documented
-from .listing import Kind, ListingDirective, Scope, SheetView, has_listing, views
+from .listing import Kind, ListingDirective, Scope, SheetView, has_listing, shown, views
 from .model import SCHEMA_DIR, Connector
+from .navigation import navigation, uses_navigation
 from .report import Loc, Subtype, warn
 
 BOX = "☐"
 VALIDATION_SCHEMA = SCHEMA_DIR / "validation.schema.json"
 
 
+#: builders that write each sheet as a page of its own rather than as a document
+PAGE_BUILDERS = frozenset({"html", "dirhtml"})
+#: per builder, the key each sheet page was last written with
+PAGES_CACHE = "wispgate-sheets-{builder}.pickle"
+#: page metadata of the page that holds the sheets' index
+INDEX_MARK = "wispgate-sheets-index"
+
+
 def sheet_doc(config: Config, connector_id: str) -> str:
     return f"{config.wispgate_sheet_pages}/{connector_id}"
+
+
+def writes_sheet_pages(builder: Builder) -> bool:
+    return builder.name in PAGE_BUILDERS
+
+
+def sheet_ids(catalog: Any) -> list[str]:
+    """The connectors that have a sheet: every one still in service."""
+    return [cid for cid, c in catalog.connectors.items() if c.status != "archived"]
+
+
+def has_sheet(env: Any, connector_id: str) -> bool:
+    doc = sheet_doc(env.config, connector_id)
+    if writes_sheet_pages(env._app.builder):
+        c = state.catalog(env).connectors.get(connector_id)
+        return c is not None and c.status != "archived"
+    return doc in env.found_docs
 
 
 def check_ids(connector_id: str, titles: list[str]) -> list[str]:
@@ -212,6 +253,148 @@ class FillSheets(SphinxPostTransform):
             node.replace_self(maker.sheet(found[0]) if found else [])
 
 
+def sheet_order(env: Any) -> list[str]:
+    """The sheets in the order of the sheets' index (by domain): their previous and next links."""
+    catalog = state.catalog(env)
+    listed = views(Kind.ids, Scope(), catalog)
+    return [v.id for key in catalog.domains for v in listed if v.domain == key and has_sheet(env, v.id)]
+
+
+def resolve_sheet_link(app: Sphinx, env: Any, node: Any, contnode: nodes.Element) -> nodes.Element | None:
+    """``missing-reference``: a link to a sheet page, which is not one of Sphinx's documents."""
+    if node.get("refdomain") != "std" or node.get("reftype") != "doc" or not writes_sheet_pages(app.builder):
+        return None
+    folder, _, cid = node["reftarget"].lstrip("/").rpartition("/")
+    if folder != app.config.wispgate_sheet_pages or not has_sheet(env, cid):
+        return None
+    uri = app.builder.get_relative_uri(node["refdoc"], sheet_doc(app.config, cid))
+    text = node.astext()  # as the std domain words a link to a document
+    return nodes.reference("", "", nodes.inline(text, text, classes=["doc"]), internal=True, refuri=uri)
+
+
+#: a page a sheet links as its previous or next: (pagename, title)
+Neighbour = tuple[str, str] | None
+
+
+class SheetPages:
+    """``html-collect-pages``: each sheet as a page of its own (see the module's docstring).
+
+    A page is written again when its key moved (what the sheet shows, its guide's link,
+    its neighbours) or when the frame around it did: the first unchanged page is rendered
+    again and compared with its file, which covers the theme, the navigation, the
+    configuration and the code at once.  A sheet that went takes its page with it.
+    """
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app, self.env, self.builder = app, app.env, app.builder
+        self.catalog = state.catalog(app.env)
+        self.cache_path = Path(app.doctreedir) / PAGES_CACHE.format(builder=app.builder.name)
+        settings = copy(app.builder.docsettings)  # type: ignore[attr-defined]
+        settings.env = app.env
+        self.settings = settings
+        index = sorted(doc for doc, meta in app.env.metadata.items() if meta.get(INDEX_MARK))
+        self.index = index[0] if index else None
+        order = sheet_order(app.env)
+        self.pagenames = {cid: sheet_doc(app.config, cid) for cid in order}
+        self.titles = {cid: f"Commissioning sheet: {self.catalog.connectors[cid].name}" for cid in order}
+        pages: list[Neighbour] = [(self.pagenames[cid], self.titles[cid]) for cid in order]
+        if self.index:  # the first sheet follows its index, as it did in the index's toctree
+            title = self.env.titles[self.index].astext() if self.index in self.env.titles else self.index
+            pages.insert(0, (self.index, title))
+        first = 1 if self.index else 0
+        self.near: dict[str, tuple[Neighbour, Neighbour]] = {
+            cid: (
+                pages[i + first - 1] if i + first else None,
+                pages[i + first + 1] if i + first + 1 < len(pages) else None,
+            )
+            for i, cid in enumerate(order)
+        }
+
+    def write(self) -> None:
+        before: dict[str, str] = state.read_cache(self.cache_path).get("keys", {})
+        keys = {cid: self.key(cid) for cid in self.pagenames}
+        for cid in before.keys() - keys.keys():  # archived or removed since
+            self.outfile(cid).unlink(missing_ok=True)
+        kept = [cid for cid in keys if before.get(cid) == keys[cid] and self.outfile(cid).is_file()]
+        if kept and not self.frame_unchanged(kept[0]):
+            kept = []
+        skip = set(kept)
+        for cid in keys:
+            if cid not in skip:
+                self.render(cid)
+        state.write_cache(self.cache_path, {"keys": keys})
+
+    def outfile(self, cid: str) -> Path:
+        return Path(self.builder.get_outfilename(sheet_doc(self.app.config, cid)))
+
+    def key(self, cid: str) -> str:
+        v = views(Kind.sheet, Scope(connector=cid), self.catalog)[0]
+        guide = documented(self.env).get(cid, (v.docname,))[0]
+        linked = guide if guide in self.env.found_docs else None
+        return safety.digest(repr((shown(v), linked, self.near[cid])).encode("utf-8", "surrogatepass"))
+
+    def frame_unchanged(self, cid: str) -> bool:
+        """Whether one unchanged sheet, rendered again, gives its page byte for byte."""
+        with tempfile.TemporaryDirectory() as tmp:
+            probe = Path(tmp) / "probe.html"
+            self.render(cid, probe)
+            return probe.read_bytes() == self.outfile(cid).read_bytes()
+
+    def render(self, cid: str, to: Path | None = None) -> None:
+        """Write a sheet's page as Sphinx writes a document's (``write_doc``, ``get_doc_context``)."""
+        builder: Any = self.builder
+        pagename = self.pagenames[cid]
+        if self.index and uses_navigation(self.app):
+            navigation(self.app).place(pagename, self.index)
+        document = new_document(self.catalog.connectors[cid].path, self.settings)
+        title = nodes.title(self.titles[cid], self.titles[cid])
+        section = nodes.section(
+            "", title, ids=[nodes.make_id(self.titles[cid])], names=[nodes.fully_normalize_name(self.titles[cid])]
+        )
+        section += SheetMaker(self.env, document, pagename).sheet(
+            views(Kind.sheet, Scope(connector=cid), self.catalog)[0]
+        )
+        document += section
+        # what a document gets when written: links resolved, tables wrapped (furo), code highlighted
+        self.env.apply_post_transforms(document, pagename)
+        document.settings = builder.docsettings
+        builder.secnumbers, builder.fignumbers = {}, {}
+        builder.imgpath = relative_uri(builder.get_target_uri(pagename), "_images")
+        builder.dlpath = relative_uri(builder.get_target_uri(pagename), "_downloads")
+        builder.current_docname = pagename
+        visitor = builder.create_translator(document, builder)
+        document.walkabout(visitor)
+
+        def link(page: Neighbour) -> dict[str, str] | None:
+            if page is None:
+                return None
+            return {"link": builder.get_relative_uri(pagename, page[0]), "title": html.escape(page[1], quote=False)}
+
+        context = {
+            "parents": [],
+            "prev": link(self.near[cid][0]),
+            "next": link(self.near[cid][1]),
+            "title": builder.render_partial(title)["title"],
+            "meta": {},
+            "body": "".join(visitor.fragment),
+            "metatags": "".join(visitor.meta[2:]),
+            "rellinks": [],
+            "sourcename": "",
+            "toc": "",
+            "display_toc": False,
+            # the page has an edit link (forge.page_links points it at the connector's file)
+            "page_source_suffix": ".md",
+        }
+        builder.handle_page(pagename, context, "page.html", outfilename=str(to) if to else None, event_arg=document)
+
+
+def sheet_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+    """``html-collect-pages``: writes the sheets itself, so their doctree reaches ``html-page-context``."""
+    if writes_sheet_pages(app.builder):
+        SheetPages(app).write()
+    return []
+
+
 def field(label: str, body: list[nodes.Node]) -> nodes.field:
     return nodes.field("", nodes.field_name(label, label), nodes.field_body("", *body))
 
@@ -223,6 +406,7 @@ class SheetsIndexDirective(ListingDirective):
 
     def run(self) -> list[nodes.Node]:
         shown = self.listed()
+        self.env.metadata[self.env.docname][INDEX_MARK] = True
         out: list[nodes.Node] = []
         docs = []
         for key, d in self.catalog.domains.items():
@@ -231,23 +415,23 @@ class SheetsIndexDirective(ListingDirective):
                 continue
             lst = nodes.bullet_list(classes=["wg-sheet-index"])
             for c in members:
-                doc = sheet_doc(self.config, c.id)
-                if doc in self.env.found_docs:
+                if has_sheet(self.env, c.id):
+                    doc = sheet_doc(self.config, c.id)
                     docs.append(doc)
                     lst += nodes.list_item(
                         "", nodes.paragraph("", "", doc_link(doc, nodes.inline(c.name, c.name), self.env.docname))
                     )
             out += [nodes.rubric(d.title, d.title), lst]
-        if docs:
+        if docs and not writes_sheet_pages(self.env._app.builder):  # sheet pages are not documents
             out.append(hidden_toctree(self.env.docname, docs))
         return out
 
 
 def sheet_link(env: Any, c: Connector, fromdoc: str) -> nodes.paragraph | None:
     """The link from a guide's validation section to its sheet, when the sheet exists."""
-    doc = sheet_doc(env.config, c.id)
-    if doc not in env.found_docs:
+    if not has_sheet(env, c.id):
         return None
+    doc = sheet_doc(env.config, c.id)
     label = "Printable commissioning sheet"
     return nodes.paragraph(
         "",
@@ -276,7 +460,7 @@ def export_validation(app: Sphinx, exception: Exception | None) -> None:
                 "id": c.id,
                 "name": c.name,
                 "guide": guide,
-                "sheet": uri(sheet) if sheet in app.env.found_docs else None,
+                "sheet": uri(sheet) if has_sheet(app.env, c.id) else None,
                 "checks": [
                     {
                         "id": ident,
@@ -313,4 +497,6 @@ def setup_sheets(app: Sphinx) -> None:
     app.add_post_transform(FillSheets)
     app.add_directive("commissioning-sheet", CommissioningSheetDirective)
     app.add_directive("catalog-sheets", SheetsIndexDirective)
+    app.connect("missing-reference", resolve_sheet_link)
+    app.connect("html-collect-pages", sheet_pages)
     app.connect("build-finished", export_validation)

@@ -7,7 +7,9 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from . import state
 from .navigation import uses_navigation
+from .sheets import sheet_doc, sheet_ids, writes_sheet_pages
 
 
 def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
@@ -38,6 +40,9 @@ def complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
     try:
         for doc in sorted(app.env.found_docs):
             add_html_link(app, doc, None, None, None)
+        if writes_sheet_pages(app.builder):  # pages of their own, not documents
+            for cid in sheet_ids(state.catalog(app.env)):
+                add_html_link(app, sheet_doc(app.config, cid), None, None, None)
     finally:
         app.sitemap_links = links  # type: ignore[attr-defined]
     for link, lastmod in local:
