@@ -6,6 +6,7 @@ import os
 import pickle
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -371,3 +372,60 @@ def test_two_apps_in_one_process_keep_their_own_state(tmp_path):
         "(did you mean 'alpha'?) [wispgate.reference]"
     ]
     assert [w for w in warnings_of(second) if "is already registered" not in w] == []
+
+
+def sheet_pages_written(src: Path, **kwargs) -> tuple[object, list[str]]:
+    """Build once; return (app, the commissioning sheet pages whose file was written)."""
+    folder = src / "_build/html/commissioning"
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.html")} if folder.is_dir() else {}
+    time.sleep(0.01)  # a file written again gets a later time stamp, even on coarse clocks
+    app = make_project_app(src, **kwargs)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    after = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.html")}
+    return app, sorted(f"commissioning/{name[:-5]}" for name, t in after.items() if before.get(name) != t)
+
+
+def test_sheet_pages_are_written_when_what_they_show_changes(src):
+    """HTML builds write each sheet as a page of its own, not as a document, and write it again
+    only when the sheet, its neighbours or the frame every page shares changed."""
+    app, written = sheet_pages_written(src)
+    assert written == ["commissioning/alpha", "commissioning/beta"]
+    assert not any(doc.startswith("commissioning/") for doc in app.env.found_docs)
+    assert not (app.outdir / "_sources/commissioning").exists()
+    sheet = BeautifulSoup((app.outdir / "commissioning/alpha.html").read_text(), "html.parser")
+    assert sheet.select_one("article h1").get_text(" ", strip=True).startswith("Commissioning sheet: Alpha")
+    assert sheet.select_one(".wg-sheet-check").get_text(" ", strip=True).startswith("☐ Counters")
+    assert sheet.select_one(".wg-sheet-intro a")["href"] == "../integrations/alpha.html"
+    assert sheet.select_one(".table-wrapper.wg-sheet-values")  # furo's wrapper, as on a document
+    guide = BeautifulSoup((app.outdir / "integrations/alpha.html").read_text(), "html.parser")
+    assert guide.select_one(".wg-sheet-link a")["href"] == "../commissioning/alpha.html"
+
+    app, written = sheet_pages_written(src)
+    assert written == []  # nothing changed: no sheet page written
+    edit(src / "data/connectors/alpha.yaml", "expect: accepts rise.", "expect: accepts and accounting rise.")
+    app, written = sheet_pages_written(src)
+    assert written == ["commissioning/alpha"]
+    assert "accepts and accounting rise" in (app.outdir / "commissioning/alpha.html").read_text()
+    # the frame changed (here the project's name, in every page's title): every sheet is written again
+    app, written = sheet_pages_written(src, confoverrides={"project": "Renamed Guide"})
+    assert written == ["commissioning/alpha", "commissioning/beta"]
+    assert "Renamed Guide" in (app.outdir / "commissioning/beta.html").read_text()
+    # an archived connector has no sheet: its page goes, and the index and the guide stop linking it
+    edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: low\nstatus: archived\nreplaced_by: alpha")
+    app, written = sheet_pages_written(src, confoverrides={"project": "Renamed Guide"})
+    assert not (app.outdir / "commissioning/beta.html").exists()
+    assert "commissioning/beta.html" not in (app.outdir / "integrations/beta.html").read_text()
+
+
+@pytest.mark.parametrize(("builder", "suffix"), [("text", "txt"), ("epub", "xhtml")])
+def test_offline_builders_keep_sheets_as_documents(src, builder, suffix):
+    """ePub and text have no pages of their own: a sheet is a document there, in the book's contents."""
+    app = make_project_app(src, buildername=builder, freshenv=True)
+    app.build()
+    app.cleanup()
+    assert "commissioning/alpha" in app.env.found_docs
+    text = (app.outdir / f"commissioning/alpha.{suffix}").read_text()
+    assert "Counters" in text and "Sign-off" in text

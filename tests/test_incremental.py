@@ -171,7 +171,9 @@ def archive_or_restore(p: Project, rng: random.Random) -> str:
     """Archiving takes a connector out of the grids and its commissioning sheet off the site."""
     if "beta" not in p.present():
         return "no beta"
-    return p.toggle("data/connectors/beta.yaml", "complexity: low\n", "complexity: low\nstatus: archived\nreplaced_by: alpha\n")
+    return p.toggle(
+        "data/connectors/beta.yaml", "complexity: low\n", "complexity: low\nstatus: archived\nreplaced_by: alpha\n"
+    )
 
 
 def change_taxonomy_title(p: Project, rng: random.Random) -> str:

@@ -23,15 +23,15 @@ import json
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
 from copy import copy
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from docutils.utils import new_document
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
@@ -286,10 +286,11 @@ class SheetPages:
     """
 
     def __init__(self, app: Sphinx) -> None:
-        self.app, self.env, self.builder = app, app.env, app.builder
+        self.app, self.env = app, app.env
+        self.builder = cast(StandaloneHTMLBuilder, app.builder)
         self.catalog = state.catalog(app.env)
         self.cache_path = Path(app.doctreedir) / PAGES_CACHE.format(builder=app.builder.name)
-        settings = copy(app.builder.docsettings)  # type: ignore[attr-defined]
+        settings = copy(self.builder.docsettings)
         settings.env = app.env
         self.settings = settings
         index = sorted(doc for doc, meta in app.env.metadata.items() if meta.get(INDEX_MARK))
@@ -319,6 +320,8 @@ class SheetPages:
         if kept and not self.frame_unchanged(kept[0]):
             kept = []
         skip = set(kept)
+        # gone while pages are written: a build killed half-way leaves no keys to trust
+        self.cache_path.unlink(missing_ok=True)
         for cid in keys:
             if cid not in skip:
                 self.render(cid)
