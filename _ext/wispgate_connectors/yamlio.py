@@ -198,17 +198,41 @@ def _invisible_problem(text: str, display: str) -> Problem | None:
     )
 
 
-def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, Marks, list[Problem]]:
+#: (display, file bytes) -> what :func:`read_yaml` made of them, kept by a ``keep`` read for one
+#: later ``reuse`` read of the same bytes: the catalog's parse of a connector file serves the
+#: secret scan, which would otherwise parse every file a second time.  Oldest dropped first.
+_kept: dict[tuple[str, bytes], tuple[Any, Marks, list[Problem]]] = {}
+_KEPT_MAX = 8192
+
+
+def read_yaml(
+    path: Path, display: str, root: Path | None = None, *, keep: bool = False, reuse: bool = False
+) -> tuple[Any, Marks, list[Problem]]:
     """Read one YAML file; return (data, marks, problems).  Never raises on bad input.
 
     Only a regular file inside ``root`` (default: the file's folder) is read, and its
-    size is checked before reading (see :func:`safety.read_regular`).
+    size is checked before reading (see :func:`safety.read_regular`).  ``keep``: remember
+    the result for one ``reuse`` read of the same bytes (callers must not change it).
     """
-    marks = Marks()
     try:
         raw = safety.read_regular(path, root if root is not None else path.parent, MAX_FILE_BYTES)
     except safety.UnsafeFile as exc:
-        return None, marks, [Problem(display, 1, exc.message, Subtype.syntax)]
+        return None, Marks(), [Problem(display, 1, exc.message, Subtype.syntax)]
+    if reuse:
+        kept = _kept.pop((display, raw), None)
+        if kept is not None:
+            return kept
+    result = _read_bytes(raw, display)
+    if keep:
+        if len(_kept) >= _KEPT_MAX:
+            del _kept[next(iter(_kept))]
+        _kept[(display, raw)] = result
+    return result
+
+
+def _read_bytes(raw: bytes, display: str) -> tuple[Any, Marks, list[Problem]]:
+    """:func:`read_yaml` once the file is read: a function of its bytes and name only."""
+    marks = Marks()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
