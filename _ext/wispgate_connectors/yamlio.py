@@ -32,6 +32,7 @@ class _DataError(Exception):
 
 
 _constructor = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
 )
@@ -122,6 +123,9 @@ def _to_python(node: Node, path: tuple[Any, ...], marks: Marks, depth: int = 0) 
         return [_to_python(item, path + (i,), marks, depth + 1) for i, item in enumerate(node.value)]
     # Timestamps stay text: the schema checks dates as ISO strings.
     if node.tag == "tag:yaml.org,2002:timestamp":
+        return node.value
+    if node.tag == _STR_TAG:  # text, most values: what the constructor would give, without it
+        _check_text(node.value, node.start_mark.line + 1)
         return node.value
     retyped = _retyped(node)  # type: ignore[arg-type]
     if retyped:
@@ -232,6 +236,15 @@ def read_yaml(
 
 def _read_bytes(raw: bytes, display: str) -> tuple[Any, Marks, list[Problem]]:
     """:func:`read_yaml` once the file is read: a function of its bytes and name only."""
+    try:
+        return _read_text(raw, display)
+    finally:
+        # construct_object remembers every node it made a value of (construct_document would
+        # forget them): without this, every scalar node of every file read stays alive
+        _constructor.constructed_objects.clear()
+
+
+def _read_text(raw: bytes, display: str) -> tuple[Any, Marks, list[Problem]]:
     marks = Marks()
     try:
         text = raw.decode("utf-8")
