@@ -77,3 +77,27 @@ def test_scan_with_the_catalogs_parse_finds_the_same(tmp_path):
     reused, parsed = _scan_both(root)
     assert reused == parsed
     assert len(reused) >= len(LIVE)
+
+
+def test_files_without_an_anchor_skip_the_event_look_with_the_same_result(tmp_path, monkeypatch):
+    """An alias without an anchor, '**bold**', '&' in text: the same as after a look at the events."""
+    texts = [text for _, text, _ in BAD_CASES + HOSTILE_CASES] + [
+        "a: *b\n",
+        "a: &b 1\nc: *b\n",
+        "a: **bold** text\nb: AT&T\n",
+        "a: [*b]\n",
+        "a: {x: &b 1, y: *b}\n",
+        "a: !!str &b 1\n",
+        "a: & b\n",
+        "a: &\n",
+        "- &a\n  - 1\n",
+    ]
+    path = tmp_path / "case.yaml"
+    quick = []
+    for text in texts:
+        path.write_text(text, encoding="utf-8")
+        quick.append(yamlio.read_yaml(path, "case.yaml", tmp_path))
+    monkeypatch.setattr(yamlio, "_MAYBE_ANCHOR", __import__("re").compile(""))  # every file looks
+    for text, got in zip(texts, quick, strict=True):
+        path.write_text(text, encoding="utf-8")
+        assert repr(got) == repr(yamlio.read_yaml(path, "case.yaml", tmp_path)), text

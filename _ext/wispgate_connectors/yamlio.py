@@ -169,6 +169,8 @@ class _NoAliasComposer(yaml.SafeLoader):
 
 
 _CLoader = getattr(yaml, "CSafeLoader", None)
+#: what every anchor ('&name') is written as, and more
+_MAYBE_ANCHOR = re.compile(r"&[^\s,\[\]{}]")
 
 
 def _fast_compose(text: str) -> Node | None:
@@ -180,9 +182,12 @@ def _fast_compose(text: str) -> Node | None:
     if _CLoader is None or not text.strip():
         return None
     try:
-        for event in yaml.parse(text, Loader=_CLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                return None
+        # an anchor is '&' and a name ([0-9A-Za-z_-] for libyaml): without one, the events need no
+        # look, since an alias would name no anchor and libyaml refuses that (the slow way follows)
+        if _MAYBE_ANCHOR.search(text):
+            for event in yaml.parse(text, Loader=_CLoader):
+                if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                    return None
         return yaml.compose(text, Loader=_CLoader)
     except yaml.YAMLError:
         return None
