@@ -1,8 +1,8 @@
 """The cold catalog load's shortcuts give what the long way gives.
 
 The secret scan reuses the catalog's parse of a connector file (``read_yaml(keep=...)``,
-``reuse=...``), text values skip the YAML constructor, and a clean file costs the scan
-one look (``secrets.text_findings``' prefilter).
+``reuse=...``), text values skip the YAML constructor, and a file without '&' before a
+name skips the look at its events for anchors.
 """
 
 from __future__ import annotations
