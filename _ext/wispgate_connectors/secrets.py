@@ -323,7 +323,7 @@ def secret_examples(catalog: Catalog) -> list[Problem]:
 def value_findings(path: Path, root: Path, display: str, raw_lines: list[str], raw: list[Problem]) -> list[Problem]:
     """Credentials in the parsed values of a YAML file: what readers see after YAML
     escapes ('\\x73k_live_') and line continuations are resolved."""
-    data, marks, problems = read_yaml(path, display, root)
+    data, marks, problems = read_yaml(path, display, root, reuse=True)  # the catalog's parse, when it kept it
     if problems:
         return []
     found_raw = {(p.line, p.message) for p in raw}

@@ -8,6 +8,7 @@ value), else from the kind of check (type, required, enum...).  No Sphinx import
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import pickle
 import re
@@ -36,6 +37,103 @@ def _validator(schema_name: str) -> Any:
         cls, {"pattern": _ecma_pattern, "uniqueItems": _unique_items}
     )
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+#: keywords of draft 2020-12 that fastjsonschema (drafts 4 to 7) does not know and would skip
+_NOT_COMPILED = frozenset(
+    (
+        "prefixItems",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "dependentRequired",
+        "dependentSchemas",
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "$recursiveRef",
+        "$recursiveAnchor",
+        "$anchor",
+        "minContains",
+        "maxContains",
+        "contentSchema",
+        "propertyNames",
+        "dependencies",
+    )
+)
+
+
+def _as_draft7(schema: Any, formats: set[str], top: bool = False) -> Any:
+    """The schema for fastjsonschema, or raise ValueError when it says what draft 7 cannot.
+
+    A 2020-12 ``$ref`` applies beside its sibling keywords, a draft-7 one replaces them:
+    the reference moves into an ``allOf``.  Formats used are collected (they are checked
+    by jsonschema's own format checker, so a date is a date the same way in both).
+    """
+    if isinstance(schema, list):
+        return [_as_draft7(item, formats) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    found = _NOT_COMPILED.intersection(schema)
+    if found or ("$id" in schema and not top) or isinstance(schema.get("items"), list):
+        raise ValueError(f"not compiled: {sorted(found) or schema}")
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("properties", "$defs", "definitions", "patternProperties"):
+            out[key] = {k: _as_draft7(v, formats) for k, v in value.items()}
+        elif key in ("enum", "const", "default", "examples", "x-messages", "x-section", "required"):
+            out[key] = value
+        else:
+            out[key] = _as_draft7(value, formats)
+    if isinstance(schema.get("format"), str):
+        formats.add(schema["format"])
+    if "$ref" in out and len(out) > 1:
+        out["allOf"] = [*out.get("allOf", []), {"$ref": out.pop("$ref")}]
+    return out
+
+
+@cache
+def _fast_validator(schema_name: str) -> Callable[[Any], bool] | None:
+    """A compiled check that says whether a value is valid, or None (always use jsonschema).
+
+    It only decides the common case: a valid file costs one call; an invalid one (or any
+    doubt: an exception) goes to jsonschema, whose errors make the messages.  Patterns
+    are Python's ``re`` with an unescaped '$' read as the very end, like :func:`_ecma_pattern`;
+    unique items and enums compare as JSON does; defaults are never filled in.
+    """
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    schema = json.loads((SCHEMA_DIR / schema_name).read_text(encoding="utf-8"))
+    formats: set[str] = set()
+    try:
+        draft7 = _as_draft7(schema, formats, top=True)
+    except ValueError:
+        return None
+    checker = _validator(schema_name).format_checker
+    draft7["$schema"] = "http://json-schema.org/draft-07/schema#"
+    try:
+        compiled = fastjsonschema.compile(
+            draft7,
+            formats={name: functools.partial(_conforms, checker, name) for name in formats},
+            use_default=False,
+            use_formats=True,
+            detailed_exceptions=False,
+        )
+    except Exception:  # a schema it cannot compile is validated by jsonschema alone
+        return None
+
+    def valid(data: Any) -> bool:
+        try:
+            compiled(data)
+        except Exception:  # invalid, or a value it cannot handle: jsonschema decides
+            return False
+        return True
+
+    return valid
+
+
+def _conforms(checker: Any, name: str, value: Any) -> bool:
+    return bool(checker.conforms(value, name))
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
@@ -191,6 +289,9 @@ def _schema_errors(schema_name: str, data: Any) -> tuple[tuple[tuple[Any, ...], 
     """(path, words) of each error; remembered by value, because a process that loads the same
     files again (the tests, ``check`` then a build) would otherwise pay jsonschema each time.
     Pickle tells 1 from "1", True and 1.0, which equality and JSON do not."""
+    fast = _fast_validator(schema_name)
+    if fast is not None and fast(data):
+        return ()  # the common case: valid, and no message to make
     try:
         key: tuple[str, bytes] | None = (schema_name, pickle.dumps(data, protocol=5))
     except Exception:  # a value pickle cannot take is validated every time

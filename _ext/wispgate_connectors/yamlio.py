@@ -32,6 +32,7 @@ class _DataError(Exception):
 
 
 _constructor = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
 )
@@ -123,6 +124,9 @@ def _to_python(node: Node, path: tuple[Any, ...], marks: Marks, depth: int = 0) 
     # Timestamps stay text: the schema checks dates as ISO strings.
     if node.tag == "tag:yaml.org,2002:timestamp":
         return node.value
+    if node.tag == _STR_TAG:  # text, most values: what the constructor would give, without it
+        _check_text(node.value, node.start_mark.line + 1)
+        return node.value
     retyped = _retyped(node)  # type: ignore[arg-type]
     if retyped:
         raise _DataError(node.start_mark.line + 1, retyped)
@@ -165,6 +169,8 @@ class _NoAliasComposer(yaml.SafeLoader):
 
 
 _CLoader = getattr(yaml, "CSafeLoader", None)
+#: what every anchor ('&name') is written as, and more
+_MAYBE_ANCHOR = re.compile(r"&[^\s,\[\]{}]")
 
 
 def _fast_compose(text: str) -> Node | None:
@@ -176,9 +182,12 @@ def _fast_compose(text: str) -> Node | None:
     if _CLoader is None or not text.strip():
         return None
     try:
-        for event in yaml.parse(text, Loader=_CLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                return None
+        # an anchor is '&' and a name ([0-9A-Za-z_-] for libyaml): without one, the events need no
+        # look, since an alias would name no anchor and libyaml refuses that (the slow way follows)
+        if _MAYBE_ANCHOR.search(text):
+            for event in yaml.parse(text, Loader=_CLoader):
+                if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                    return None
         return yaml.compose(text, Loader=_CLoader)
     except yaml.YAMLError:
         return None
@@ -198,17 +207,50 @@ def _invisible_problem(text: str, display: str) -> Problem | None:
     )
 
 
-def read_yaml(path: Path, display: str, root: Path | None = None) -> tuple[Any, Marks, list[Problem]]:
+#: (display, file bytes) -> what :func:`read_yaml` made of them, kept by a ``keep`` read for one
+#: later ``reuse`` read of the same bytes: the catalog's parse of a connector file serves the
+#: secret scan, which would otherwise parse every file a second time.  Oldest dropped first.
+_kept: dict[tuple[str, bytes], tuple[Any, Marks, list[Problem]]] = {}
+_KEPT_MAX = 8192
+
+
+def read_yaml(
+    path: Path, display: str, root: Path | None = None, *, keep: bool = False, reuse: bool = False
+) -> tuple[Any, Marks, list[Problem]]:
     """Read one YAML file; return (data, marks, problems).  Never raises on bad input.
 
     Only a regular file inside ``root`` (default: the file's folder) is read, and its
-    size is checked before reading (see :func:`safety.read_regular`).
+    size is checked before reading (see :func:`safety.read_regular`).  ``keep``: remember
+    the result for one ``reuse`` read of the same bytes (callers must not change it).
     """
-    marks = Marks()
     try:
         raw = safety.read_regular(path, root if root is not None else path.parent, MAX_FILE_BYTES)
     except safety.UnsafeFile as exc:
-        return None, marks, [Problem(display, 1, exc.message, Subtype.syntax)]
+        return None, Marks(), [Problem(display, 1, exc.message, Subtype.syntax)]
+    if reuse:
+        kept = _kept.pop((display, raw), None)
+        if kept is not None:
+            return kept
+    result = _read_bytes(raw, display)
+    if keep:
+        if len(_kept) >= _KEPT_MAX:
+            del _kept[next(iter(_kept))]
+        _kept[(display, raw)] = result
+    return result
+
+
+def _read_bytes(raw: bytes, display: str) -> tuple[Any, Marks, list[Problem]]:
+    """:func:`read_yaml` once the file is read: a function of its bytes and name only."""
+    try:
+        return _read_text(raw, display)
+    finally:
+        # construct_object remembers every node it made a value of (construct_document would
+        # forget them): without this, every scalar node of every file read stays alive
+        _constructor.constructed_objects.clear()
+
+
+def _read_text(raw: bytes, display: str) -> tuple[Any, Marks, list[Problem]]:
+    marks = Marks()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
