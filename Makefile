@@ -123,8 +123,9 @@ test: $(VENV)/.test-installed
 	WG_ID="$(ID)" $(BIN)/python -m pytest tests/test_content.py -m connector -q
 endif
 
-# fewer random examples for the property tests; the full count runs in `make test`
-FAST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo --basetemp=/dev/shm/wispgate-test-fast-$$(id -u))
+# fewer random examples for the property tests; the full count runs in `make test`.
+# One temporary folder per checkout, so two checkouts can run the lane at once.
+FAST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo --basetemp=/dev/shm/wispgate-test-fast-$$(id -u)-$$(printf %s "$(CURDIR)" | cksum | cut -d" " -f1))
 
 test-fast: $(VENV)/.test-installed
 	# temporary projects in memory where there is a tmpfs (their file writes were a tenth of the

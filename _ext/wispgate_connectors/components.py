@@ -202,8 +202,13 @@ def tab_set(items: Sequence[tuple[str, Sequence[nodes.Node]]], classes: tuple[st
     return tabs
 
 
-def stretched(ref: addnodes.pending_xref) -> addnodes.pending_xref:
+#: set on a document that holds references with classes to give (only those are walked)
+_HAS_LINK_CLASSES = "wg-link-classes"
+
+
+def stretched(ref: addnodes.pending_xref, document: nodes.document) -> addnodes.pending_xref:
     """Make a reference cover its whole card once resolved (see :class:`LinkClasses`)."""
+    document[_HAS_LINK_CLASSES] = True
     for child in ref.children:
         if isinstance(child, nodes.Element):
             child["link_classes"] = list(STRETCHED)
@@ -220,6 +225,8 @@ class LinkClasses(SphinxPostTransform):
     default_priority = 20
 
     def run(self, **kwargs: Any) -> None:
+        if not self.document.get(_HAS_LINK_CLASSES):  # no walk through pages without such links
+            return
         for ref in self.document.findall(nodes.reference):
             for child in ref.children:
                 if isinstance(child, nodes.Element) and "link_classes" in child:

@@ -147,7 +147,9 @@ class DomainsDirective(CatalogDirective):
         items = []
         for key, d in catalog.domains.items():
             n = len(catalog.by_domain(key))
-            link = stretched(self.doc_ref(domain_doc(self.config, key), [nodes.inline(d.title, d.title)]))
+            link = stretched(
+                self.doc_ref(domain_doc(self.config, key), [nodes.inline(d.title, d.title)]), self.state.document
+            )
             count = f"{n} connector{'s' if n != 1 else ''}"
             box = card(
                 [nodes.Text(d.title)],

@@ -23,6 +23,8 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from copy import copy
 from pathlib import Path
 from typing import Any, cast
@@ -52,6 +54,8 @@ VALIDATION_SCHEMA = SCHEMA_DIR / "validation.schema.json"
 PAGE_BUILDERS = frozenset({"html", "dirhtml"})
 #: per builder, the key each sheet page was last written with
 PAGES_CACHE = "wispgate-sheets-{builder}.pickle"
+#: modules whose post-transforms only handle their own directives' nodes
+DIRECTIVE_TRANSFORMS = ("sphinx_design.", "sphinx.domains.c", "sphinx.domains.cpp")
 #: page metadata of the page that holds the sheets' index
 INDEX_MARK = "wispgate-sheets-index"
 
@@ -322,10 +326,23 @@ class SheetPages:
         skip = set(kept)
         # gone while pages are written: a build killed half-way leaves no keys to trust
         self.cache_path.unlink(missing_ok=True)
-        for cid in keys:
-            if cid not in skip:
-                self.render(cid)
+        with self.sheet_post_transforms():
+            for cid in keys:
+                if cid not in skip:
+                    self.render(cid)
         state.write_cache(self.cache_path, {"keys": keys})
+
+    @contextmanager
+    def sheet_post_transforms(self) -> Iterator[None]:
+        """Leave out the post-transforms of directives' nodes, which a sheet never holds (data
+        cannot use directives): each walks the whole page, a third of a sheet's post-processing."""
+        registry = self.app.registry
+        every = registry.post_transforms
+        registry.post_transforms = [t for t in every if not t.__module__.startswith(DIRECTIVE_TRANSFORMS)]
+        try:
+            yield
+        finally:
+            registry.post_transforms = every
 
     def outfile(self, cid: str) -> Path:
         return Path(self.builder.get_outfilename(sheet_doc(self.app.config, cid)))
