@@ -17,10 +17,18 @@ from .report import Subtype, warn
 from .sections import SECTIONS
 
 
-def note_targets(document: nodes.document, section: nodes.section) -> None:
-    """Make every generated section a label, so ``{ref}`mikrotik-fields``` works."""
-    for sec in section.findall(nodes.section):
-        document.note_explicit_target(sec, sec)
+def note_targets(document: nodes.document, section: nodes.section, source: str, line: int | None) -> None:
+    """Make every generated section a label, so ``{ref}`mikrotik-fields``` works, and place
+    nodes that name no source at the directive.
+
+    Without a source, Sphinx's source workaround logs each generated title with an XML
+    dump of it, at every level of logging: a second per 300 guides, for nothing.
+    """
+    for node in section.findall(nodes.Element):
+        if isinstance(node, nodes.section):
+            document.note_explicit_target(node, node)
+        if node.source is None:
+            node.source, node.line = source, line
 
 
 class ConnectorDirective(SphinxDirective):
@@ -91,7 +99,7 @@ class ConnectorDirective(SphinxDirective):
         for key in sections:
             section = renderer.render(key)
             if section is not None:
-                note_targets(self.state.document, section)
+                note_targets(self.state.document, section, *self.get_source_info())
                 out.append(section)
         return out
 
@@ -126,7 +134,7 @@ class ReadinessChecklistDirective(ConnectorDirective):
         catalog = state.catalog(self.env)
         self.env.note_dependency(str(catalog.root / state.layout(self.env).readiness))
         section = readiness_section(catalog, self.state.document, None, None, self.get_location())
-        note_targets(self.state.document, section)
+        note_targets(self.state.document, section, *self.get_source_info())
         return [section]
 
 
