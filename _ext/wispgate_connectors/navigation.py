@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,7 +108,16 @@ class Navigation:
         # made once per page and build: the change check and the writer both need it
         markup = self._furo.get(pagename)
         if markup is None:
-            markup = self._furo[pagename] = self.page_html(pagename, furo=True)
+            owner = self.placed.get(pagename)
+            if owner is not None and pagename not in self.tree.parent:
+                # a page placed under an entry shows no link to itself: pages placed alike in
+                # one folder (a thousand sheets) share their markup
+                folder = posixpath.dirname(self.app.builder.get_target_uri(pagename))
+                markup = self._furo.get(f"\0{owner}\0{folder}")
+                if markup is None:
+                    markup = self._furo[f"\0{owner}\0{folder}"] = self.page_html(pagename, furo=True)
+            else:
+                markup = self._furo[pagename] = self.page_html(pagename, furo=True)
         return markup
 
     def uri(self, pagename: str, doc: str) -> str:
