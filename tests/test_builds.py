@@ -429,3 +429,13 @@ def test_offline_builders_keep_sheets_as_documents(src, builder, suffix):
     assert "commissioning/alpha" in app.env.found_docs
     text = (app.outdir / f"commissioning/alpha.{suffix}").read_text()
     assert "Counters" in text and "Sign-off" in text
+
+
+def test_dirhtml_writes_sheet_pages_at_their_folder_urls(src):
+    app = make_project_app(src, buildername="dirhtml", freshenv=True)
+    app.build()
+    app.cleanup()
+    sheet = BeautifulSoup((app.outdir / "commissioning/alpha/index.html").read_text(), "html.parser")
+    assert sheet.select_one(".wg-sheet-intro a")["href"] == "../../integrations/alpha/"
+    guide = BeautifulSoup((app.outdir / "integrations/alpha/index.html").read_text(), "html.parser")
+    assert guide.select_one(".wg-sheet-link a")["href"] == "../../commissioning/alpha/"
