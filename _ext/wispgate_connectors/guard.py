@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import queue
 import re
 import shutil
@@ -330,7 +331,21 @@ def remember_content(app: Sphinx, env: BuildEnvironment) -> None:
     srcdir = Path(env.srcdir)
     paths = {str(dep) for deps in env.dependencies.values() for dep in deps}
     before = domain.content_digests
-    domain.content_digests = {p: content_of(Path(p), srcdir, before.get(p)) for p in paths if safety.inside(p, srcdir)}
+    base = os.path.realpath(srcdir).rstrip(os.sep)  # safety.inside, the project's real path made once
+
+    def inside(p: str) -> bool:
+        real = os.path.realpath(p)
+        return real == base or real.startswith(base + os.sep)
+
+    now: dict[str, Content] = {}
+    for p in paths:
+        known = before.get(p)
+        stamp = safety.stat_stamp(Path(p))
+        if known is not None and stamp is not None and known[0] == stamp:
+            now[p] = known  # inside the project when it was read, and the same file since
+        elif inside(p):
+            now[p] = content_of(Path(p), srcdir, known)
+    domain.content_digests = now
 
 
 # --- build-finished -----------------------------------------------------------------------------------

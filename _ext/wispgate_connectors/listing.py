@@ -456,12 +456,7 @@ def _view_digest(kind: Kind, c: Connector, catalog: Catalog, env: BuildEnvironme
     found: str | None = catalog.memo.get(key)
     if found is not None:
         return found
-    source = catalog.sources.get(c.id)
-    made_of = (
-        None
-        if source is None or env is None
-        else (source, freshness.of(catalog, c.id).stale_days, catalog.readiness.get("post_deployment", ()))
-    )
+    made_of = _made_of(c, catalog) if env is not None else None
     kept = _kept_view_digests(env, catalog) if made_of is not None and env is not None else {}
     hit = kept.get((cls.__name__, c.id))
     if made_of is not None and hit is not None and hit[0] == made_of:
@@ -473,6 +468,19 @@ def _view_digest(kind: Kind, c: Connector, catalog: Catalog, env: BuildEnvironme
             catalog.memo["kept-view-digests-changed"] = True
     catalog.memo[key] = found
     return found
+
+
+def _made_of(c: Connector, catalog: Catalog) -> Any:
+    """What a connector's views are made of, once per build; None when it is not known."""
+    key = ("made-of", c.id)
+    if key not in catalog.memo:
+        source = catalog.sources.get(c.id)
+        catalog.memo[key] = (
+            None
+            if source is None
+            else (source, freshness.of(catalog, c.id).stale_days, catalog.readiness.get("post_deployment", ()))
+        )
+    return catalog.memo[key]
 
 
 def _save_view_digests(env: BuildEnvironment, catalog: Catalog) -> None:

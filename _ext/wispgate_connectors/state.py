@@ -123,9 +123,9 @@ def _summary_value(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float))
 
 
-#: record keys every build reads of every connector (freshness, cross references,
-#: What's new, the reader tools' index): kept in the summary although they are records
-_SUMMARY_RECORDS = frozenset({"related", "versions", "verified", "sync"})
+#: record keys every build reads of every connector (freshness, cross references, What's new,
+#: the reader tools' index, validation.json): kept in the summary although they are records
+_SUMMARY_RECORDS = frozenset({"related", "versions", "verified", "sync", "validation", "readiness"})
 
 
 def _lazy_record(summary: dict[str, Any], whole: bytes) -> Connector:
