@@ -25,7 +25,7 @@ from sphinx.environment import BuildEnvironment
 from . import code_version, freshness
 from .catalog import Catalog, Layout, load_catalog
 from .config import layout as config_layout
-from .model import Connector, connector_class
+from .model import Connector, Marks, connector_class
 from .report import Problem, warn
 from .secrets import scan_project, secret_examples
 
@@ -128,13 +128,31 @@ def _summary_value(value: Any) -> bool:
 _SUMMARY_RECORDS = frozenset({"related", "versions", "verified", "sync", "validation", "readiness"})
 
 
-def _lazy_record(summary: dict[str, Any], whole: bytes) -> Connector:
-    """A connector record holding its summary; the rest is loaded from ``whole`` at first
-    use (model.Record.__getattr__).  Listings, digests and page plans of an incremental
-    build read the summary alone, or results kept per connector file."""
+class _TopMarks(Marks):
+    """The lines of a lazy record's top-level keys (what cards and listings point at); the
+    line of any deeper value loads the whole record, whose marks then replace these."""
+
+    record: Any = None
+
+    def line(self, path: tuple[Any, ...]) -> int:
+        path = tuple(path)
+        if len(path) <= 1:  # as Marks.line: a top-level key without a line has the document's
+            return self[path] if path in self else self.get((), 1)
+        self.record._given  # noqa: B018 (loads the record)
+        return self.record.marks.line(path)  # type: ignore[no-any-return]
+
+
+def _lazy_record(summary: dict[str, Any], whole: bytes, top: dict[tuple[Any, ...], int]) -> Connector:
+    """A connector record holding its summary and the lines of its top-level keys; the rest
+    is loaded from ``whole`` at first use (model.Record.__getattr__).  Listings, digests,
+    cards and page plans of an incremental build read the summary alone, or results kept
+    per connector file."""
     cls = connector_class()
     record = cls.__new__(cls)
     record.__dict__.update(summary)
+    marks = _TopMarks(top)
+    marks.record = record
+    record.__dict__["marks"] = marks
     record.__dict__["_lazy"] = whole
     return record  # type: ignore[return-value]
 
@@ -144,16 +162,17 @@ class _LazyPickler(pickle.Pickler):
         if type(obj) is not connector_class():
             return NotImplemented
         attrs = obj.__dict__
+        top = {k: v for k, v in attrs["marks"].items() if len(k) <= 1}
         whole = attrs.get("_lazy")
         if whole is not None:  # never loaded in this build: written as it was read
-            return _lazy_record, ({k: v for k, v in attrs.items() if k != "_lazy"}, whole)
+            return _lazy_record, ({k: v for k, v in attrs.items() if k not in ("_lazy", "marks")}, whole, top)
         whole = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         summary = {
             k: v
             for k, v in attrs.items()
             if k not in ("_given", "marks") and (k in _SUMMARY_RECORDS or _summary_value(v))
         }
-        return _lazy_record, (summary, whole)
+        return _lazy_record, (summary, whole, top)
 
 
 #: the cache's parts, each a mapping of file -> what was learned from it
