@@ -439,3 +439,30 @@ def test_dirhtml_writes_sheet_pages_at_their_folder_urls(src):
     assert sheet.select_one(".wg-sheet-intro a")["href"] == "../../integrations/alpha/"
     guide = BeautifulSoup((app.outdir / "integrations/alpha/index.html").read_text(), "html.parser")
     assert guide.select_one(".wg-sheet-link a")["href"] == "../../commissioning/alpha/"
+
+
+def test_the_catalog_read_from_its_cache_equals_a_fresh_load(built_basic, tmp_path):
+    """The cache keeps each connector as a summary and the bytes of its whole record, loaded at
+    first use: what a build reads from it (values, and every line a message points at) is what
+    reading the YAML again gives, and a cache written from partly loaded records too."""
+    from wispgate_connectors import state
+
+    src = built_basic
+    doctrees = tmp_path / "doctrees"
+    fresh, fresh_secrets = state.load(src)
+    state.load(src, doctrees)  # writes the cache
+    cached, cached_secrets = state.load(src, doctrees)
+    assert cached_secrets == fresh_secrets and cached.problems == fresh.problems
+    for cid, want in fresh.connectors.items():
+        got = cached.connectors[cid]
+        assert got.line_of("summary") == want.line_of("summary")  # a top-level line: no load
+        assert [got.line_of(*path) for path in want.marks] == [want.line_of(*path) for path in want.marks]
+        assert got.line_of("fields", 99, "example") == want.line_of("fields", 99, "example")
+        assert got == want and got.path == want.path
+    # one connector loaded, the others not: the whole cache written again, then read
+    edit(src / "data/connectors/beta.yaml", "complexity: low", "complexity: medium")
+    (src / "data/connectors/alpha.yaml").rename(src / "data/connectors/alpha.yaml.off")
+    state.load(src, doctrees)
+    (src / "data/connectors/alpha.yaml.off").rename(src / "data/connectors/alpha.yaml")
+    again, _ = state.load(src, doctrees)
+    assert again.connectors == state.load(src)[0].connectors

@@ -282,3 +282,61 @@ FOUND = {
 @pytest.mark.parametrize("name", sorted(FOUND))
 def test_sequences_found_once_stay_fixed(built_basic, tmp_path, name):
     check_sequence(built_basic, tmp_path, FOUND[name])
+
+
+# --- the caches beside the doctrees ----------------------------------------------------------------
+
+
+def damage_caches(p: Project, rng: random.Random) -> str:
+    """Every cache the extension keeps beside the doctrees (catalog and its delta, page rules,
+    listing views, generated pages, exports) garbled, cut short or emptied, as a killed build,
+    a full disk or another version of the code may leave them."""
+    how = rng.choice(["garbage", "cut", "empty"])
+    caches = [c for c in sorted(p.src.rglob("wispgate-*")) if c.suffix in (".pickle", ".delta")]
+    assert caches, "no cache to damage"
+    for cache in caches:
+        data = cache.read_bytes()
+        cache.write_bytes({"garbage": b"not a pickle", "cut": data[: len(data) // 2], "empty": b""}[how])
+    return f"caches {how}"
+
+
+def damaged_then(edit: Callable[[Project, random.Random], str]) -> Callable[[Project, random.Random], str]:
+    def both(p: Project, rng: random.Random) -> str:
+        return damage_caches(p, rng) + ", then " + edit(p, rng)
+
+    return both
+
+
+@pytest.mark.parametrize("how", ["garbage", "cut", "empty"])
+def test_damaged_caches_give_the_clean_build_pages(built_basic, tmp_path, how):
+    """Edits of what the guide, the cards and the listings show, each after the caches were
+    damaged: the pages and warnings are a clean build's, and no build fails."""
+    check_sequence(
+        built_basic,
+        tmp_path,
+        [
+            (damaged_then(change_card_field), Pick(how, "alpha")),
+            (change_card_field, Pick("beta")),
+            (damaged_then(break_or_fix_value), Pick(how, "beta")),
+            (damaged_then(break_or_fix_value), Pick(how, "beta")),
+            (damaged_then(change_taxonomy_title), Pick(how)),
+        ],
+    )
+
+
+def test_a_generated_page_changed_by_hand_is_written_again(built_basic, tmp_path):
+    """A generated page edited (its time stamp put back) or deleted is written again, as a clean
+    build writes it, although the build keeps what it knows of generated pages between builds."""
+    src = built_basic
+    page = src / "catalog/domains/network-aaa.md"
+    sheet = next((src / "commissioning").glob("*.md"))
+    want, want_sheet = page.read_text(encoding="utf-8"), sheet.read_text(encoding="utf-8")
+    st = page.stat()
+    page.write_text(want.replace("# ", "# Edited ", 1)[: len(want)], encoding="utf-8")
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    sheet.unlink()
+    outdir, warnings = build(src, src / "_build", fresh=False)
+    assert page.read_text(encoding="utf-8") == want and sheet.read_text(encoding="utf-8") == want_sheet
+    clean, clean_warnings = build(src, tmp_path / "clean", fresh=True)
+    assert warnings == clean_warnings
+    assert outputs(outdir) == outputs(clean)

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import queue
 import re
 import shutil
@@ -161,7 +162,10 @@ def report_rules(app: Sphinx) -> None:
     before = (_stamps(markup), _stamps(pages_cache))
     findings: list[tuple[Problem, str]] = []
     for c in catalog.sorted():
-        key = safety.digest(repr((c, sorted(extensions))).encode("utf-8", "surrogatepass"))
+        # the content key of the connector's file stands for the record made from it
+        source = catalog.sources.get(c.id)
+        made_of = repr((source, sorted(extensions))) if source is not None else repr((c, sorted(extensions)))
+        key = safety.digest(made_of.encode("utf-8", "surrogatepass"))
         hit = markup.get(c.path)
         if hit is None or hit[0] != key:
             hit = markup[c.path] = (key, lint.connector_markup_findings(c, extensions))
@@ -178,7 +182,8 @@ def report_rules(app: Sphinx) -> None:
     build.misnamed = dict(misnamed_guides(catalog, pages, state.layout(app.env).page_dir))
     uses = lint.use_problems(catalog, pages, build.misnamed)
     build.unknown_ids = {p.message for p in uses}
-    report(app, [p for p, _ in findings] + uses + lint.generated_problems(srcdir, catalog))
+    report(app, [p for p, _ in findings] + uses + lint.generated_problems(srcdir, catalog, known_pages(app)))
+    save_known_pages(app)
     if (_stamps(markup), _stamps(pages_cache)) != before or cache.get("fresh"):
         cache.pop("fresh", None)
         state.write_cache(path, cache)
@@ -189,18 +194,49 @@ def _stamps(part: dict[str, Any]) -> dict[str, Any]:
     return {name: (entry[0], entry[2] if len(entry) > 2 else None) for name, entry in part.items()}
 
 
+GENERATED_CACHE = "wispgate-generated.pickle"
+
+
+def known_pages(app: Sphinx) -> safety.KnownPages:
+    """What this build knows of the pages in folders of generated pages (their stamps and
+    digests), kept between builds beside the doctrees: an unchanged page is not read again."""
+    build = state.of_app(app)
+    if build.known_pages is None:
+        found = state.read_cache(Path(app.doctreedir) / GENERATED_CACHE).get("pages")
+        build.known_pages = dict(found) if isinstance(found, dict) else {}
+        build.known_pages_saved = dict(build.known_pages)
+    return build.known_pages
+
+
+def save_known_pages(app: Sphinx) -> None:
+    build = state.of_app(app)
+    if build.known_pages is not None and build.known_pages != build.known_pages_saved:
+        state.write_cache(Path(app.doctreedir) / GENERATED_CACHE, {"pages": build.known_pages})
+        build.known_pages_saved = dict(build.known_pages)
+
+
 def write_generated(app: Sphinx, folders: tuple[str, ...], wanted: dict[Path, str], marker: str) -> None:
     """Write generated pages: only into plain folders of the project, and deleting or
     replacing only pages the generator wrote (their first line is ``marker``)."""
     srcdir = Path(app.srcdir)
+    known = known_pages(app)
+    by_folder: dict[Path, dict[str, str]] = {}
+    for p, text in wanted.items():
+        by_folder.setdefault(p.parent, {})[p.name] = text
     for folder in folders:
-        mine = {p.name: text for p, text in wanted.items() if p.parent == srcdir / folder}
-        _, deletions, writes = safety.generated_plan(srcdir, folder, mine, marker)  # problems: report_rules
+        mine = by_folder.get(srcdir / folder, {})
+        _, deletions, writes = safety.generated_plan(srcdir, folder, mine, marker, known)  # problems: report_rules
         try:
             for path in deletions:
                 path.unlink()
             for path, text in writes:
                 safety.write_new(path, text)
+                stamp = safety.stat_stamp(path)
+                rel = f"{folder}/{path.name}"
+                if stamp is not None:  # what was just written need not be read again
+                    known[rel] = (stamp, marker, text.startswith(marker), safety.digest(text.encode("utf-8")))
+                else:
+                    known.pop(rel, None)
         except OSError as exc:
             stop_on_full_disk(app, exc)
             raise
@@ -295,7 +331,21 @@ def remember_content(app: Sphinx, env: BuildEnvironment) -> None:
     srcdir = Path(env.srcdir)
     paths = {str(dep) for deps in env.dependencies.values() for dep in deps}
     before = domain.content_digests
-    domain.content_digests = {p: content_of(Path(p), srcdir, before.get(p)) for p in paths if safety.inside(p, srcdir)}
+    base = os.path.realpath(srcdir).rstrip(os.sep)  # safety.inside, the project's real path made once
+
+    def inside(p: str) -> bool:
+        real = os.path.realpath(p)
+        return real == base or real.startswith(base + os.sep)
+
+    now: dict[str, Content] = {}
+    for p in paths:
+        known = before.get(p)
+        stamp = safety.stat_stamp(Path(p))
+        if known is not None and stamp is not None and known[0] == stamp:
+            now[p] = known  # inside the project when it was read, and the same file since
+        elif inside(p):
+            now[p] = content_of(Path(p), srcdir, known)
+    domain.content_digests = now
 
 
 # --- build-finished -----------------------------------------------------------------------------------

@@ -369,10 +369,11 @@ def generated_folders(catalog: Catalog) -> dict[str, list[str]]:
     }
 
 
-def generated_problems(root: Path, catalog: Catalog) -> list[Problem]:
+def generated_problems(root: Path, catalog: Catalog, known: safety.KnownPages | None = None) -> list[Problem]:
+    """``known``: see :func:`.safety.generated_plan`."""
     out = []
     for folder, keys in generated_folders(catalog).items():
-        problems, _, _ = safety.generated_plan(Path(root), folder, {f"{k}.md": "" for k in keys}, GENERATED_NOTE)
+        problems, _, _ = safety.generated_plan(Path(root), folder, {f"{k}.md": "" for k in keys}, GENERATED_NOTE, known)
         out += [Problem(rel, 1, message, Subtype.page) for rel, message in problems]
     return out
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sphinx.environment import BuildEnvironment
@@ -73,16 +74,29 @@ class Scope:
         if self.connector is not None:
             one = catalog.connectors.get(self.connector)
             return [one] if one is not None else []
-        found = [
-            c
-            for c in catalog.sorted()
-            if (not self.featured or c.featured)
-            and (self.domain is None or c.domain == self.domain)
-            and (self.use_case is None or self.use_case in c.use_cases)
-        ]
-        if self.part:  # parts cut the catalog's order, archived included: the same cut for every kind
-            return found[(self.part - 1) * self.size : self.part * self.size]
-        return found
+        # the catalog is the build's: its members hold all build (digests and listings ask often)
+        memo = ("members", self)
+        found: list[Connector] | None = catalog.memo.get(memo)
+        if found is not None:
+            return list(found)
+        whole = self.whole()
+        if whole != self:
+            found = whole.members(catalog)
+            # parts cut the catalog's order, archived included: the same cut for every kind
+            found = found[(self.part - 1) * self.size : self.part * self.size]
+        else:
+            ordered = catalog.memo.get("sorted")
+            if ordered is None:
+                ordered = catalog.memo["sorted"] = catalog.sorted()
+            found = [
+                c
+                for c in ordered
+                if (not self.featured or c.featured)
+                and (self.domain is None or c.domain == self.domain)
+                and (self.use_case is None or self.use_case in c.use_cases)
+            ]
+        catalog.memo[memo] = found
+        return list(found)
 
     def whole(self) -> Scope:
         """The listing this part belongs to."""
@@ -395,24 +409,89 @@ def _digests(env: BuildEnvironment, keys: set[Key]) -> dict[Key, str]:
         if memo in catalog.memo:  # the catalog is the build's: a digest of what it shows holds all build
             out[(kind, scope)] = catalog.memo[memo]
             continue
-        shown_views = views(kind, scope, catalog)
-        digest = taxonomies + ",".join(_view_digest(v, catalog) for v in shown_views)
+        shown_members = _shown_members(kind, scope, catalog)
+        digest = taxonomies + ",".join(_view_digest(kind, c, catalog, env) for c in shown_members)
         if kind.written:  # cards link to the guide, or show a name while it has none: read after reading
-            digest += repr([pages.get(v.id, ("",))[0] for v in shown_views])
+            digest += repr([pages.get(c.id, ("",))[0] for c in shown_members])
         # the environment keeps these: a hash, not the megabytes of text it stands for
         out[(kind, scope)] = safety.digest(digest.encode("utf-8", "surrogatepass"))
         if not kind.written:
             catalog.memo[memo] = out[(kind, scope)]
+    _save_view_digests(env, catalog)
     return out
 
 
-def _view_digest(v: Any, catalog: Catalog) -> str:
-    """What a connector's view shows, hashed once per build (a view is in many listings)."""
-    key = ("view-digest", type(v), v.id)
-    found = catalog.memo.get(key)
-    if found is None:
-        found = catalog.memo[key] = safety.digest(repr(shown(v)).encode("utf-8", "surrogatepass"))
+def _shown_members(kind: Kind, scope: Scope, catalog: Catalog) -> list[Connector]:
+    """The connectors whose views :func:`views` gives, without making the views."""
+    if kind is Kind.taxonomies:
+        return []
+    members = scope.members(catalog)
+    if kind in CURRENT_ONLY:
+        members = [c for c in members if c.status != "archived"]
+    return members
+
+
+#: per connector and view, the digest of what it shows, kept between builds beside the doctrees
+VIEWS_CACHE = "wispgate-views.pickle"
+
+
+def _kept_view_digests(env: BuildEnvironment, catalog: Catalog) -> dict[tuple[str, str], tuple[Any, str]]:
+    """(view class, connector id) -> (what made the view, its digest), read once per build."""
+    kept: dict[tuple[str, str], tuple[Any, str]] | None = catalog.memo.get("kept-view-digests")
+    if kept is None:
+        doctrees = getattr(env, "doctreedir", None)
+        cached = state.read_cache(Path(doctrees) / VIEWS_CACHE) if doctrees else {}
+        found = cached.get("views")
+        kept = catalog.memo["kept-view-digests"] = dict(found) if isinstance(found, dict) else {}
+        catalog.memo["kept-view-digests-changed"] = False
+    return kept
+
+
+def _view_digest(kind: Kind, c: Connector, catalog: Catalog, env: BuildEnvironment | None = None) -> str:
+    """What a connector's view shows, hashed once per build (a view is in many listings), and
+    between builds again only when what makes the view changed: the connector's file (its
+    content key, :attr:`Catalog.sources`), its freshness and the common readiness items."""
+    cls = VIEWS[kind]
+    key = ("view-digest", cls, c.id)
+    found: str | None = catalog.memo.get(key)
+    if found is not None:
+        return found
+    made_of = _made_of(c, catalog) if env is not None else None
+    kept = _kept_view_digests(env, catalog) if made_of is not None and env is not None else {}
+    hit = kept.get((cls.__name__, c.id))
+    if made_of is not None and hit is not None and hit[0] == made_of:
+        found = hit[1]
+    else:
+        found = safety.digest(repr(shown(view(kind, c, catalog))).encode("utf-8", "surrogatepass"))
+        if made_of is not None:
+            kept[(cls.__name__, c.id)] = (made_of, found)
+            catalog.memo["kept-view-digests-changed"] = True
+    catalog.memo[key] = found
     return found
+
+
+def _made_of(c: Connector, catalog: Catalog) -> Any:
+    """What a connector's views are made of, once per build; None when it is not known."""
+    key = ("made-of", c.id)
+    if key not in catalog.memo:
+        source = catalog.sources.get(c.id)
+        catalog.memo[key] = (
+            None
+            if source is None
+            else (source, freshness.of(catalog, c.id).stale_days, catalog.readiness.get("post_deployment", ()))
+        )
+    return catalog.memo[key]
+
+
+def _save_view_digests(env: BuildEnvironment, catalog: Catalog) -> None:
+    """Write the kept digests when this build made new ones (those of gone connectors dropped)."""
+    if not catalog.memo.get("kept-view-digests-changed") or not getattr(env, "doctreedir", None):
+        return
+    kept = _kept_view_digests(env, catalog)
+    for gone in [k for k in kept if k[1] not in catalog.connectors]:
+        del kept[gone]
+    state.write_cache(Path(env.doctreedir) / VIEWS_CACHE, {"views": kept})
+    catalog.memo["kept-view-digests-changed"] = False
 
 
 def _keys(env: BuildEnvironment, written: bool) -> set[Key]:

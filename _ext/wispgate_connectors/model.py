@@ -15,6 +15,7 @@ keys, for mypy; ``tests/test_contract.py`` pins them to the schema.
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -61,6 +62,10 @@ class Record:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # copy and pickle probe for hooks
             raise AttributeError(name)
+        lazy = self.__dict__.pop("_lazy", None)
+        if lazy is not None:  # a record the catalog cache keeps whole only as bytes (state.py): load it now
+            self.__dict__.update(pickle.loads(lazy).__dict__)
+            return getattr(self, name)
         raise AttributeError(f"{type(self).record_name or type(self).__name__} has no key {name!r}")
 
     @property
@@ -288,7 +293,7 @@ class _ConnectorRecord(Record):
         return (_make_connector, (self._values, self.marks, self.path))
 
 
-def _connector_class() -> type[_ConnectorRecord]:
+def connector_class() -> type[_ConnectorRecord]:
     types = _connector_types()
     cls = types.classes.get("connector+file")
     if cls is None:
@@ -304,7 +309,7 @@ def _connector_class() -> type[_ConnectorRecord]:
 
 
 def _make_connector(values: dict[str, Any], marks: Marks, path: str) -> Connector:
-    record = _connector_class()(values, 1)
+    record = connector_class()(values, 1)
     object.__setattr__(record, "marks", marks)
     object.__setattr__(record, "path", path)
     return record  # type: ignore[return-value]

@@ -351,14 +351,20 @@ def tree_problems(
 # --- generated pages ------------------------------------------------------------------------
 
 
+#: what :func:`generated_plan` learned of a page in a folder of generated pages, by its
+#: project-relative path: (its stamp, the marker looked for, whether it starts with it, its digest)
+KnownPages = dict[str, tuple[Stamp, str, bool, str]]
+
+
 def generated_plan(
-    root: Path, folder: str, wanted: dict[str, str], marker: str
+    root: Path, folder: str, wanted: dict[str, str], marker: str, known: KnownPages | None = None
 ) -> tuple[list[tuple[str, str]], list[Path], list[tuple[Path, str]]]:
     """What writing generated pages into ``folder`` may do: (problems, deletions, writes).
 
     Nothing is written or deleted through a symbolic link or outside the project,
     and a page without the generator's first line is never deleted or overwritten.
     ``wanted`` maps file names to their text; problems are (relative path, message).
+    ``known`` (updated in place) spares reading again a page whose stamp did not move.
     """
     root = Path(root)
     base = root / folder
@@ -404,12 +410,24 @@ def generated_plan(
                 )
             )
             continue
+        hit = known.get(rel) if known is not None else None
         try:
-            data = read_regular(Path(entry.path), root, 1 << 20)
-        except UnsafeFile as exc:
-            problems.append((escape_name(rel), exc.message))
-            continue
-        if not data.startswith(marker.encode()):
+            st = entry.stat(follow_symlinks=False)
+            fstamp: Stamp | None = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        except OSError:
+            fstamp = None
+        if hit is not None and fstamp is not None and hit[0] == fstamp and hit[1] == marker:
+            generated, content = hit[2], hit[3]  # the same file as when it was read
+        else:
+            try:
+                data = read_regular(Path(entry.path), root, 1 << 20)
+            except UnsafeFile as exc:
+                problems.append((escape_name(rel), exc.message))
+                continue
+            generated, content = data.startswith(marker.encode()), digest(data)
+            if known is not None and fstamp is not None:
+                known[rel] = (fstamp, marker, generated, content)
+        if not generated:
             problems.append(
                 (
                     escape_name(rel),
@@ -423,11 +441,17 @@ def generated_plan(
             continue
         if name not in wanted:
             deletions.append(base / name)
-        elif data != wanted[name].encode("utf-8"):
+        elif content != digest(wanted[name].encode("utf-8")):
             writes.append((base / name, wanted[name]))
     for name, text in wanted.items():
         if name not in existing:
             writes.append((base / name, text))
+    if known is not None:  # pages gone since
+        prefix = f"{folder}/"
+        for rel in [r for r in known if r.startswith(prefix)]:
+            name = rel[len(prefix) :]
+            if "/" not in name and name not in existing:
+                del known[rel]
     return problems, deletions, writes
 
 

@@ -380,9 +380,11 @@ def scan_project(
     catalog: Catalog,
     cache: dict[str, tuple[str, list[Problem], safety.Stamp | None]] | None = None,
     settings: dict[str, Any] | None = None,
+    examples: list[Problem] | None = None,
 ) -> list[Problem]:
-    """Scan data and pages; ``cache`` (path -> (content digest, problems)) skips unchanged files."""
-    out = secret_examples(catalog)
+    """Scan data and pages; ``cache`` (path -> (content digest, problems)) skips unchanged files.
+    ``examples``: what :func:`secret_examples` finds in ``catalog``, when the caller kept it."""
+    out = secret_examples(catalog) if examples is None else list(examples)
     seen = set()
     for path in files_to_scan(root, settings):
         if path in seen:

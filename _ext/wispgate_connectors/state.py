@@ -25,8 +25,9 @@ from sphinx.environment import BuildEnvironment
 from . import code_version, freshness
 from .catalog import Catalog, Layout, load_catalog
 from .config import layout as config_layout
+from .model import Connector, Marks, connector_class
 from .report import Problem, warn
-from .secrets import scan_project
+from .secrets import scan_project, secret_examples
 
 CACHE_FILE = "wispgate-catalog.pickle"
 
@@ -52,6 +53,10 @@ class BuildState:
     misnamed: dict[str, Any] = field(default_factory=dict)
     #: the settings of the build's configuration (exclude patterns, suffixes...): guard.guard_tree
     settings: dict[str, Any] | None = None
+    #: what the build knows of the files in folders of generated pages (safety.generated_plan),
+    #: read from the doctree folder at first use; ``known_pages_saved``: as last written there
+    known_pages: dict[str, Any] | None = None
+    known_pages_saved: dict[str, Any] = field(default_factory=dict)
 
 
 _APP_ATTRIBUTE = "_wg_build"
@@ -89,22 +94,89 @@ def read_cache(path: Path) -> dict[str, Any]:
         return {}
 
 
-def write_cache(path: Path, cache: dict[str, Any]) -> None:
+def write_cache(path: Path, cache: dict[str, Any], lazy: bool = False) -> None:
     """Write a cache atomically (a killed build never leaves half of one); a cache that
-    cannot be written (a full disk) costs the next build time, nothing else."""
+    cannot be written (a full disk) costs the next build time, nothing else.
+
+    ``lazy``: connector records are written as their summary and the bytes of the whole
+    record (:class:`_LazyPickler`), so reading the cache does not rebuild a thousand records.
+    """
     cache["version"] = code_version()
     tmp = path.with_suffix(".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tmp.open("wb") as f:
-            pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = _LazyPickler(f, protocol=pickle.HIGHEST_PROTOCOL) if lazy else None
+            if pickler is not None:
+                pickler.dump(cache)
+            else:
+                pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
     except OSError:
         tmp.unlink(missing_ok=True)
 
 
+def _summary_value(value: Any) -> bool:
+    """Kept in a lazy record's summary: plain values (id, name, domain, status, ids of others)."""
+    if isinstance(value, tuple):
+        return all(isinstance(v, str) for v in value)
+    return value is None or isinstance(value, (str, int, float))
+
+
+#: record keys every build reads of every connector (freshness, cross references, What's new,
+#: the reader tools' index, validation.json): kept in the summary although they are records
+_SUMMARY_RECORDS = frozenset({"related", "versions", "verified", "sync", "validation", "readiness"})
+
+
+class _TopMarks(Marks):
+    """The lines of a lazy record's top-level keys (what cards and listings point at); the
+    line of any deeper value loads the whole record, whose marks then replace these."""
+
+    record: Any = None
+
+    def line(self, path: tuple[Any, ...]) -> int:
+        path = tuple(path)
+        if len(path) <= 1:  # as Marks.line: a top-level key without a line has the document's
+            return self[path] if path in self else self.get((), 1)
+        self.record._given  # noqa: B018 (loads the record)
+        return self.record.marks.line(path)  # type: ignore[no-any-return]
+
+
+def _lazy_record(summary: dict[str, Any], whole: bytes, top: dict[tuple[Any, ...], int]) -> Connector:
+    """A connector record holding its summary and the lines of its top-level keys; the rest
+    is loaded from ``whole`` at first use (model.Record.__getattr__).  Listings, digests,
+    cards and page plans of an incremental build read the summary alone, or results kept
+    per connector file."""
+    cls = connector_class()
+    record = cls.__new__(cls)
+    record.__dict__.update(summary)
+    marks = _TopMarks(top)
+    marks.record = record
+    record.__dict__["marks"] = marks
+    record.__dict__["_lazy"] = whole
+    return record  # type: ignore[return-value]
+
+
+class _LazyPickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is not connector_class():
+            return NotImplemented
+        attrs = obj.__dict__
+        top = {k: v for k, v in attrs["marks"].items() if len(k) <= 1}
+        whole = attrs.get("_lazy")
+        if whole is not None:  # never loaded in this build: written as it was read
+            return _lazy_record, ({k: v for k, v in attrs.items() if k not in ("_lazy", "marks")}, whole, top)
+        whole = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        summary = {
+            k: v
+            for k, v in attrs.items()
+            if k not in ("_given", "marks") and (k in _SUMMARY_RECORDS or _summary_value(v))
+        }
+        return _lazy_record, (summary, whole, top)
+
+
 #: the cache's parts, each a mapping of file -> what was learned from it
-_PARTS = ("connectors", "secrets")
+_PARTS = ("connectors", "secrets", "examples")
 #: re-write the whole cache once the changes since it was written are this many files
 DELTA_MAX = 64
 
@@ -144,12 +216,29 @@ def load(
     cache, base, given = _read_with_delta(path) if path else ({}, {}, set())
     connectors = cache.setdefault("connectors", {})
     scans = cache.setdefault("secrets", {})
+    cache.setdefault("examples", {})
     before = {part: dict(cache[part]) for part in _PARTS}  # the entries themselves: an id can be reused
     catalog = load_catalog(srcdir, connectors, where)
-    secrets = scan_project(Path(srcdir), catalog, scans, settings=settings)
+    examples = _secret_examples(catalog, cache.setdefault("examples", {}))
+    secrets = scan_project(Path(srcdir), catalog, scans, settings=settings, examples=examples)
     if path:
         _save(path, cache, base, given, before)
     return catalog, secrets
+
+
+def _secret_examples(catalog: Catalog, kept: dict[str, Any]) -> list[Problem]:
+    """:func:`.secrets.secret_examples` of the catalog, made again only for a connector whose
+    file changed (``kept``: id -> (content key and file, problems), updated in place)."""
+    out: list[Problem] = []
+    for cid, c in catalog.connectors.items():
+        key = (catalog.sources.get(cid), c.path)
+        hit = kept.get(cid)
+        if hit is None or key[0] is None or hit[0] != key:
+            hit = kept[cid] = (key, secret_examples(Catalog(root=catalog.root, connectors={cid: c})))
+        out += hit[1]
+    for gone in set(kept) - set(catalog.connectors):
+        del kept[gone]
+    return out
 
 
 def _save(
@@ -166,10 +255,10 @@ def _save(
         delta: dict[str, Any] = {"base": base["token"]}
         for part, k in differ:
             delta.setdefault(part, {})[k] = cache[part][k]
-        write_cache(path.with_suffix(".delta"), delta)
+        write_cache(path.with_suffix(".delta"), delta, lazy=True)
         return
     cache["token"] = os.urandom(8).hex()  # a delta written for an older base is ignored
-    write_cache(path, cache)
+    write_cache(path, cache, lazy=True)
     path.with_suffix(".delta").unlink(missing_ok=True)
 
 
