@@ -35,6 +35,7 @@ from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
+from sphinx.environment import CONFIG_OK
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
@@ -321,6 +322,8 @@ class SheetPages:
         for cid in before.keys() - keys.keys():  # archived or removed since
             self.outfile(cid).unlink(missing_ok=True)
         kept = [cid for cid in keys if before.get(cid) == keys[cid] and self.outfile(cid).is_file()]
+        if self.env.config_status != CONFIG_OK:  # a setting may change how values render
+            kept = []
         if kept and not self.frame_unchanged(kept[0]):
             kept = []
         skip = set(kept)
@@ -348,10 +351,15 @@ class SheetPages:
         return Path(self.builder.get_outfilename(sheet_doc(self.app.config, cid)))
 
     def key(self, cid: str) -> str:
-        v = views(Kind.sheet, Scope(connector=cid), self.catalog)[0]
-        guide = documented(self.env).get(cid, (v.docname,))[0]
+        """What the sheet's page shows: its connector's file (by content key, so an unchanged
+        connector is not loaded), the common after-deployment items, its guide and neighbours."""
+        c = self.catalog.connectors[cid]
+        source = self.catalog.sources.get(cid)
+        shows = source if source is not None else shown(views(Kind.sheet, Scope(connector=cid), self.catalog)[0])
+        common = tuple(self.catalog.readiness.get("post_deployment", ()))
+        guide = documented(self.env).get(cid, (c.docname,))[0]
         linked = guide if guide in self.env.found_docs else None
-        return safety.digest(repr((shown(v), linked, self.near[cid])).encode("utf-8", "surrogatepass"))
+        return safety.digest(repr((shows, common, linked, self.near[cid])).encode("utf-8", "surrogatepass"))
 
     def frame_unchanged(self, cid: str) -> bool:
         """Whether one unchanged sheet, rendered again, gives its page byte for byte."""
