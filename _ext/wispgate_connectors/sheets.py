@@ -55,8 +55,21 @@ VALIDATION_SCHEMA = SCHEMA_DIR / "validation.schema.json"
 PAGE_BUILDERS = frozenset({"html", "dirhtml"})
 #: per builder, the key each sheet page was last written with
 PAGES_CACHE = "wispgate-sheets-{builder}.pickle"
-#: modules whose post-transforms only handle their own directives' nodes
-DIRECTIVE_TRANSFORMS = ("sphinx_design.", "sphinx.domains.c", "sphinx.domains.cpp")
+#: post-transforms that only handle nodes a sheet never holds (directives', images, object
+#: descriptions, ``only``, card and sheet placeholders): modules, and single transforms
+NOT_FOR_SHEETS = ("sphinx_design.", "sphinx.domains.c.", "sphinx.domains.cpp.", "sphinx.builders.latex.")
+NOT_FOR_SHEETS_NAMED = frozenset(
+    {
+        "sphinx.transforms.post_transforms.OnlyNodeTransform",
+        "sphinx.transforms.post_transforms.PropagateDescDomain",
+        "sphinx.transforms.post_transforms.SigElementFallbackTransform",
+        "sphinx.transforms.post_transforms.images.ImageDownloader",
+        "sphinx.transforms.post_transforms.images.DataURIExtractor",
+        "wispgate_connectors.cards.FillCards",
+        "wispgate_connectors.sheets.FillSheets",
+        "wispgate_connectors.components.LinkClasses",
+    }
+)
 #: page metadata of the page that holds the sheets' index
 INDEX_MARK = "wispgate-sheets-index"
 
@@ -337,11 +350,16 @@ class SheetPages:
 
     @contextmanager
     def sheet_post_transforms(self) -> Iterator[None]:
-        """Leave out the post-transforms of directives' nodes, which a sheet never holds (data
-        cannot use directives): each walks the whole page, a third of a sheet's post-processing."""
+        """Leave out the post-transforms of nodes a sheet never holds (data cannot use directives
+        or images): each walks the whole page, half of a sheet's post-processing."""
         registry = self.app.registry
         every = registry.post_transforms
-        registry.post_transforms = [t for t in every if not t.__module__.startswith(DIRECTIVE_TRANSFORMS)]
+        registry.post_transforms = [
+            t
+            for t in every
+            if not f"{t.__module__}.".startswith(NOT_FOR_SHEETS)
+            and f"{t.__module__}.{t.__qualname__}" not in NOT_FOR_SHEETS_NAMED
+        ]
         try:
             yield
         finally:
@@ -402,7 +420,7 @@ class SheetPages:
             "parents": [],
             "prev": link(self.near[cid][0]),
             "next": link(self.near[cid][1]),
-            "title": builder.render_partial(title)["title"],
+            "title": visitor.encode(self.titles[cid]),  # what render_partial gives a plain title
             "meta": {},
             "body": "".join(visitor.fragment),
             "metatags": "".join(visitor.meta[2:]),
