@@ -307,7 +307,10 @@ def damaged_then(edit: Callable[[Project, random.Random], str]) -> Callable[[Pro
     return both
 
 
-@pytest.mark.parametrize("how", ["garbage", "cut", "empty"])
+# one kind of damage in the fast lane, every kind in `make test`
+@pytest.mark.parametrize(
+    "how", ["garbage", pytest.param("cut", marks=pytest.mark.slow), pytest.param("empty", marks=pytest.mark.slow)]
+)
 def test_damaged_caches_give_the_clean_build_pages(built_basic, tmp_path, how):
     """Edits of what the guide, the cards and the listings show, each after the caches were
     damaged: the pages and warnings are a clean build's, and no build fails."""
