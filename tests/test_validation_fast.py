@@ -19,10 +19,10 @@ from test_security import CASES as HOSTILE_CASES
 
 from conftest import PROJECT
 from wispgate_connectors import validation
+from wispgate_connectors.yamlio import read_yaml
 
 #: the fast lane's share of the examples (``make test-fast`` sets 0.2; ``make test`` runs them all)
 SCALE = float(os.environ.get("WG_FUZZ", "1"))
-from wispgate_connectors.yamlio import read_yaml
 
 SCHEMAS = {
     "connector.schema.json": sorted((PROJECT / "data" / "connectors").glob("*.yaml")),
