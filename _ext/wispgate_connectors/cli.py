@@ -24,7 +24,7 @@ from .report import Problem, Subtype
 from .safety import yaml_quote
 from .validation import ID_PATTERN
 from .writer_rules import FACTS_DIR, FACTS_SCAFFOLD
-from .yamlio import read_yaml
+from .yamlio import forget_kept, read_yaml
 
 
 def stale_problems(catalog: Catalog, max_age: int) -> list[Problem]:
@@ -90,6 +90,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = (
         catalog.problems + check_problems(root, catalog, settings) + scan_project(root, catalog, settings=settings)
     )
+    forget_kept()  # the catalog's parses served the scan
     if args.id:
         return report_one(args.id, catalog, problems, start)
     for p in sorted(set(problems), key=lambda p: (p.file, p.line, p.message)):

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import errno
-import os
 import queue
 import re
 import shutil
@@ -231,12 +230,8 @@ def write_generated(app: Sphinx, folders: tuple[str, ...], wanted: dict[Path, st
                 path.unlink()
             for path, text in writes:
                 safety.write_new(path, text)
-                stamp = safety.stat_stamp(path)
-                rel = f"{folder}/{path.name}"
-                if stamp is not None:  # what was just written need not be read again
-                    known[rel] = (stamp, marker, text.startswith(marker), safety.digest(text.encode("utf-8")))
-                else:
-                    known.pop(rel, None)
+                # what was just written need not be read again
+                safety.know_page(known, f"{folder}/{path.name}", safety.stat_stamp(path), marker, text.encode("utf-8"))
         except OSError as exc:
             stop_on_full_disk(app, exc)
             raise
@@ -331,19 +326,13 @@ def remember_content(app: Sphinx, env: BuildEnvironment) -> None:
     srcdir = Path(env.srcdir)
     paths = {str(dep) for deps in env.dependencies.values() for dep in deps}
     before = domain.content_digests
-    base = os.path.realpath(srcdir).rstrip(os.sep)  # safety.inside, the project's real path made once
-
-    def inside(p: str) -> bool:
-        real = os.path.realpath(p)
-        return real == base or real.startswith(base + os.sep)
-
     now: dict[str, Content] = {}
     for p in paths:
         known = before.get(p)
         stamp = safety.stat_stamp(Path(p))
         if known is not None and stamp is not None and known[0] == stamp:
             now[p] = known  # inside the project when it was read, and the same file since
-        elif inside(p):
+        elif safety.inside(p, srcdir):
             now[p] = content_of(Path(p), srcdir, known)
     domain.content_digests = now
 

@@ -356,6 +356,16 @@ def tree_problems(
 KnownPages = dict[str, tuple[Stamp, str, bool, str]]
 
 
+def know_page(known: KnownPages, rel: str, stamp: Stamp | None, marker: str, data: bytes) -> tuple[bool, str]:
+    """Remember a page just read or written (not without a stamp); return (generated, digest)."""
+    generated, content = data.startswith(marker.encode()), digest(data)
+    if stamp is None:
+        known.pop(rel, None)
+    else:
+        known[rel] = (stamp, marker, generated, content)
+    return generated, content
+
+
 def generated_plan(
     root: Path, folder: str, wanted: dict[str, str], marker: str, known: KnownPages | None = None
 ) -> tuple[list[tuple[str, str]], list[Path], list[tuple[Path, str]]]:
@@ -411,11 +421,7 @@ def generated_plan(
             )
             continue
         hit = known.get(rel) if known is not None else None
-        try:
-            st = entry.stat(follow_symlinks=False)
-            fstamp: Stamp | None = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        except OSError:
-            fstamp = None
+        fstamp = stat_stamp(Path(entry.path))
         if hit is not None and fstamp is not None and hit[0] == fstamp and hit[1] == marker:
             generated, content = hit[2], hit[3]  # the same file as when it was read
         else:
@@ -424,9 +430,7 @@ def generated_plan(
             except UnsafeFile as exc:
                 problems.append((escape_name(rel), exc.message))
                 continue
-            generated, content = data.startswith(marker.encode()), digest(data)
-            if known is not None and fstamp is not None:
-                known[rel] = (fstamp, marker, generated, content)
+            generated, content = know_page(known if known is not None else {}, rel, fstamp, marker, data)
         if not generated:
             problems.append(
                 (

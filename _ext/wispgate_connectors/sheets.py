@@ -82,17 +82,20 @@ def writes_sheet_pages(builder: Builder) -> bool:
     return builder.name in PAGE_BUILDERS
 
 
+def _commissioned(c: Connector) -> bool:
+    return bool(c.status != "archived")  # an archived connector is not set up any more
+
+
 def sheet_ids(catalog: Any) -> list[str]:
     """The connectors that have a sheet: every one still in service."""
-    return [cid for cid, c in catalog.connectors.items() if c.status != "archived"]
+    return [cid for cid, c in catalog.connectors.items() if _commissioned(c)]
 
 
 def has_sheet(env: Any, connector_id: str) -> bool:
-    doc = sheet_doc(env.config, connector_id)
     if writes_sheet_pages(env._app.builder):
         c = state.catalog(env).connectors.get(connector_id)
-        return c is not None and c.status != "archived"
-    return doc in env.found_docs
+        return c is not None and _commissioned(c)
+    return sheet_doc(env.config, connector_id) in env.found_docs  # generated from sheet_ids
 
 
 def check_ids(connector_id: str, titles: list[str]) -> list[str]:

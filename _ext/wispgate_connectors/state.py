@@ -28,6 +28,7 @@ from .config import layout as config_layout
 from .model import Connector, Marks, connector_class
 from .report import Problem, warn
 from .secrets import scan_project, secret_examples
+from .yamlio import forget_kept
 
 CACHE_FILE = "wispgate-catalog.pickle"
 
@@ -220,7 +221,10 @@ def load(
     before = {part: dict(cache[part]) for part in _PARTS}  # the entries themselves: an id can be reused
     catalog = load_catalog(srcdir, connectors, where)
     examples = _secret_examples(catalog, cache.setdefault("examples", {}))
-    secrets = scan_project(Path(srcdir), catalog, scans, settings=settings, examples=examples)
+    try:
+        secrets = scan_project(Path(srcdir), catalog, scans, settings=settings, examples=examples)
+    finally:
+        forget_kept()  # the catalog's parses served the scan: none outlives this load
     if path:
         _save(path, cache, base, given, before)
     return catalog, secrets

@@ -239,6 +239,11 @@ def read_yaml(
     return result
 
 
+def forget_kept() -> None:
+    """Drop the parses no ``reuse`` read took: they live for one catalog load, not a process."""
+    _kept.clear()
+
+
 def _read_bytes(raw: bytes, display: str) -> tuple[Any, Marks, list[Problem]]:
     """:func:`read_yaml` once the file is read: a function of its bytes and name only."""
     try:
