@@ -21,6 +21,7 @@ help:
 	@echo "  make new ID=x DOMAIN=y [VENDOR=name]   scaffold data/connectors/x.yaml, integrations/x.md and tests/facts/x.txt"
 	@echo "  make check          the writer contract (data, page, content-test file) as file:line: problem, in a second"
 	@echo "  make livehtml       live preview on http://$(HOST):$(PORT); stop with Ctrl+C or kill <PID it prints>; PORT=8001 if taken"
+	@echo "                      (each build forked from a warm process; COLD=1: a new process per build, as plain sphinx-autobuild)"
 	@echo "  make test ID=x      what CI checks for one connector: its files, its content tests, the site built (about 15 s)"
 	@echo "  make linkcheck [ID=x]   check external links (needs internet; says so at once when there is none)"
 	@echo "  make reference      regenerate connector-reference.md from the schema (every key, example, messages)"
@@ -83,7 +84,7 @@ linkcheck: venv
 # exec: the PID it prints is this recipe's; Ctrl+C or `kill <PID>` stops sphinx-autobuild and its builds.
 livehtml: venv
 	@$(EXT) exec $(BIN)/python -m wispgate_connectors.live --host $(HOST) --port $(PORT) \
-		--autobuild $(BIN)/sphinx-autobuild -- --watch data --watch _ext \
+		--autobuild $(BIN)/sphinx-autobuild $(if $(COLD),--cold) -- --watch data --watch _ext \
 		--ignore "*/__pycache__/*" --ignore "*/commissioning/*" \
 		$(foreach d,domains use-cases matrix troubleshooting ports compatibility outage whats-new,--ignore "*/catalog/$(d)/*") \
 		-b html $(SPHINXOPTS) -d $(BUILDDIR)/doctrees/livehtml . $(BUILDDIR)/livehtml

@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -79,8 +80,12 @@ def stop(proc: subprocess.Popen) -> bool:
 
 
 @pytest.mark.slow
-def test_livehtml_rebuilds_on_yaml_edit(tmp_path):
+@pytest.mark.parametrize("how", ["warm", "cold"])
+def test_livehtml_rebuilds_on_yaml_edit(tmp_path, how):
+    """``warm``: what ``make livehtml`` runs (builds forked from a warm process, warm.py);
+    ``cold``: plain sphinx-autobuild (``make livehtml COLD=1``)."""
     assert AUTOBUILD.is_file(), "sphinx-autobuild is missing from .venv"
+    start = [str(AUTOBUILD)] if how == "cold" else [sys.executable, "-m", "wispgate_connectors.warm", "serve"]
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-basic", src)
     yaml_file = src / "data" / "connectors" / "alpha.yaml"
@@ -102,7 +107,7 @@ def test_livehtml_rebuilds_on_yaml_edit(tmp_path):
         log = log_path.open("w")
         proc = subprocess.Popen(
             [
-                str(AUTOBUILD),
+                *start,
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -185,8 +190,6 @@ def test_livehtml_rebuilds_on_yaml_edit(tmp_path):
 
 def test_taken_port_is_one_line_naming_another_port():
     """Before anything starts: no server, no build, no traceback."""
-    import sys
-
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

@@ -3,7 +3,8 @@
 ``python -m wispgate_connectors.live --host H --port P -- <sphinx-autobuild arguments>``
 
 The Makefile ``exec``s this module, so the PID it prints is the make recipe's own.  It runs
-sphinx-autobuild in a process group of its own and stops the whole group (sphinx-autobuild
+sphinx-autobuild (its builds made by :mod:`.warm`, or with ``--cold`` a new process each) in a
+process group of its own and stops the whole group (sphinx-autobuild
 and any build it is running) on Ctrl+C, on SIGTERM or SIGHUP to that PID, and when its parent
 (``make``) goes away: no orphan is left serving the port.  A taken port is one line naming
 ``PORT=``, before anything starts.
@@ -115,10 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--autobuild", default=str(Path(sys.executable).with_name("sphinx-autobuild")))
+    parser.add_argument(
+        "--cold", action="store_true", help="plain sphinx-autobuild: a new Python process for every build"
+    )
     parser.add_argument("args", nargs=argparse.REMAINDER, help="after --: sphinx-autobuild's arguments")
     args = parser.parse_args(argv)
     rest = args.args[1:] if args.args[:1] == ["--"] else args.args
-    return run(args.host, args.port, [args.autobuild, "--host", args.host, "--port", str(args.port), *rest])
+    # warm: sphinx-autobuild's server, each build forked from a process that imported Sphinx (warm.py)
+    start = [args.autobuild] if args.cold else [sys.executable, "-m", "wispgate_connectors.warm", "serve"]
+    return run(args.host, args.port, [*start, "--host", args.host, "--port", str(args.port), *rest])
 
 
 if __name__ == "__main__":

@@ -84,12 +84,56 @@ def of(env: BuildEnvironment) -> BuildState:
     return get_domain(env).build
 
 
+#: caches a live preview's zygote read before its next build asked for them (warm.py):
+#: path -> (the file's stamp then, what it held); a build forked from it uses an entry only
+#: while the file is unchanged
+_read_ahead: dict[str, tuple[tuple[int, ...], Any]] = {}
+
+
+def file_stamp(path: Path) -> tuple[int, ...] | None:
+    """What changes when a cache file is written again (a write replaces the file)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def read_ahead(paths: list[Path]) -> None:
+    """Load ``paths`` now, for the builds this process will fork (warm.py); forget the rest."""
+    kept = {}
+    for path in paths:
+        stamp = file_stamp(path)
+        hit = _read_ahead.get(str(path))
+        if stamp is None:
+            continue
+        if hit is not None and hit[0] == stamp:
+            kept[str(path)] = hit
+            continue
+        try:
+            with path.open("rb") as f:
+                kept[str(path)] = (stamp, pickle.load(f))
+        except Exception:
+            continue
+    _read_ahead.clear()
+    _read_ahead.update(kept)
+
+
+def taken_ahead(path: Path) -> Any:
+    """What :func:`read_ahead` loaded from ``path``, if the file is still the one it read;
+    given once (a second reader gets its own copy from the file)."""
+    hit = _read_ahead.pop(str(path), None)
+    return hit[1] if hit is not None and hit[0] == file_stamp(path) else None
+
+
 def read_cache(path: Path) -> dict[str, Any]:
     """A cache the extension keeps beside the doctrees; empty when missing, partial or
     written by other code (every cache is keyed on :func:`code_version`)."""
     try:
-        with path.open("rb") as f:
-            cache = pickle.load(f)
+        cache = taken_ahead(path)
+        if cache is None:
+            with path.open("rb") as f:
+                cache = pickle.load(f)
         return cache if isinstance(cache, dict) and cache.get("version") == code_version() else {}
     except Exception:  # a missing, partial or old cache is simply rebuilt
         return {}

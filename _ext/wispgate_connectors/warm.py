@@ -1,0 +1,379 @@
+"""The live preview's builds, from a process that has already imported Sphinx and the extension.
+
+sphinx-autobuild starts ``python -m sphinx build`` for every edit. At 1,000 connectors
+Python's start and its imports were a fifth of a one-page rebuild (bench/README.md).
+Here a *zygote* process imports the build's modules once and forks a child per build.
+Each child runs the same ``sphinx build`` command line a fresh process would, from a
+copy of the zygote's memory: no state passes from one build to the next, so a preview
+build writes the pages a cold build would (tests/test_warm.py compares them).
+
+The zygote learns what to import from its builds: each child sends back the names of
+the modules it imported, and the zygote imports them after replying. When the
+extension's code or ``conf.py`` changes, what it imported is stale: that build runs
+in a new interpreter, and the zygote starts again on the new code.
+
+``python -m wispgate_connectors.warm serve <sphinx-autobuild arguments>`` is the live
+preview (``make livehtml``, through :mod:`.live`); ``zygote --socket S -- <sphinx
+arguments>`` is the builder on its own, which the benchmark drives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import importlib
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+#: how long a build request waits for the zygote to accept it (it imports for about a second)
+CONNECT_WAIT = 60.0
+#: the modules a zygote imports before its first build: the rest it learns
+MODULE = "wispgate_connectors.warm"
+FIRST_IMPORTS = ("sphinx.cmd.build", "sphinx.application", "wispgate_connectors.extension")
+
+
+def code_files(confdir: Path) -> list[Path]:
+    """Files whose change makes the zygote's imports stale: the extension's code and ``conf.py``."""
+    return sorted([confdir / "conf.py", *Path(__file__).parent.glob("*.py")])
+
+
+def stamps(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
+    found = {}
+    for path in paths:
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            found[str(path)] = (st.st_mtime_ns, st.st_size)
+    return found
+
+
+def confdir_of(sphinx_args: Sequence[str]) -> Path:
+    """The folder of ``conf.py``: ``-c`` when given, else the source folder (the first positional)."""
+    args = list(sphinx_args)
+    for i, arg in enumerate(args[:-1]):
+        if arg in ("-c", "--conf-dir"):
+            return Path(args[i + 1]).resolve()
+    from sphinx.cmd.build import get_parser
+
+    return Path(get_parser().parse_args(args).sourcedir).resolve()
+
+
+# --- the zygote -------------------------------------------------------------------------------
+
+
+def _import_quietly(names: Sequence[str]) -> None:
+    """Import what earlier builds imported; a module that fails here is left to the build."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for name in names:
+            if name in sys.modules or name.startswith("__"):
+                continue
+            try:
+                importlib.import_module(name)
+            except BaseException:
+                continue
+
+
+def doctreedir_of(sphinx_args: Sequence[str]) -> Path:
+    from sphinx.cmd.build import get_parser
+
+    args = get_parser().parse_args(list(sphinx_args))
+    return Path(args.doctreedir or Path(args.outputdir, ".doctrees")).resolve()
+
+
+def _read_ahead(doctreedir: Path) -> None:
+    """Unpickle the environment and the extension's caches while the writer edits: the next
+    build takes them if their files have not changed."""
+    import gc
+
+    from sphinx.application import ENV_PICKLE_FILENAME
+
+    from . import state
+
+    files = [doctreedir / ENV_PICKLE_FILENAME, *sorted(doctreedir.glob("wispgate-*.pickle"))]
+    gc.disable()  # millions of objects that all live: no collection could free one
+    try:
+        state.read_ahead([*files, *sorted(doctreedir.glob("wispgate-*.delta"))])
+    finally:
+        gc.enable()
+        gc.freeze()
+
+
+def _take_environment_ahead() -> None:
+    """Sphinx loads the environment the zygote read ahead, if its file is unchanged."""
+    from sphinx.application import Sphinx
+
+    from . import state
+
+    load = Sphinx._load_existing_env
+
+    def load_ahead(self: Sphinx, filename: Path) -> Any:
+        env = state.taken_ahead(Path(filename))
+        if env is None:
+            return load(self, filename)
+        try:
+            env.setup(self)
+        except Exception:
+            return load(self, filename)
+        self._fresh_env_used = False
+        return env
+
+    Sphinx._load_existing_env = load_ahead  # type: ignore[method-assign]
+
+
+def _child(sphinx_args: list[str], report: int) -> None:
+    """Run one build as ``python -m sphinx build`` would, send back the modules it imported, exit."""
+    before = set(sys.modules)
+    code = 2
+    try:
+        from sphinx.cmd.build import main
+
+        _take_environment_ahead()
+
+        code = main(list(sphinx_args))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(BaseException):
+            names = sorted(set(sys.modules) - before)
+            with os.fdopen(report, "w") as out:
+                out.write("\n".join(names))
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        # the build's output is written and closed: skip the interpreter's teardown
+        os._exit(code)
+
+
+def _fork_build(sphinx_args: list[str]) -> tuple[int, list[str]]:
+    """One build in a forked child: its exit status and the modules it imported."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        _child(sphinx_args, write)
+    os.close(write)
+    with os.fdopen(read) as feed:
+        names = feed.read().split()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), names
+
+
+def _cold_build(sphinx_args: list[str]) -> int:
+    """A build in a new interpreter: the zygote's own imports are out of date."""
+    return subprocess.run([sys.executable, "-m", "sphinx", "build", *sphinx_args], check=False).returncode
+
+
+def zygote(server: socket.socket, sphinx_args: list[str], learned: Path) -> None:
+    """Serve build requests on ``server`` until the parent goes away or the code changes."""
+    import gc
+
+    names = learned.read_text(encoding="utf-8").split() if learned.is_file() else []
+    _import_quietly([*FIRST_IMPORTS, *names])
+    imported_with = stamps(code_files(confdir_of(sphinx_args)))
+    doctreedir = doctreedir_of(sphinx_args)
+    gc.freeze()  # the children share these pages instead of copying them on the first collection
+    _read_ahead(doctreedir)
+    parent = os.getppid()
+    server.settimeout(1.0)
+    while os.getppid() == parent:
+        try:
+            conn, _ = server.accept()
+        except TimeoutError:
+            continue
+        with conn:
+            conn.settimeout(None)
+            request = conn.makefile("r").readline()
+            if not request:
+                continue
+            stale = stamps(code_files(confdir_of(sphinx_args))) != imported_with
+            new: list[str] = []
+            if stale:
+                code = _cold_build(sphinx_args)
+            else:
+                code, new = _fork_build(sphinx_args)
+                new = [name for name in new if name not in names]
+            if new:  # kept for the zygote that starts again after a change of code
+                names = sorted({*names, *new})
+                learned.write_text("\n".join(names), encoding="utf-8")
+            with contextlib.suppress(OSError):
+                conn.sendall(f"{json.dumps({'code': code, 'warm': not stale})}\n".encode())
+        if stale:
+            # start again on the new code, on the same socket: requests wait in its backlog
+            os.set_inheritable(server.fileno(), True)
+            os.execv(
+                sys.executable,
+                [
+                    sys.executable,
+                    "-m",
+                    MODULE,
+                    "zygote",
+                    "--fd",
+                    str(server.fileno()),
+                    "--learned",
+                    str(learned),
+                    "--",
+                    *sphinx_args,
+                ],
+            )
+        _import_quietly(new)
+        _read_ahead(doctreedir)
+
+
+# --- asking for a build ------------------------------------------------------------------------
+
+
+def request_build(path: Path, wait: float = CONNECT_WAIT) -> dict[str, Any] | None:
+    """Ask the zygote listening on ``path`` for a build and wait for it.
+
+    ``{"code": exit status, "warm": bool}``, or None when no zygote answers (the caller
+    builds the old way)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.connect(str(path))
+                s.sendall(b"build\n")
+                reply = s.makefile("r").readline()
+            return json.loads(reply) if reply else None
+        except (FileNotFoundError, ConnectionRefusedError):
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.05)
+        except OSError:
+            return None
+
+
+@contextlib.contextmanager
+def running_zygote(
+    sphinx_args: list[str], cwd: Path | None = None, env: dict[str, str] | None = None, **popen: Any
+) -> Iterator[Path]:
+    """A zygote for ``sphinx_args`` in a process of its own (``popen``: more of ``Popen``'s
+    arguments); yields its socket's path."""
+    folder = Path(tempfile.mkdtemp(prefix="wg-warm-"))
+    path = folder / "socket"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            MODULE,
+            "zygote",
+            "--socket",
+            str(path),
+            "--learned",
+            str(folder / "modules"),
+            "--",
+            *sphinx_args,
+        ],
+        cwd=cwd,
+        env=env,
+        **popen,
+    )
+    try:
+        yield path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        for item in folder.iterdir():
+            item.unlink()
+        folder.rmdir()
+
+
+# --- the live preview --------------------------------------------------------------------------
+
+
+class WarmBuilder:
+    """sphinx-autobuild's builder, asking the zygote for each build; the plain builder (a new
+    process) when no zygote answers.  Module-level: sphinx-autobuild pickles it into the
+    process that runs each rebuild."""
+
+    def __init__(self, sphinx_args: list[str], *, socket_path: Path, **options: Any) -> None:
+        from sphinx_autobuild.build import Builder
+
+        self.cold = Builder(sphinx_args, **options)
+        self.socket_path = socket_path
+
+    def __call__(self, *, changed_paths: Sequence[Path]) -> None:
+        from sphinx_autobuild.utils import show_message
+
+        if changed_paths:
+            shown = [p.as_posix() for p in changed_paths[:5] if p.exists()]
+            if shown:
+                show_message(f"Detected changes ({', '.join(shown)})")
+            show_message("Rebuilding...")
+        if self.cold._run_commands(self.cold.pre_build_commands, "pre-build") != 0:
+            return
+        reply = request_build(self.socket_path)
+        if reply is None:
+            show_message("the warm builder did not answer: building in a new process")
+            self.cold(changed_paths=())
+            return
+        if reply["code"] != 0:
+            print(f"Sphinx exited with exit code: {reply['code']}")
+            print(
+                "The server will continue serving the build folder, but the contents being served are no "
+                "longer in sync with the documentation sources. Please fix the cause of the error above or "
+                "press Ctrl+C to stop the server."
+            )
+        else:
+            self.cold._run_commands(self.cold.post_build_commands, "post-build")
+        show_message(f"Serving on {self.cold.uri}")
+
+
+def serve(argv: list[str]) -> int:
+    """sphinx-autobuild with ``argv``, its builds made by a zygote."""
+    import sphinx_autobuild.__main__ as autobuild
+
+    _, sphinx_args = autobuild._parse_args(list(argv))
+    with running_zygote(sphinx_args) as path:
+        autobuild.Builder = functools.partial(WarmBuilder, socket_path=path)
+        autobuild.main(argv)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["serve"]:
+        return serve(args[1:])
+    if args[:1] != ["zygote"] or "--" not in args:
+        print(
+            f"usage: python -m {MODULE} serve <sphinx-autobuild arguments>\n"
+            f"       python -m {MODULE} zygote (--socket PATH | --fd N) --learned FILE -- <sphinx arguments>",
+            file=sys.stderr,
+        )
+        return 2
+    split = args.index("--")
+    parser = argparse.ArgumentParser(prog=f"python -m {MODULE} zygote")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--socket", type=Path)
+    where.add_argument("--fd", type=int, help="a listening socket inherited across a restart")
+    parser.add_argument("--learned", type=Path, required=True, help="file of the module names builds imported")
+    opts = parser.parse_args(args[1:split])
+    sphinx_args = args[split + 1 :]
+    if opts.fd is not None:
+        server = socket.socket(fileno=opts.fd)
+    else:
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(str(opts.socket))
+        server.listen(8)
+    zygote(server, sphinx_args, opts.learned)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""The live preview's warm builder (warm.py).
+
+Builds forked from the zygote write the pages a cold ``sphinx-build`` writes, after edits
+to data and after a change to the extension's code, which is built by the new code in a
+new interpreter before the zygote starts again on it.  Runs against a copy of the basic
+root with a copy of ``_ext`` (never the project's own files).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_incremental import first_difference, outputs
+
+from conftest import PROJECT, ROOTS
+from wispgate_connectors import warm
+
+OLD = "Alpha is used on towers."
+NEW = "Alpha now runs on every rooftop relay."
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    st = path.stat()  # a distinct mtime even on a coarse clock
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+
+
+@pytest.mark.slow
+def test_warm_builds_write_the_pages_of_a_cold_build(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    ext = src / "_ext"
+    shutil.copytree(PROJECT / "_ext", ext, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PROJECT / "data" / "schema", src / "data" / "schema")  # the extension reads it there
+    env = {**os.environ, "PYTHONPATH": str(ext)}
+    args = ["-q", "-b", "html", "-d", str(tmp_path / "doctrees"), ".", str(tmp_path / "warm")]
+
+    with warm.running_zygote(args, cwd=src, env=env) as socket_path:
+        assert warm.request_build(socket_path) == {"code": 0, "warm": True}
+        learned = (socket_path.parent / "modules").read_text(encoding="utf-8").split()
+        assert "furo" in learned, "the zygote did not learn the build's imports"
+
+        edit(src / "data/connectors/alpha.yaml", f"where: {OLD}", f"where: {NEW}")
+        assert warm.request_build(socket_path) == {"code": 0, "warm": True}
+        assert NEW in (tmp_path / "warm/integrations/alpha.html").read_text(encoding="utf-8")
+
+        # new code: built by a new interpreter, then the zygote is warm again on that code
+        (ext / "wispgate_connectors/render.py").open("a", encoding="utf-8").write("\n# changed\n")
+        edit(src / "data/connectors/alpha.yaml", f"where: {NEW}", f"where: {OLD}")
+        assert warm.request_build(socket_path) == {"code": 0, "warm": False}
+        edit(src / "data/connectors/beta.yaml", "name: Beta Payments", "name: Beta Relay Payments")
+        assert warm.request_build(socket_path) == {"code": 0, "warm": True}
+
+    cold = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "build",
+            "-q",
+            "-b",
+            "html",
+            "-d",
+            str(tmp_path / "cold-doctrees"),
+            ".",
+            str(tmp_path / "cold"),
+        ],
+        cwd=src,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cold.returncode == 0, cold.stderr
+    got, want = outputs(tmp_path / "warm"), outputs(tmp_path / "cold")
+    assert sorted(got) == sorted(want)
+    differ = [name for name in want if got[name] != want[name]]
+    assert not differ, f"pages that differ: {differ}\n{first_difference(got[differ[0]], want[differ[0]])}"
+
+
+def test_no_zygote_is_no_answer(tmp_path):
+    """The preview then builds the old way (a new process), instead of waiting for ever."""
+    assert warm.request_build(tmp_path / "nothing-listens", wait=0.2) is None
