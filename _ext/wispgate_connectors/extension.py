@@ -36,6 +36,7 @@ from .search import setup_search
 from .sheets import setup_sheets
 from .sitemap import setup_sitemap
 from .state import setup_state
+from .warm import setup_warm
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_cascade(app)
     setup_links(app)
     setup_memory(app)
+    setup_warm(app)
     setup_pages(app)
     setup_cards(app)
     setup_components(app)
