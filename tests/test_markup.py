@@ -121,3 +121,18 @@ def test_setup_render_sets_what_mysts_sets(document):
 
     assert state(ours) == state(theirs)
     assert ours.document is document and ours.current_node is document
+
+
+def test_sheet_maker_notes_code_blocks(document):
+    """A sheet gets the code post-transforms exactly when one of its values gave a code block."""
+    from types import SimpleNamespace
+
+    from wispgate_connectors.sheets import SheetMaker
+
+    maker = SheetMaker(document.settings.env, document, "index")
+    v = SimpleNamespace(path="data/connectors/alpha.yaml")
+    maker.md("Plain `code` and **bold**", v, 1)
+    maker.block("Two\n\nparagraphs with `code`", v, 1)
+    assert not maker.has_code
+    maker.block("Run:\n\n```\nping host\n```", v, 2)
+    assert maker.has_code
