@@ -361,3 +361,23 @@ def test_card_text_with_roles_and_links_resolves_on_every_listing(tmp_path, buil
                 f"{up}concept.html",
                 "https://www.rfc-editor.org/rfc/rfc5176",
             ], docname
+
+
+def test_anchor_owner_is_the_longest_id_that_fits():
+    """A label's owner, found by its dashes, is the one trying every id (longest first) finds."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from wispgate_connectors.domain import anchor_owner
+
+    part = st.sampled_from(["a", "b", "mikrotik", "api", "", "x-y"])
+    names = st.lists(part, min_size=1, max_size=4).map("-".join)
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(st.frozensets(names.filter(bool), max_size=6), names)
+    def check(ids, target):
+        slow = next((cid for cid in sorted(ids, key=len, reverse=True) if target.startswith(f"{cid}-")), None)
+        assert anchor_owner(target, ids) == slow
+
+    check()
+    assert anchor_owner("mikrotik-api-fields", frozenset({"mikrotik", "mikrotik-api"})) == "mikrotik-api"

@@ -101,3 +101,38 @@ def test_plain_path_equals_myst_on_random_text(document):
 
     check()
     assert len(fast_hits) > 50 * SCALE  # the comparison ran where it matters
+
+
+def test_setup_render_sets_what_mysts_sets(document):
+    """The data renderer's ``setup_render`` (no spare document) leaves MyST's state, with the page's document."""
+    from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+
+    from wispgate_connectors import markup
+
+    md = markup._parser(document.settings.env.myst_config)
+    ours: markup._DataRenderer = md.renderer
+    theirs = markup._DataRenderer(md)
+    options = {**md.options, "document": document}
+    ours.setup_render(options, {})
+    DocutilsRenderer.setup_render(theirs, options, {})
+
+    def state(r):
+        return {k: v for k, v in vars(r).items() if k not in ("md", "rules", "location", "value")}
+
+    assert state(ours) == state(theirs)
+    assert ours.document is document and ours.current_node is document
+
+
+def test_sheet_maker_notes_code_blocks(document):
+    """A sheet gets the code post-transforms exactly when one of its values gave a code block."""
+    from types import SimpleNamespace
+
+    from wispgate_connectors.sheets import SheetMaker
+
+    maker = SheetMaker(document.settings.env, document, "index")
+    v = SimpleNamespace(path="data/connectors/alpha.yaml")
+    maker.md("Plain `code` and **bold**", v, 1)
+    maker.block("Two\n\nparagraphs with `code`", v, 1)
+    assert not maker.has_code
+    maker.block("Run:\n\n```\nping host\n```", v, 2)
+    assert maker.has_code

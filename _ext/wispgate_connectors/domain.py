@@ -271,17 +271,29 @@ def note_links(app: Sphinx, doctree: nodes.document) -> None:
 
     env = app.env
     catalog = state.catalog(env)
-    ids = sorted({*catalog.connectors, *catalog.broken}, key=len, reverse=True)
+    ids = catalog.memo.get("known-ids")
+    if ids is None:  # once per build, not per page: a troubleshooting index links every guide
+        ids = catalog.memo["known-ids"] = frozenset({*catalog.connectors, *catalog.broken})
     domain = get_domain(env)
     for node in doctree.findall(addnodes.pending_xref):
         target = str(node.get("reftarget", "")).strip()
         if node.get("refdomain") == DOMAIN and node.get("reftype") == "connector":
             domain.note_reference(env.docname, catalog.renamed.get(target, target))
         elif node.get("reftype") == "ref":
-            # a guide's anchors: <id>-<section> (the longest id first: mikrotik-api before mikrotik)
-            owner = next((cid for cid in ids if target.startswith(f"{cid}-")), None)
+            owner = anchor_owner(target, ids)
             if owner is not None:
                 domain.note_reference(env.docname, owner)
+
+
+def anchor_owner(target: str, ids: frozenset[str]) -> str | None:
+    """The connector whose anchor ``<id>-<section>`` a label is: the longest id that fits
+    (mikrotik-api before mikrotik), found by the label's own dashes, not by trying every id."""
+    end = target.rfind("-")
+    while end > 0:
+        if target[:end] in ids:
+            return target[:end]
+        end = target.rfind("-", 0, end)
+    return None
 
 
 def setup_domain(app: Sphinx) -> None:

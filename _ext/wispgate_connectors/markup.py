@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from docutils import nodes
+from docutils.parsers.rst.languages import get_language as get_language_rst
 from markdown_it.tree import SyntaxTreeNode
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
@@ -36,6 +37,24 @@ _MARKUP = lint.MARKUP
 class _DataRenderer(SphinxRenderer):
     location: Where = ""
     value: str = ""
+
+    def setup_render(self, options: dict[str, Any], env: Any) -> None:
+        """MyST's ``setup_render`` with the page's document, without building a spare one.
+
+        MyST's evaluates ``options.get("document", make_document())``: a throw-away
+        document, whose settings parse costs more than the page's data (once per page,
+        guide and sheet).  Data always brings its page's document.
+        """
+        self.md_env = env
+        self.md_options = options
+        self.md_config = options["myst_config"]
+        self.document = options["document"]
+        self.current_node = self.document
+        self.reporter = self.document.reporter
+        self.language_module_rst = cast(Any, get_language_rst(self.document.settings.language_code))
+        self._heading_offset = 0
+        self._level_to_section = {0: self.document}
+        self._heading_slugs = {}
 
     def _refuse(self, what: str, token: Any) -> None:
         message = what if what.startswith("code block") else lint.refused_message(what)

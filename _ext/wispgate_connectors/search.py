@@ -54,10 +54,11 @@ class OperatorSearch(SearchEnglish):
         """Each run of word characters, and before its parts a run joined by ``-`` or ``.``."""
         words: list[str] = []
         for token in _TOKEN.findall(input):
-            parts = _PART.findall(token)
-            if len(parts) > 1:
+            if "-" in token or "." in token:  # else the token is its only part (most words)
                 words.append(token)
-            words.extend(parts)
+                words.extend(_PART.findall(token))
+            else:
+                words.append(token)
         return words
 
     def stem(self, word: str) -> str:

@@ -70,6 +70,15 @@ NOT_FOR_SHEETS_NAMED = frozenset(
         "wispgate_connectors.components.LinkClasses",
     }
 )
+#: post-transforms of code blocks only: a sheet without one (most: data seldom holds code) skips them
+CODE_ONLY = frozenset(
+    {
+        "sphinx.transforms.post_transforms.code.HighlightLanguageTransform",
+        "sphinx.transforms.post_transforms.code.TrimDoctestFlagsTransform",
+    }
+)
+#: the nodes those post-transforms handle
+CODE_NODES = (nodes.literal_block, nodes.doctest_block)
 #: page metadata of the page that holds the sheets' index
 INDEX_MARK = "wispgate-sheets-index"
 
@@ -155,9 +164,24 @@ class SheetMaker:
 
     def __init__(self, env: Any, document: nodes.document, docname: str) -> None:
         self.env, self.document, self.docname = env, document, docname
+        #: whether a value gave a code block (only values hold any): the page needs the code post-transforms
+        self.has_code = False
 
     def md(self, text: str, v: SheetView, line: int) -> list[nodes.Node]:
-        return markup.inline(text, self.document, Loc(v.path, line))
+        return self.noted(markup.inline(text, self.document, Loc(v.path, line)))
+
+    def block(self, text: str, v: SheetView, line: int) -> list[nodes.Node]:
+        return self.noted(markup.block(text, self.document, Loc(v.path, line)))
+
+    def noted(self, made: list[nodes.Node]) -> list[nodes.Node]:
+        if not self.has_code:
+            self.has_code = any(
+                isinstance(node, CODE_NODES)
+                for n in made
+                if isinstance(n, nodes.Element)
+                for node in n.findall(nodes.Element)
+            )
+        return made
 
     def section(self, key: str, title: str, children: list[nodes.Node]) -> nodes.section:
         ident = f"sheet-{key}"
@@ -223,8 +247,8 @@ class SheetMaker:
                 "", "", nodes.Text(f"{BOX} "), *self.md(check.check, v, check.line), classes=["wg-check-title"]
             )
             details = nodes.field_list()
-            details += field("Run", markup.block(check.how, self.document, Loc(v.path, check.line)))
-            details += field("Success looks like", markup.block(check.expect, self.document, Loc(v.path, check.line)))
+            details += field("Run", self.block(check.how, v, check.line))
+            details += field("Success looks like", self.block(check.expect, v, check.line))
             details += field("Result", [nodes.paragraph("", "", *blank())])
             item += details
             checks += item
@@ -324,6 +348,8 @@ class SheetPages:
             title = self.env.titles[self.index].astext() if self.index in self.env.titles else self.index
             pages.insert(0, (self.index, title))
         first = 1 if self.index else 0
+        #: inside :meth:`sheet_post_transforms`: the sheets' post-transforms, with and without those of code
+        self.post_transforms: tuple[list[Any], list[Any]] | None = None
         self.near: dict[str, tuple[Neighbour, Neighbour]] = {
             cid: (
                 pages[i + first - 1] if i + first else None,
@@ -357,16 +383,20 @@ class SheetPages:
         or images): each walks the whole page, half of a sheet's post-processing."""
         registry = self.app.registry
         every = registry.post_transforms
-        registry.post_transforms = [
+        kept = [
             t
             for t in every
             if not f"{t.__module__}.".startswith(NOT_FOR_SHEETS)
             and f"{t.__module__}.{t.__qualname__}" not in NOT_FOR_SHEETS_NAMED
         ]
+        without_code = [t for t in kept if f"{t.__module__}.{t.__qualname__}" not in CODE_ONLY]
+        registry.post_transforms = kept
+        self.post_transforms = (kept, without_code)
         try:
             yield
         finally:
             registry.post_transforms = every
+            self.post_transforms = None
 
     def outfile(self, cid: str) -> Path:
         return Path(self.builder.get_outfilename(sheet_doc(self.app.config, cid)))
@@ -400,10 +430,11 @@ class SheetPages:
         section = nodes.section(
             "", title, ids=[nodes.make_id(self.titles[cid])], names=[nodes.fully_normalize_name(self.titles[cid])]
         )
-        section += SheetMaker(self.env, document, pagename).sheet(
-            views(Kind.sheet, Scope(connector=cid), self.catalog)[0]
-        )
+        maker = SheetMaker(self.env, document, pagename)
+        section += maker.sheet(views(Kind.sheet, Scope(connector=cid), self.catalog)[0])
         document += section
+        if self.post_transforms is not None:  # the walk of every node for a code block's language, when there is one
+            self.app.registry.post_transforms = self.post_transforms[0 if maker.has_code else 1]
         # what a document gets when written: links resolved, tables wrapped (furo), code highlighted
         self.env.apply_post_transforms(document, pagename)
         document.settings = builder.docsettings
