@@ -40,7 +40,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from . import markup, safety, state
-from .components import doc_link, hidden_toctree, skip_node, table, text_para
+from .components import doc_link, hidden_toctree, qualified, skip_node, table, text_para
 from .domain import documented
 from .listing import Kind, ListingDirective, Scope, SheetView, has_listing, shown, views
 from .model import SCHEMA_DIR, Connector
@@ -68,6 +68,7 @@ NOT_FOR_SHEETS_NAMED = frozenset(
         "wispgate_connectors.cards.FillCards",
         "wispgate_connectors.sheets.FillSheets",
         "wispgate_connectors.components.LinkClasses",
+        "wispgate_connectors.components.DesignInventory",
     }
 )
 #: post-transforms of code blocks only: a sheet without one (most: data seldom holds code) skips them
@@ -81,6 +82,12 @@ CODE_ONLY = frozenset(
 CODE_NODES = (nodes.literal_block, nodes.doctest_block)
 #: page metadata of the page that holds the sheets' index
 INDEX_MARK = "wispgate-sheets-index"
+
+
+def _not_for_sheets(transform: type) -> bool:
+    """A post-transform of :data:`NOT_FOR_SHEETS` (itself, or one it is made from)."""
+    names = {qualified(t) for t in transform.__mro__[:2]}
+    return any(name.startswith(NOT_FOR_SHEETS) for name in names) or bool(names & NOT_FOR_SHEETS_NAMED)
 
 
 def sheet_doc(config: Config, connector_id: str) -> str:
@@ -383,12 +390,7 @@ class SheetPages:
         or images): each walks the whole page, half of a sheet's post-processing."""
         registry = self.app.registry
         every = registry.post_transforms
-        kept = [
-            t
-            for t in every
-            if not f"{t.__module__}.".startswith(NOT_FOR_SHEETS)
-            and f"{t.__module__}.{t.__qualname__}" not in NOT_FOR_SHEETS_NAMED
-        ]
+        kept = [t for t in every if not _not_for_sheets(t)]
         without_code = [t for t in kept if f"{t.__module__}.{t.__qualname__}" not in CODE_ONLY]
         registry.post_transforms = kept
         self.post_transforms = (kept, without_code)
