@@ -88,3 +88,16 @@ def test_warm_builds_write_the_pages_of_a_cold_build(tmp_path):
 def test_no_zygote_is_no_answer(tmp_path):
     """The preview then builds the old way (a new process), instead of waiting for ever."""
     assert warm.request_build(tmp_path / "nothing-listens", wait=0.2) is None
+
+
+def test_an_ended_zygote_is_no_answer_at_once(tmp_path):
+    """Its socket file is left, nobody listens: no waiting for it to come back."""
+    import socket
+    import time
+
+    path = tmp_path / "socket"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.bind(str(path))
+    started = time.monotonic()
+    assert warm.request_build(path, wait=30) is None
+    assert time.monotonic() - started < 5

@@ -39,6 +39,7 @@ __all__ = [
     "grid",
     "grid_item",
     "hidden_toctree",
+    "holds_no_components",
     "offline",
     "qualified",
     "ports_text",
@@ -308,6 +309,12 @@ NEW_TAB_PASS = "sphinx_design.extension._resolve_new_tab_refs"
 NEW_TAB = "sd_new_tab"
 #: the Python attribute of a page being written: the components it holds (:class:`DesignInventory`)
 _KINDS = "wg_design_kinds"
+
+
+def holds_no_components(document: nodes.document) -> None:
+    """Mark a page built without sphinx-design components (a commissioning sheet), so no
+    component's pass visits it."""
+    setattr(document, _KINDS, frozenset())
 
 
 def _held(document: nodes.Node, kind: str) -> bool:

@@ -40,7 +40,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from . import markup, safety, state
-from .components import doc_link, hidden_toctree, qualified, skip_node, table, text_para
+from .components import doc_link, hidden_toctree, holds_no_components, qualified, skip_node, table, text_para
 from .domain import documented
 from .listing import Kind, ListingDirective, Scope, SheetView, has_listing, shown, views
 from .model import SCHEMA_DIR, Connector
@@ -438,6 +438,7 @@ class SheetPages:
         if self.post_transforms is not None:  # the walk of every node for a code block's language, when there is one
             self.app.registry.post_transforms = self.post_transforms[0 if maker.has_code else 1]
         # what a document gets when written: links resolved, tables wrapped (furo), code highlighted
+        holds_no_components(document)  # as NOT_FOR_SHEETS says: not the new-tab links' pass either
         self.env.apply_post_transforms(document, pagename)
         document.settings = builder.docsettings
         builder.secnumbers, builder.fignumbers = {}, {}
