@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from test_incremental import first_difference, outputs
 
-from conftest import PROJECT, ROOTS
+from conftest import PROJECT, ROOTS, run_sphinx
 from wispgate_connectors import warm
 
 OLD = "Alpha is used on towers."
@@ -58,26 +56,7 @@ def test_warm_builds_write_the_pages_of_a_cold_build(tmp_path):
         edit(src / "data/connectors/beta.yaml", "name: Beta Payments", "name: Beta Relay Payments")
         assert warm.request_build(socket_path) == {"code": 0, "warm": True}
 
-    cold = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "build",
-            "-q",
-            "-b",
-            "html",
-            "-d",
-            str(tmp_path / "cold-doctrees"),
-            ".",
-            str(tmp_path / "cold"),
-        ],
-        cwd=src,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    cold = run_sphinx(tmp_path / "cold", srcdir=src, env=env)
     assert cold.returncode == 0, cold.stderr
     got, want = outputs(tmp_path / "warm"), outputs(tmp_path / "cold")
     assert sorted(got) == sorted(want)

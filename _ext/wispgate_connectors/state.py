@@ -22,7 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 
-from . import code_version, freshness
+from . import code_version, freshness, safety
 from .catalog import Catalog, Layout, load_catalog
 from .config import layout as config_layout
 from .model import Connector, Marks, connector_class
@@ -87,23 +87,14 @@ def of(env: BuildEnvironment) -> BuildState:
 #: caches a live preview's zygote read before its next build asked for them (warm.py):
 #: path -> (the file's stamp then, what it held); a build forked from it uses an entry only
 #: while the file is unchanged
-_read_ahead: dict[str, tuple[tuple[int, ...], Any]] = {}
-
-
-def file_stamp(path: Path) -> tuple[int, ...] | None:
-    """What changes when a cache file is written again (a write replaces the file)."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+_read_ahead: dict[str, tuple[Any, Any]] = {}
 
 
 def read_ahead(paths: list[Path]) -> None:
     """Load ``paths`` now, for the builds this process will fork (warm.py); forget the rest."""
     kept = {}
     for path in paths:
-        stamp = file_stamp(path)
+        stamp = safety.stat_stamp(path)
         hit = _read_ahead.get(str(path))
         if stamp is None:
             continue
@@ -123,7 +114,7 @@ def taken_ahead(path: Path) -> Any:
     """What :func:`read_ahead` loaded from ``path``, if the file is still the one it read;
     given once (a second reader gets its own copy from the file)."""
     hit = _read_ahead.pop(str(path), None)
-    return hit[1] if hit is not None and hit[0] == file_stamp(path) else None
+    return hit[1] if hit is not None and hit[0] == safety.stat_stamp(path) else None
 
 
 def read_cache(path: Path) -> dict[str, Any]:

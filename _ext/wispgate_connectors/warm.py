@@ -56,24 +56,27 @@ def code_files(confdir: Path) -> list[Path]:
     return sorted([confdir / "conf.py", *Path(__file__).parent.glob("*.py")])
 
 
-def stamps(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
-    found = {}
-    for path in paths:
-        with contextlib.suppress(OSError):
-            st = path.stat()
-            found[str(path)] = (st.st_mtime_ns, st.st_size)
-    return found
+def stamps(paths: Sequence[Path]) -> dict[str, Any]:
+    from .safety import stat_stamp
+
+    return {str(path): stat_stamp(path) for path in paths}
+
+
+def _parsed(sphinx_args: Sequence[str]) -> Any:
+    from sphinx.cmd.build import get_parser
+
+    return get_parser().parse_args(list(sphinx_args))
 
 
 def confdir_of(sphinx_args: Sequence[str]) -> Path:
-    """The folder of ``conf.py``: ``-c`` when given, else the source folder (the first positional)."""
-    args = list(sphinx_args)
-    for i, arg in enumerate(args[:-1]):
-        if arg in ("-c", "--conf-dir"):
-            return Path(args[i + 1]).resolve()
-    from sphinx.cmd.build import get_parser
+    """The folder of ``conf.py``: ``-c`` when given, else the source folder."""
+    args = _parsed(sphinx_args)
+    return Path(args.confdir or args.sourcedir).resolve()
 
-    return Path(get_parser().parse_args(args).sourcedir).resolve()
+
+def doctreedir_of(sphinx_args: Sequence[str]) -> Path:
+    args = _parsed(sphinx_args)
+    return Path(args.doctreedir or Path(args.outputdir, ".doctrees")).resolve()
 
 
 # --- compiled templates ----------------------------------------------------------------------
@@ -119,13 +122,6 @@ def _import_quietly(names: Sequence[str]) -> None:
                 importlib.import_module(name)
             except BaseException:
                 continue
-
-
-def doctreedir_of(sphinx_args: Sequence[str]) -> Path:
-    from sphinx.cmd.build import get_parser
-
-    args = get_parser().parse_args(list(sphinx_args))
-    return Path(args.doctreedir or Path(args.outputdir, ".doctrees")).resolve()
 
 
 def _read_ahead(doctreedir: Path) -> None:
