@@ -58,10 +58,66 @@ def test_warm_builds_write_the_pages_of_a_cold_build(tmp_path):
 
     cold = run_sphinx(tmp_path / "cold", srcdir=src, env=env)
     assert cold.returncode == 0, cold.stderr
-    got, want = outputs(tmp_path / "warm"), outputs(tmp_path / "cold")
+    got, want = with_indexes(tmp_path / "warm"), with_indexes(tmp_path / "cold")
     assert sorted(got) == sorted(want)
     differ = [name for name in want if got[name] != want[name]]
     assert not differ, f"pages that differ: {differ}\n{first_difference(got[differ[0]], want[differ[0]])}"
+
+
+def with_indexes(outdir: Path) -> dict[str, bytes]:
+    """The pages and data files, and the search index and inventory a preview build writes aside."""
+    return {**outputs(outdir), **{name: (outdir / name).read_bytes() for name in ("searchindex.js", "objects.inv")}}
+
+
+#: one build with the finish aside installed, and the inventory made to fail or to warn
+ASIDE_BUILD = """
+import sys
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.cmd.build import main
+from sphinx.util import logging
+from wispgate_connectors import warm
+
+def dump_inventory(self):
+    if sys.argv[1] == "fail":
+        raise OSError("the disk went away")
+    logging.getLogger("test").warning("the inventory is odd")
+
+StandaloneHTMLBuilder.dump_inventory = dump_inventory
+aside = warm._FinishAside()
+aside.install()
+try:
+    code = main(["-W", "--keep-going", "-q", "-b", "html", *sys.argv[2:]])
+finally:
+    aside.wait()
+sys.exit(code)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("mode", "code", "said"),
+    [
+        ("fail", 2, "the disk went away"),  # Sphinx's code for a build error
+        ("warn", 1, "the inventory is odd"),  # a warning under -W, as in a cold build
+    ],
+)
+def test_what_goes_wrong_aside_is_the_builds(tmp_path, mode, code, said):
+    """The search index and inventory are written by a forked process in a preview build: its
+    failure fails the build, its warning counts as the build's."""
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", src)
+    shutil.copytree(PROJECT / "data" / "schema", src / "data" / "schema")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "_ext")}
+    args = ["-d", str(tmp_path / "doctrees"), str(src), str(tmp_path / "out")]
+    run = subprocess.run(
+        [sys.executable, "-c", ASIDE_BUILD, mode, *args], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == code, run.stderr
+    assert said in run.stderr
+    assert (tmp_path / "out/searchindex.js").is_file()  # written aside before the inventory went wrong
 
 
 def test_no_zygote_is_no_answer(tmp_path):

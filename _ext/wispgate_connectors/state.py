@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,10 +91,16 @@ def of(env: BuildEnvironment) -> BuildState:
 _read_ahead: dict[str, tuple[Any, Any]] = {}
 
 
-def read_ahead(paths: list[Path]) -> None:
-    """Load ``paths`` now, for the builds this process will fork (warm.py); forget the rest."""
+def unpickled(path: Path) -> Any:
+    with path.open("rb") as f:
+        return pickle.load(f)
+
+
+def read_ahead(files: dict[Path, Callable[[Path], Any]]) -> None:
+    """Load each file with its reader now, for the builds this process will fork (warm.py);
+    forget the rest."""
     kept = {}
-    for path in paths:
+    for path, read in files.items():
         stamp = safety.stat_stamp(path)
         hit = _read_ahead.get(str(path))
         if stamp is None:
@@ -102,8 +109,7 @@ def read_ahead(paths: list[Path]) -> None:
             kept[str(path)] = hit
             continue
         try:
-            with path.open("rb") as f:
-                kept[str(path)] = (stamp, pickle.load(f))
+            kept[str(path)] = (stamp, read(path))
         except Exception:
             continue
     _read_ahead.clear()
@@ -123,8 +129,7 @@ def read_cache(path: Path) -> dict[str, Any]:
     try:
         cache = taken_ahead(path)
         if cache is None:
-            with path.open("rb") as f:
-                cache = pickle.load(f)
+            cache = unpickled(path)
         return cache if isinstance(cache, dict) and cache.get("version") == code_version() else {}
     except Exception:  # a missing, partial or old cache is simply rebuilt
         return {}
