@@ -26,6 +26,23 @@ _saved: dict[int, tuple[int, ...]] = {}
 LOADING = (2_000_000, 20, 100)
 #: while pages are read and written
 CALM = (50_000, 20, 100)
+#: the same in a process that ends with its build (the live preview's, warm.py): a collection
+#: there frees objects on pages it shares with the process it was forked from, which copies
+#: them (a tenth of a second a collection at N = 1,000); a one-page rebuild allocates less
+SHORT_LIVED = (1_000_000, 20, 100)
+
+_short_lived = False
+
+
+def short_lived() -> None:
+    """This process ends with its build: collect rarely, and leave the collector as the build
+    set it (restoring the usual thresholds made the next allocation collect)."""
+    global _short_lived
+    _short_lived = True
+
+
+def _calm() -> tuple[int, int, int]:
+    return SHORT_LIVED if _short_lived else CALM
 
 
 def calm_collector(app: Sphinx, config: Config) -> None:
@@ -45,7 +62,7 @@ def loaded(app: Sphinx) -> None:
     """
     if id(app) in _saved:
         gc.freeze()
-        gc.set_threshold(*CALM)
+        gc.set_threshold(*_calm())
 
 
 def settle_memory(app: Sphinx, env: BuildEnvironment, *args: Any) -> None:
@@ -56,13 +73,13 @@ def settle_memory(app: Sphinx, env: BuildEnvironment, *args: Any) -> None:
     to find it.
     """
     _saved.setdefault(id(app), gc.get_threshold())  # a second build of one app: config-inited fired once
-    gc.set_threshold(*CALM)
+    gc.set_threshold(*_calm())
     gc.freeze()
 
 
 def release_memory(app: Sphinx, exception: Exception | None) -> None:
     previous = _saved.pop(id(app), None)
-    if previous is not None:
+    if previous is not None and not _short_lived:
         gc.unfreeze()
         gc.set_threshold(*previous)
 

@@ -317,6 +317,9 @@ def _child(sphinx_args: list[str], report: int) -> None:
         import sphinx.builders
         from sphinx.cmd.build import main
 
+        from . import memory
+
+        memory.short_lived()
         _take_environment_ahead()
         _take_search_index_ahead()
         aside = _PickleAside(vars(sphinx.builders)["pickle"])
