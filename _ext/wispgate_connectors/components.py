@@ -8,7 +8,8 @@ interactive HTML (:func:`offline`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from docutils import nodes
@@ -345,11 +346,13 @@ class DesignInventory(SphinxPostTransform):
         setattr(self.document, _KINDS, frozenset(kinds))
 
 
-def _only_where_held(transform: type[Transform], kind: str) -> type[Transform]:
+def only_where(transform: type[Transform], holds: Callable[[nodes.document], bool]) -> type[Transform]:
+    """``transform``, applied only to the pages ``holds`` says need it; named as it is."""
+
     class OnlyWhereHeld(transform):  # type: ignore[valid-type,misc]
-        def run(self, **kwargs: Any) -> None:
-            if _held(self.document, kind):
-                super().run(**kwargs)
+        def apply(self, **kwargs: Any) -> None:
+            if holds(self.document):
+                super().apply(**kwargs)
 
     OnlyWhereHeld.__name__ = OnlyWhereHeld.__qualname__ = transform.__name__
     OnlyWhereHeld.__module__ = __name__
@@ -368,7 +371,7 @@ def gate_design_passes(app: Sphinx) -> list[str]:
     for i, transform in enumerate(registry.post_transforms):
         kind = DESIGN_PASSES.get(qualified(transform))
         if kind is not None:
-            registry.post_transforms[i] = _only_where_held(transform, kind)
+            registry.post_transforms[i] = only_where(transform, functools.partial(_held, kind=kind))
             gated.append(qualified(transform))
     for listener in list(app.events.listeners.get("doctree-resolved", ())):
         if qualified(listener.handler) == NEW_TAB_PASS:

@@ -13,6 +13,7 @@ from sphinx.util.typing import ExtensionMetadata
 from . import __version__, code_version
 from .cards import setup_cards
 from .cascade import setup_cascade
+from .census import setup_census
 from .components import setup_components
 from .config import setup_config
 from .degrade import setup_degrade
@@ -56,6 +57,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_pages(app)
     setup_cards(app)
     setup_components(app)
+    setup_census(app)
     setup_degrade(app)
     setup_generate(app)
     setup_redirects(app)

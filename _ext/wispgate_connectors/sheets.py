@@ -69,6 +69,7 @@ NOT_FOR_SHEETS_NAMED = frozenset(
         "wispgate_connectors.sheets.FillSheets",
         "wispgate_connectors.components.LinkClasses",
         "wispgate_connectors.components.DesignInventory",
+        "wispgate_connectors.census.NodeCensus",
     }
 )
 #: post-transforms of code blocks only: a sheet without one (most: data seldom holds code) skips them
@@ -84,9 +85,14 @@ CODE_NODES = (nodes.literal_block, nodes.doctest_block)
 INDEX_MARK = "wispgate-sheets-index"
 
 
+def _made_from(transform: type) -> set[str]:
+    """The names of a post-transform and of the one it is made from (a gated pass)."""
+    return {qualified(t) for t in transform.__mro__[:2]}
+
+
 def _not_for_sheets(transform: type) -> bool:
     """A post-transform of :data:`NOT_FOR_SHEETS` (itself, or one it is made from)."""
-    names = {qualified(t) for t in transform.__mro__[:2]}
+    names = _made_from(transform)
     return any(name.startswith(NOT_FOR_SHEETS) for name in names) or bool(names & NOT_FOR_SHEETS_NAMED)
 
 
@@ -391,7 +397,7 @@ class SheetPages:
         registry = self.app.registry
         every = registry.post_transforms
         kept = [t for t in every if not _not_for_sheets(t)]
-        without_code = [t for t in kept if f"{t.__module__}.{t.__qualname__}" not in CODE_ONLY]
+        without_code = [t for t in kept if not _made_from(t) & CODE_ONLY]
         registry.post_transforms = kept
         self.post_transforms = (kept, without_code)
         try:

@@ -1,0 +1,115 @@
+"""Sphinx's passes for rare nodes run only on the pages that hold one, and highlighting skips
+its walk when no node changes the setting (census.py): the pages come out as they do when
+every pass runs everywhere."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from conftest import make_project_app, warnings_of
+from wispgate_connectors import census, components
+
+#: a 1x1 PNG, to give the image passes something to do
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+RARE_PAGE = f"""\
+# Rare
+
+```{{c:function}} int wg_probe(int port)
+```
+
+```{{c:alias}} wg_probe
+```
+
+```{{cpp:function}} void wg_ping()
+```
+
+```{{cpp:alias}} wg_ping()
+```
+
+```{{only}} html
+Only in HTML.
+```
+
+```{{only}} latex
+Only in LaTeX.
+```
+
+![a dot](dot.png)
+
+![an inline dot](data:image/png;base64,{base64.b64encode(PNG).decode()})
+
+```
+plain block, default language
+```
+
+```{{highlight}} yaml
+:linenothreshold: 2
+```
+
+```
+key: value
+other: value
+third: value
+```
+"""
+
+CODE_PAGE = "# Code\n\n```\nno language given\n```\n\n```python\nprint('hi')\n```\n"
+PLAIN_PAGE = "# Plain\n\nNo rare nodes here, [a link](https://example.org/).\n"
+PAGES = {"rare": RARE_PAGE, "code": CODE_PAGE, "plain": PLAIN_PAGE}
+
+
+def build(src: Path, out: Path) -> dict[str, str]:
+    app = make_project_app(src, builddir=out, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert not [w for w in warnings_of(app) if "WARNING" in w]
+    return {name: (Path(app.outdir) / f"{name}.html").read_text(encoding="utf-8") for name in PAGES}
+
+
+def test_gated_passes_write_the_pages_every_pass_writes(project_copy, tmp_path, monkeypatch):
+    src = project_copy()
+    (src / "dot.png").write_bytes(PNG)
+    for name, text in PAGES.items():
+        (src / f"{name}.md").write_text(f"---\norphan: true\n---\n{text}", encoding="utf-8")
+
+    gated = build(src, tmp_path / "gated")
+    page = gated["rare"]
+    assert "Only in HTML." in page and "Only in LaTeX." not in page
+    assert "highlight-yaml" in page and "linenos" in page  # the highlight directive's setting
+    assert '<img alt="a dot" src="_images/dot.png"' in page
+    assert 'alt="an inline dot" src="data:image/png' in page
+    assert 'class="sig sig-object c"' in page and 'class="sig sig-object cpp"' in page
+
+    monkeypatch.setattr(census, "gate_rare_node_passes", lambda app: [])
+    everywhere = build(src, tmp_path / "everywhere")
+    assert gated == everywhere
+
+
+def test_every_rare_node_pass_is_gated(project_copy, tmp_path):
+    """A Sphinx that renames one of these passes is noticed here, not as a slower build."""
+    app = make_project_app(project_copy(), builddir=tmp_path / "b")
+    try:
+        transforms = app.registry.post_transforms
+        names = {components.qualified(t) for t in transforms}
+        assert not (set(census.RARE_NODE_PASSES) | {census.HIGHLIGHT_PASS}) & names, "an ungated pass"
+        made_from = {components.qualified(t.__mro__[1]) for t in transforms}
+        assert made_from >= set(census.RARE_NODE_PASSES)
+        assert census.DefaultHighlighting in transforms
+        # nothing between the census and the last pass it gates may make the nodes they look for
+        last = max(
+            t.default_priority for t in transforms if components.qualified(t.__mro__[1]) in census.RARE_NODE_PASSES
+        )
+        between = {
+            components.qualified(t)
+            for t in transforms
+            if census.NodeCensus.default_priority < t.default_priority <= last and t.__module__ != components.__name__
+        }
+        assert between <= census.BETWEEN, f"a new post-transform runs after the census: {between - census.BETWEEN}"
+    finally:
+        app.cleanup()
