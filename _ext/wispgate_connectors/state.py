@@ -96,24 +96,23 @@ def unpickled(path: Path) -> Any:
         return pickle.load(f)
 
 
-def read_ahead(files: dict[Path, Callable[[Path], Any]]) -> None:
+def read_ahead(files: dict[Path, Callable[[Path], Any]], release: Callable[[], None] | None = None) -> None:
     """Load each file with its reader now, for the builds this process will fork (warm.py);
-    forget the rest."""
-    kept = {}
+    forget the rest. ``release`` runs once what changed is forgotten, before it is read again."""
+    for key in list(_read_ahead):
+        path = Path(key)
+        if path not in files or _read_ahead[key][0] != safety.stat_stamp(path):
+            del _read_ahead[key]
+    if release is not None:
+        release()
     for path, read in files.items():
         stamp = safety.stat_stamp(path)
-        hit = _read_ahead.get(str(path))
-        if stamp is None:
-            continue
-        if hit is not None and hit[0] == stamp:
-            kept[str(path)] = hit
+        if stamp is None or str(path) in _read_ahead:
             continue
         try:
-            kept[str(path)] = (stamp, read(path))
+            _read_ahead[str(path)] = (stamp, read(path))
         except Exception:
             continue
-    _read_ahead.clear()
-    _read_ahead.update(kept)
 
 
 def taken_ahead(path: Path) -> Any:

@@ -9,8 +9,9 @@ build writes the pages a cold build would (tests/test_warm.py compares them).
 
 The zygote learns what to import from its builds: each child sends back the names of
 the modules it imported, and the zygote imports them after replying. It then unpickles
-the environment and the extension's caches the build left, while the writer reads the
-page; the next child takes them only if their files are unchanged (``state.read_ahead``).
+the environment and the extension's caches the build left, and parses its search index,
+while the writer reads the page; the next child takes them only if their files are
+unchanged (``state.read_ahead``).
 When the extension's code or ``conf.py`` changes, what it imported is stale: that build
 runs in a new interpreter, and the zygote starts again on the new code.
 
@@ -37,7 +38,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,11 +140,21 @@ def _read_ahead(sphinx_args: Sequence[str]) -> None:
 
     doctreedir = doctreedir_of(sphinx_args)
     pickles = [doctreedir / ENV_PICKLE_FILENAME, *sorted(doctreedir.glob("wispgate-*.pickle"))]
-    files: dict[Path, Any] = dict.fromkeys([*pickles, *sorted(doctreedir.glob("wispgate-*.delta"))], state.unpickled)
+    files: dict[Path, Callable[[Path], Any]] = dict.fromkeys(
+        [*pickles, *sorted(doctreedir.glob("wispgate-*.delta"))], state.unpickled
+    )
     files[outdir_of(sphinx_args) / SEARCH_INDEX] = _parsed_search_index
+
+    def release() -> None:
+        # what was read ahead for the last build holds reference cycles (an environment does), and
+        # frozen objects are never collected: without this the zygote grew by one environment a build
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
     gc.disable()  # millions of objects that all live: no collection could free one
     try:
-        state.read_ahead(files)
+        state.read_ahead(files, release)
     finally:
         gc.enable()
         gc.freeze()
