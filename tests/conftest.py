@@ -116,6 +116,20 @@ def make_project_app(srcdir: Path, buildername: str = "html", **kwargs):
     return SphinxTestApp(buildername, srcdir=srcdir, **kwargs)
 
 
+def built_orphan_pages(src: Path, out: Path, pages: dict[str, str]) -> dict[str, str]:
+    """Add ``pages`` (name -> MyST) to ``src`` as orphans, build it from scratch without a
+    warning, and give each page's HTML."""
+    for name, text in pages.items():
+        (src / f"{name}.md").write_text(f"---\norphan: true\n---\n{text}", encoding="utf-8")
+    app = make_project_app(src, builddir=out, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert not [w for w in warnings_of(app) if "WARNING" in w]
+    return {name: (Path(app.outdir) / f"{name}.html").read_text(encoding="utf-8") for name in pages}
+
+
 def sphinx_main(*args: str, env: dict[str, str] | None = None):
     """``sphinx-build <args>`` in this process: Sphinx's own ``main()``, with stdout, stderr and
     the exit status as a ``CompletedProcess``, and ``env`` set while it runs (without starting

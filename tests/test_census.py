@@ -5,9 +5,8 @@ every pass runs everywhere."""
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
-from conftest import make_project_app, warnings_of
+from conftest import built_orphan_pages, make_project_app
 from wispgate_connectors import census, components
 
 #: a 1x1 PNG, to give the image passes something to do
@@ -62,23 +61,10 @@ PLAIN_PAGE = "# Plain\n\nNo rare nodes here, [a link](https://example.org/).\n"
 PAGES = {"rare": RARE_PAGE, "code": CODE_PAGE, "plain": PLAIN_PAGE}
 
 
-def build(src: Path, out: Path) -> dict[str, str]:
-    app = make_project_app(src, builddir=out, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert not [w for w in warnings_of(app) if "WARNING" in w]
-    return {name: (Path(app.outdir) / f"{name}.html").read_text(encoding="utf-8") for name in PAGES}
-
-
 def test_gated_passes_write_the_pages_every_pass_writes(project_copy, tmp_path, monkeypatch):
     src = project_copy()
     (src / "dot.png").write_bytes(PNG)
-    for name, text in PAGES.items():
-        (src / f"{name}.md").write_text(f"---\norphan: true\n---\n{text}", encoding="utf-8")
-
-    gated = build(src, tmp_path / "gated")
+    gated = built_orphan_pages(src, tmp_path / "gated", PAGES)
     page = gated["rare"]
     assert "Only in HTML." in page and "Only in LaTeX." not in page
     assert "highlight-yaml" in page and "linenos" in page  # the highlight directive's setting
@@ -87,7 +73,7 @@ def test_gated_passes_write_the_pages_every_pass_writes(project_copy, tmp_path, 
     assert 'class="sig sig-object c"' in page and 'class="sig sig-object cpp"' in page
 
     monkeypatch.setattr(census, "gate_rare_node_passes", lambda app: [])
-    everywhere = build(src, tmp_path / "everywhere")
+    everywhere = built_orphan_pages(src, tmp_path / "everywhere", PAGES)
     assert gated == everywhere
 
 

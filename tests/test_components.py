@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import make_project_app, warnings_of
+from conftest import built_orphan_pages, make_project_app
 from wispgate_connectors import components
 
 DESIGN_PAGE = """\
@@ -39,28 +37,18 @@ Opens in a new tab.
 PLAIN_PAGE = "# Plain\n\nNo components here, [a link](https://example.org/).\n"
 
 
-def build(src: Path, out: Path) -> dict[str, str]:
-    app = make_project_app(src, builddir=out, freshenv=True)
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert not [w for w in warnings_of(app) if "WARNING" in w]
-    return {name: (Path(app.outdir) / f"{name}.html").read_text(encoding="utf-8") for name in ("design", "plain")}
+PAGES = {"design": DESIGN_PAGE, "plain": PLAIN_PAGE}
 
 
 def test_gated_passes_write_the_pages_every_pass_writes(project_copy, tmp_path, monkeypatch):
     src = project_copy()
-    (src / "design.md").write_text("---\norphan: true\n---\n" + DESIGN_PAGE, encoding="utf-8")
-    (src / "plain.md").write_text("---\norphan: true\n---\n" + PLAIN_PAGE, encoding="utf-8")
-
-    gated = build(src, tmp_path / "gated")
+    gated = built_orphan_pages(src, tmp_path / "gated", PAGES)
     page = gated["design"]
     assert "<details" in page and 'class="sd-tab-set' in page and "<aside" in page
     assert 'target="_blank"' in page
 
     monkeypatch.setattr(components, "gate_design_passes", lambda app: [])
-    everywhere = build(src, tmp_path / "everywhere")
+    everywhere = built_orphan_pages(src, tmp_path / "everywhere", PAGES)
     assert gated == everywhere
 
 

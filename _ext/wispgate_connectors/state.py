@@ -99,14 +99,13 @@ def unpickled(path: Path) -> Any:
 def read_ahead(files: dict[Path, Callable[[Path], Any]], release: Callable[[], None] | None = None) -> None:
     """Load each file with its reader now, for the builds this process will fork (warm.py);
     forget the rest. ``release`` runs once what changed is forgotten, before it is read again."""
-    for key in list(_read_ahead):
-        path = Path(key)
-        if path not in files or _read_ahead[key][0] != safety.stat_stamp(path):
-            del _read_ahead[key]
+    stamps = {str(path): safety.stat_stamp(path) for path in files}
+    for key in [key for key, (stamp, _) in _read_ahead.items() if stamps.get(key) != stamp]:
+        del _read_ahead[key]
     if release is not None:
         release()
     for path, read in files.items():
-        stamp = safety.stat_stamp(path)
+        stamp = stamps[str(path)]
         if stamp is None or str(path) in _read_ahead:
             continue
         try:
