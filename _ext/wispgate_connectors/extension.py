@@ -36,6 +36,7 @@ from .schema_doc import setup_schema_doc
 from .search import setup_search
 from .sheets import setup_sheets
 from .sitemap import setup_sitemap
+from .standard import setup_standard
 from .state import setup_state
 from .warm import setup_warm
 
@@ -46,6 +47,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_config(app)
     setup_forge(app)
     setup_domain(app)
+    setup_standard(app)
     setup_directives(app)
     setup_schema_doc(app)
     setup_state(app)
