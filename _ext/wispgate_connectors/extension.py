@@ -30,6 +30,7 @@ from .listing import setup_listing
 from .memory import setup_memory
 from .navigation import setup_navigation, setup_static
 from .pages import setup_pages
+from .passes import setup_passes
 from .readertools import setup_readertools
 from .redirects import setup_redirects
 from .schema_doc import setup_schema_doc
@@ -60,6 +61,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     setup_cards(app)
     setup_components(app)
     setup_census(app)
+    setup_passes(app)
     setup_degrade(app)
     setup_generate(app)
     setup_redirects(app)
