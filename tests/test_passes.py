@@ -12,10 +12,11 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from conftest import make_project_app
 from docutils import nodes
 from sphinx.util.console import strip_colors
 from sphinx.util.nodes import apply_source_workaround
+
+from conftest import make_project_app
 from wispgate_connectors import components, passes
 
 PNG = base64.b64decode(
