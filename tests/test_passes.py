@@ -130,6 +130,13 @@ def _build(src: Path, out: Path) -> dict:
     return {
         "warnings": warnings,
         "progress": {n: app.env.get_doctree(n).get("translation_progress") for n in names},
+        "footnotes": {
+            n: [f.get("docname") for f in app.env.get_doctree(n).findall(nodes.Element) if "footnote" in f.tagname]
+            for n in names
+        },
+        "kept_for_translators": sum(
+            "translatable" in i for n in names for i in app.env.get_doctree(n).findall(nodes.inline)
+        ),
         "nodes": {n: _nodes(app.env.get_doctree(n)) for n in names},
         "html": {n: (Path(app.outdir) / f"{n}.html").read_text(encoding="utf-8") for n in names},
     }
@@ -164,6 +171,9 @@ def test_pages_without_a_catalog_are_what_sphinx_makes(project_copy, tmp_path, m
     terms = {n[1] for n in built["nodes"]["passes"] if n[0] == "term"}
     assert {"term one", "term two", "Glossary term"} <= terms  # raw sources, the classifier stripped
     assert 'href="https://example.org/"' in built["html"]["passes"]  # the named link resolved
+    assert built["footnotes"]["passes"] == ["passes", "passes"]  # the reference and the footnote
+    assert built["footnotes"]["mdpasses"] == ["mdpasses", "mdpasses"]
+    assert built["kept_for_translators"] == 0 and "A change." in built["html"]["passes"]  # versionadded's inline
 
 
 def test_pages_with_a_catalog_are_what_sphinx_makes(project_copy, tmp_path, monkeypatch):
