@@ -27,22 +27,69 @@ SAMPLES = [
     "Less-than `<b>` inside code",
     "<b>raw</b> outside code",
     "`a` & `b`",
+    # one strong run: the synthetic catalog's console paths take the plain path
+    "Vendor console: **Settings → API → Field 3**.",
+    "a**b**c",
+    "**a**",
+    "** a**",
+    "**a **",
+    "**a_b**",
+    "**a** and **b**",
+    "**`a`**",
+    # '>' in a line is text; at the start of a block value it opens a quote
+    ">= 6.45",
+    "Vendor OS 2: >= 6.45",
+    # what opens a block only at the start of a block value
+    "% comment",
+    "(x)=",
+    ":a: b",
+    ":::",
+    "+++",
+    "1) x",
+    "- item",
+    "= heading",
+    "a: b",
 ]
 
 
-@pytest.fixture
-def document(basic_app):
-    """A new document of the basic root's build, as if it were its index page."""
+#: the MyST extensions conf.py enables, and none
+SITE_EXTENSIONS = {"site": {"colon_fence", "deflist", "fieldlist", "attrs_inline"}, "none": set()}
+
+
+@pytest.fixture(params=sorted(SITE_EXTENSIONS))
+def document(basic_app, request, monkeypatch):
+    """A new document of the basic root's build, as if it were its index page, read with
+    the real site's MyST extensions or with none."""
+    import dataclasses
+
     from sphinx.util.docutils import new_document
 
-    basic_app.env.current_document.docname = "index"
+    env = basic_app.env
+    config = dataclasses.replace(env.myst_config, enable_extensions=SITE_EXTENSIONS[request.param])
+    monkeypatch.setattr(env, "myst_config", config)
+    env.current_document.docname = "index"
     doc = new_document("index.md")
-    doc.settings.env = basic_app.env
+    doc.settings.env = env
+    return doc
+
+
+def twin(document: nodes.document) -> nodes.document:
+    """A second new document of the same page: targets one render registers do not rename the other's."""
+    from sphinx.util.docutils import new_document
+
+    doc = new_document(document["source"])
+    doc.settings.env = document.settings.env
     return doc
 
 
 def shape(children: list[nodes.Node]) -> list:
-    return [(type(n).__name__, n.astext(), getattr(n, "source", None), getattr(n, "line", None)) for n in children]
+    """Everything a builder reads of the nodes: type, text, attributes, place, children."""
+    return [
+        ("Text", str(n))
+        if isinstance(n, nodes.Text)
+        else (type(n).__name__, n.attributes, n.source, n.line, shape(n.children))
+        for n in children
+    ]
 
 
 @pytest.mark.parametrize("text", SAMPLES)
@@ -51,23 +98,40 @@ def test_plain_path_equals_myst(document, text):
     from wispgate_connectors.report import Loc
 
     loc = Loc("data/connectors/alpha.yaml", 7)
-    assert shape(markup.inline(text, document, loc)) == shape(markup._render(text, document, loc, inline=True))
-    fast = markup.block(text, document, loc)
-    slow = markup._render(text, document, loc, inline=False)
-    assert shape(fast) == shape(slow)
-    assert [shape(p.children) for p in fast] == [shape(p.children) for p in slow]
+    for inline, render in ((True, markup.inline), (False, markup.block)):
+        slow = markup._render(text, twin(document), loc, inline)
+        assert shape(render(text, twin(document), loc)) == shape(slow)
 
 
 def test_plain_path_is_taken_for_simple_code(document):
     from wispgate_connectors import markup
     from wispgate_connectors.report import Loc
 
-    assert markup._plain("Set `radius` and `ports`", document, Loc("x.yaml", 1)) is not None
-    for text in ("Mixed *emphasis* and `code`", "Code with spaces `  a  `", "Double ``a`b`` span"):
-        assert markup._plain(text, document, Loc("x.yaml", 1)) is None
+    loc = Loc("x.yaml", 1)
+    for text in ("Set `radius` and `ports`", "Go to **Settings → API**.", ">= 6.45"):
+        assert markup._plain(text, document, loc, inline=True) is not None
+    for text in ("Mixed *emphasis* and `code`", "Code with spaces `  a  `", "Double ``a`b`` span", "**a** **b**"):
+        assert markup._plain(text, document, loc, inline=True) is None
+    for text in (">= 6.45", "% comment", "(x)=", ":a: b", " padded"):
+        assert markup._plain(text, document, loc, inline=False) is None
 
 
-ALPHABET = "ab1 `*_[]<>\\&-#!.:/"
+@pytest.mark.parametrize("extension", sorted(__import__("wispgate_connectors.lint").lint.TEXT_CHANGING))
+def test_text_changing_extensions_turn_the_plain_path_off(document, monkeypatch, extension):
+    """linkify, replacements and smartquotes change plain words: every value goes to MyST."""
+    import dataclasses
+
+    from wispgate_connectors import lint, markup
+    from wispgate_connectors.report import Loc
+
+    env = document.settings.env
+    extensions = {*env.myst_config.enable_extensions, extension}
+    monkeypatch.setattr(env, "myst_config", dataclasses.replace(env.myst_config, enable_extensions=extensions))
+    assert markup._plain("Plain words only", document, Loc("x.yaml", 1), inline=True) is None
+    assert lint.needs_parser("Plain words only", True, extensions)
+
+
+ALPHABET = "ab1 `*_[]<>\\&-#!.:/%()=+"
 #: WG_FUZZ scales the number of random examples, as in test_property.py (`make test-fast`: 0.2)
 SCALE = float(os.environ.get("WG_FUZZ", "1"))
 
@@ -76,14 +140,16 @@ def test_plain_path_equals_myst_on_random_text(document):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from wispgate_connectors import markup
+    from wispgate_connectors import lint, markup
     from wispgate_connectors.report import Loc
 
-    words = st.text(alphabet="ab1 .,:/-'", min_size=1, max_size=8)
+    words = st.text(alphabet="ab1 .,:/-'>%()=+", min_size=1, max_size=8)
     code = st.text(alphabet=ALPHABET.replace("`", ""), min_size=1, max_size=6).map(lambda s: f"`{s}`")
+    strong = st.text(alphabet="ab1 .,:/-_>", min_size=1, max_size=6).map(lambda s: f"**{s}**")
     values = st.one_of(
         st.text(alphabet=ALPHABET, min_size=1, max_size=30),
         st.lists(st.one_of(words, code), min_size=1, max_size=6).map("".join),
+        st.lists(st.one_of(words, strong), min_size=1, max_size=4).map("".join),
     )
     fast_hits = []
 
@@ -91,13 +157,14 @@ def test_plain_path_equals_myst_on_random_text(document):
     @given(values)
     def check(text):
         loc = Loc("data/connectors/alpha.yaml", 3)
-        if markup._plain(text, document, loc) is None:
-            return
-        fast_hits.append(text)
-        assert shape(markup.inline(text, document, loc)) == shape(markup._render(text, document, loc, inline=True))
-        fast, slow = markup.block(text, document, loc), markup._render(text, document, loc, inline=False)
-        assert shape(fast) == shape(slow)
-        assert [shape(p.children) for p in fast] == [shape(p.children) for p in slow]
+        extensions = document.settings.env.myst_config.enable_extensions
+        for inline in (True, False):
+            if markup._plain(text, document, loc, inline) is None:
+                continue
+            fast_hits.append(text)
+            fast = markup.inline(text, document, loc) if inline else markup.block(text, document, loc)
+            assert shape(fast) == shape(markup._render(text, document, loc, inline))
+            assert not lint.needs_parser(text, inline, extensions)
 
     check()
     assert len(fast_hits) > 50 * SCALE  # the comparison ran where it matters

@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
 def _value_links(text: str, inline: bool, extensions: frozenset[str]) -> Iterator[str]:
     from .lint import needs_parser, parsers, tokens_for
 
-    if not needs_parser(text, inline):
+    if not needs_parser(text, inline, extensions):
         return
     md_full, md_plain = parsers(extensions)
     tokens, _ = tokens_for(md_full, md_plain, text, inline)

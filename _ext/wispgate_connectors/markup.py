@@ -8,7 +8,6 @@ Each refusal is a warning that names the YAML file and line.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -30,8 +29,6 @@ Where = Loc | str
 ALLOWED_ROLES = lint.ALLOWED_ROLES
 SAFE_SCHEMES = lint.SAFE_SCHEMES
 _SCHEME = lint.SCHEME
-# Text without any of these characters is plain text and needs no parser.
-_MARKUP = lint.MARKUP
 
 
 class _DataRenderer(SphinxRenderer):
@@ -196,41 +193,36 @@ def _render(text: str, document: nodes.document, location: Where, inline: bool) 
     return list(holder.children)
 
 
-_CODE_SPAN = re.compile(r"`([^`\n]+)`")
-
-
-def _plain(text: str, document: nodes.document, location: Where) -> list[nodes.Node] | None:
-    """Text with at most simple `code` spans, without the parser; None for anything else.
+def _plain(text: str, document: nodes.document, location: Where, inline: bool) -> list[nodes.Node] | None:
+    """Text with at most simple `code` spans or one **strong** run, without the parser;
+    None for anything else (:func:`.lint.plain_pieces`).
 
     Most values are like that, and parsing each one costs more than the rest of
     its page's rendering.  What comes out is what MyST would make of it.
     """
-    if "`" not in text:
-        return None if _MARKUP.search(text) else [nodes.Text(text)]
-    if "``" in text:  # a run of backticks opens a longer code span
-        return None
-    spans = _CODE_SPAN.findall(text)
-    if _MARKUP.search(_CODE_SPAN.sub("", text)) or any(s[0] == " " or s[-1] == " " for s in spans):
+    pieces = lint.plain_pieces(text, inline, document.settings.env.myst_config.enable_extensions)
+    if pieces is None:
         return None
     out: list[nodes.Node] = []
-    for i, piece in enumerate(_CODE_SPAN.split(text)):
-        if i % 2:
-            out.append(_placed(nodes.literal(piece, piece), document, location))
-        elif piece:
+    for kind, piece in pieces:
+        if kind == "text":
             out.append(nodes.Text(piece))
+        elif kind == "code":
+            out.append(_placed(nodes.literal(piece, piece), document, location))
+        else:
+            out.append(_placed(nodes.strong("", piece), document, location))
     return out
 
 
 def inline(text: str, document: nodes.document, location: Where) -> list[nodes.Node]:
     """Nodes for a one-line value (a name, a symptom)."""
-    plain = _plain(text, document, location)
+    plain = _plain(text, document, location, inline=True)
     return plain if plain is not None else _render(text, document, location, inline=True)
 
 
 def block(text: str, document: nodes.document, location: Where) -> list[nodes.Node]:
     """Nodes for a value that may hold paragraphs, lists and code blocks."""
-    # a paragraph loses its outer spaces (and four leading ones make code): leave those to MyST
-    plain = _plain(text, document, location) if text == text.strip() else None
+    plain = _plain(text, document, location, inline=False)
     if plain is None:
         return _render(text, document, location, inline=False)
     return [_placed(nodes.paragraph(text, "", *plain), document, location)]
