@@ -36,6 +36,15 @@ SAMPLES = [
     "**a_b**",
     "**a** and **b**",
     "**`a`**",
+    "Connects WISPGate to system 7 for `subscriber` sync and **policy** enforcement.",
+    "`x`**a**",
+    "**a**`x`",
+    "`x` **a** `y`",
+    "**a `x` b**",
+    "*a* `x`",
+    "Trailing spaces with `code`   ",
+    "Trailing tab\t",
+    "   Three leading spaces",
     # '>' in a line is text; at the start of a block value it opens a quote
     ">= 6.45",
     "Vendor OS 2: >= 6.45",
@@ -87,7 +96,7 @@ def shape(children: list[nodes.Node]) -> list:
     return [
         ("Text", str(n))
         if isinstance(n, nodes.Text)
-        else (type(n).__name__, n.attributes, n.source, n.line, shape(n.children))
+        else (type(n).__name__, n.rawsource, n.attributes, n.source, n.line, shape(n.children))
         for n in children
     ]
 
@@ -108,11 +117,17 @@ def test_plain_path_is_taken_for_simple_code(document):
     from wispgate_connectors.report import Loc
 
     loc = Loc("x.yaml", 1)
-    for text in ("Set `radius` and `ports`", "Go to **Settings → API**.", ">= 6.45"):
+    for text in ("Set `radius` and `ports`", "Go to **Settings → API**.", ">= 6.45", "For `x` and **y**."):
         assert markup._plain(text, document, loc, inline=True) is not None
-    for text in ("Mixed *emphasis* and `code`", "Code with spaces `  a  `", "Double ``a`b`` span", "**a** **b**"):
+    for text in (
+        "Mixed *emphasis* and `code`",
+        "Code with spaces `  a  `",
+        "Double ``a`b`` span",
+        "**a** **b**",
+        "`x` **a** **b**",
+    ):
         assert markup._plain(text, document, loc, inline=True) is None
-    for text in (">= 6.45", "% comment", "(x)=", ":a: b", " padded"):
+    for text in (">= 6.45", "% comment", "(x)=", ":a: b", " padded", "tab\t"):
         assert markup._plain(text, document, loc, inline=False) is None
 
 
@@ -149,7 +164,7 @@ def test_plain_path_equals_myst_on_random_text(document):
     values = st.one_of(
         st.text(alphabet=ALPHABET, min_size=1, max_size=30),
         st.lists(st.one_of(words, code), min_size=1, max_size=6).map("".join),
-        st.lists(st.one_of(words, strong), min_size=1, max_size=4).map("".join),
+        st.lists(st.one_of(words, strong, code), min_size=1, max_size=5).map("".join),
     )
     fast_hits = []
 

@@ -150,30 +150,42 @@ Piece = tuple[str, str]
 
 
 def plain_pieces(text: str, inline: bool, extensions: Iterable[str]) -> list[Piece] | None:
-    """What MyST makes of a value that holds only text, simple `code` spans or one simple
-    **strong** run, without the parser; None for anything else.  ``markup`` renders these
-    pieces and ``make check`` skips them; tests compare both with MyST's own output."""
-    if not inline and text != text.strip():
-        return None  # a paragraph loses its outer spaces (and four leading ones make code)
+    """What MyST makes of a value that holds only text, simple `code` spans and at most one
+    simple **strong** run, without the parser; None for anything else.  ``markup`` renders
+    these pieces and ``make check`` skips them; tests compare both with MyST's own output."""
+    if not inline:
+        text = text.rstrip(" ")  # a paragraph loses its trailing spaces
+        if not text or text != text.strip():
+            return None  # and its leading ones (four make code), tabs and other spaces
     if not TEXT_CHANGING.isdisjoint(extensions):
         return None
     pattern = INLINE_MARKUP if inline else MARKUP
-    if "`" not in text:
-        if "*" not in text:
-            return None if pattern.search(text) else [("text", text)]
-        strong = _STRONG.search(text) if text.count("*") == 4 else None
-        if strong is None:
-            return None
-        before, after = text[: strong.start()], text[strong.end() :]
-        if pattern.search(before) or pattern.search(strong[1]) or pattern.search(after):
-            return None
-        return [("text", before), ("strong", strong[1]), ("text", after)]  # empty texts as MyST leaves them
     if "``" in text:  # a run of backticks opens a longer code span
         return None
-    spans = CODE_SPAN.findall(text)
-    if pattern.search(CODE_SPAN.sub("", text)) or any(s[0] == " " or s[-1] == " " for s in spans):
+    parts = CODE_SPAN.split(text) if "`" in text else [text]
+    outside = parts[0::2]
+    if pattern.search("".join(outside).replace("*", "")):
         return None
-    return [("code" if i % 2 else "text", piece) for i, piece in enumerate(CODE_SPAN.split(text)) if piece or i % 2]
+    if any(s[0] == " " or s[-1] == " " for s in parts[1::2]):
+        return None
+    stars = sum(part.count("*") for part in outside)
+    if stars not in (0, 4):
+        return None
+    pieces: list[Piece] = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            pieces.append(("code", part))
+        elif "*" in part:
+            strong = _STRONG.search(part) if part.count("*") == 4 else None
+            if strong is None:
+                return None
+            before, after = part[: strong.start()], part[strong.end() :]
+            if pattern.search(before) or pattern.search(after):  # a line start inside
+                return None
+            pieces += [("text", before), ("strong", strong[1]), ("text", after)]  # empty texts as MyST leaves them
+        elif part:
+            pieces.append(("text", part))
+    return pieces
 
 
 def needs_parser(text: str, inline: bool, extensions: Iterable[str]) -> bool:

@@ -225,7 +225,7 @@ def block(text: str, document: nodes.document, location: Where) -> list[nodes.No
     plain = _plain(text, document, location, inline=False)
     if plain is None:
         return _render(text, document, location, inline=False)
-    return [_placed(nodes.paragraph(text, "", *plain), document, location)]
+    return [_placed(nodes.paragraph(text.rstrip(" "), "", *plain), document, location)]
 
 
 def _placed(node: nodes.Element, document: nodes.document, location: Where) -> nodes.Element:
