@@ -1,6 +1,6 @@
 """Build-time benchmark: our catalog against the same pages in plain MyST on stock furo.
 
-    python bench/run.py                      # N = 100, 300, 1000 (about 25 minutes on 2 cores)
+    python bench/run.py                      # N = 100, 300, 1000 (about 35 minutes on 2 cores)
     python bench/run.py --sizes 100 300      # quicker
     python bench/run.py --no-baseline        # skip the furo baseline (about 13 minutes at N = 1000)
     python bench/run.py --first-view-only _build/html   # bytes a reader loads for an existing build
@@ -15,7 +15,10 @@ as hand-written MyST pages on stock furo), the floor (those pages on Sphinx's
 the output (landing page, the largest page of each listing family, the JSON
 data files) and the bytes a reader's browser loads for the landing page.  It
 prints two tables and writes them as JSON (bench/results.json).  Timings on
-shared machines are noisy: compare the ratios measured in one run.
+shared machines are noisy: compare the ratios measured in one run.  After the
+baseline, ours and the floor are built in turn (``--pairs``, default 3): the
+floor ratio is the median of the pairs' ratios, and the furo ratio divides the
+baseline by the median of all of ours' full builds, made before and after it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import functools
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -286,7 +290,7 @@ def first_view_line(view: dict | None) -> str:
     return f"{view['total_bytes'] / 1024:.0f} ({view['requests']} req: {parts})"
 
 
-def measure(n: int, work: Path, baseline: bool, floor: bool, view: bool, repeat: int, edits: int) -> dict:
+def measure(n: int, work: Path, baseline: bool, floor: bool, view: bool, repeat: int, edits: int, pairs: int) -> dict:
     row: dict = {"n": n}
     ours = make_project(work / f"ours-{n}", n)
     out = work / f"ours-{n}-html"
@@ -299,6 +303,7 @@ def measure(n: int, work: Path, baseline: bool, floor: bool, view: bool, repeat:
     row["parallel"] = sphinx(ours, work / f"ours-{n}-html-j", "-j", "auto")
     # incremental, each edit made and undone in turn: a field no listing shows, then one the cards show
     yaml_file = ours / "data/connectors/synthetic-0001.yaml"
+    original = yaml_file.read_text(encoding="utf-8")
     for key, old, new in EDITS:
         runs = []
         for i in range(edits):
@@ -306,17 +311,44 @@ def measure(n: int, work: Path, baseline: bool, floor: bool, view: bool, repeat:
             runs.append(sphinx(ours, out))
         row[key] = median_run(runs, "process")  # an edit is waited for until the process ends
     row |= preview_edits(ours, out, edits)
+    yaml_file.write_text(original, encoding="utf-8")  # the paired builds below build what the first did
     # the same plain pages on stock furo (what a team would otherwise have), then on `basic`
     # (the floor: what MyST and Sphinx cost with no theme work)
-    for key, wanted, theme in (("baseline", baseline, "furo"), ("floor", floor, "basic")):
-        if wanted:
-            src = make_baseline(work / f"{key}-{n}", n, theme=theme)
-            bout = work / f"{key}-{n}-html"
-            row[key] = full_builds(src, bout, repeat)
-            row[f"{key}_page_kb"] = (bout / PAGE).stat().st_size / 1024
-            shutil.rmtree(src.parent / f"{key}-{n}-html-doctrees", ignore_errors=True)
+    if baseline:
+        src = make_baseline(work / f"baseline-{n}", n, theme="furo")
+        bout = work / f"baseline-{n}-html"
+        row["baseline"] = full_builds(src, bout, repeat)
+        row["baseline_page_kb"] = (bout / PAGE).stat().st_size / 1024
+        shutil.rmtree(src.parent / f"baseline-{n}-html-doctrees", ignore_errors=True)
+    if floor:
+        # ours and the floor in turn: the machine's speed drifts by more than 10% over a run
+        # (the floor alone took 54 to 69 s at N = 1,000 on unchanged code), and each pair shares it
+        src = make_baseline(work / f"floor-{n}", n, theme="basic")
+        bout = work / f"floor-{n}-html"
+        ours_runs, floor_runs = [], []
+        for _ in range(max(pairs, 1)):
+            ours_runs.append(full_builds(ours, out, 1))
+            floor_runs.append(full_builds(src, bout, 1))
+        row["pairs"] = {"ours": [r["wall"] for r in ours_runs], "floor": [r["wall"] for r in floor_runs]}
+        row["floor"] = median_run(floor_runs)
+        row["floor_page_kb"] = (bout / PAGE).stat().st_size / 1024
+        shutil.rmtree(src.parent / f"floor-{n}-html-doctrees", ignore_errors=True)
     shutil.rmtree(work / f"ours-{n}-html-j", ignore_errors=True)
     return row
+
+
+def ours_wall(row: dict) -> float:
+    """Ours for the ratios: the median of every full build of the row (the first, and those
+    paired with the floor, made after the furo baseline)."""
+    return statistics.median([row["serial"]["wall"], *row.get("pairs", {}).get("ours", [])])
+
+
+def over_floor(row: dict) -> float:
+    """Ours over the floor: the median of the paired builds' ratios (one build each without pairs)."""
+    pairs = row.get("pairs")
+    if not pairs:
+        return row["serial"]["wall"] / row["floor"]["wall"]
+    return statistics.median(o / f for o, f in zip(pairs["ours"], pairs["floor"], strict=True))
 
 
 def measure_real(work: Path, view: bool) -> dict:
@@ -359,9 +391,9 @@ def time_table(rows: list[dict]) -> str:
         "out MB",
         "base s",
         "base page KB",
-        "base/ours",
-        "floor s",
-        "ours/floor",
+        "base/ours (median ours)",
+        "floor s (median)",
+        "ours/floor (median of pairs)",
         "guide read ms (base)",
         f"guide edit s, median of {k}: process (build; read/written)",
         f"card edit s, median of {k}: process (build; read/written)",
@@ -388,9 +420,9 @@ def time_table(rows: list[dict]) -> str:
                     f"{r['output_mb']:.1f}",
                     f"{b['wall']:.1f}" if b else "-",
                     f"{r['baseline_page_kb']:.1f}" if b else "-",
-                    f"{b['wall'] / s['wall']:.2f}x" if b else "-",
+                    f"{b['wall'] / ours_wall(r):.2f}x" if b else "-",
                     f"{f['wall']:.1f}" if f else "-",
-                    f"{s['wall'] / f['wall']:.2f}x" if f else "-",
+                    f"{over_floor(r):.2f}x" if f else "-",
                     f"{per_guide_ms(s):.0f}{base_guide}",
                     f"{inc['process']:.2f} ({inc['wall']:.2f}; {inc['docs_read']}/{inc['docs_written']})",
                     f"{card['process']:.2f} ({card['wall']:.2f}; {card['docs_read']}/{card['docs_written']})",
@@ -468,11 +500,12 @@ def ratios(rows: list[dict]) -> dict:
     }
     if "baseline" in last:
         b = last["baseline"]
-        out["baseline_over_ours"] = b["wall"] / s["wall"]
+        out["ours_median_seconds_at_largest_n"] = ours_wall(last)
+        out["baseline_over_ours"] = b["wall"] / ours_wall(last)
         out["guide_read_ms_baseline"] = per_guide_ms(b)
         out["guide_read_ours_over_baseline"] = out["guide_read_ms_ours"] / out["guide_read_ms_baseline"]
     if "floor" in last:
-        out["ours_over_floor"] = s["wall"] / last["floor"]["wall"]
+        out["ours_over_floor"] = over_floor(last)
     view = last.get("first_view") or {}
     if "total_bytes" in view:
         out["first_view_kb_at_largest_n"] = view["total_bytes"] / 1024
@@ -534,6 +567,9 @@ def main() -> None:
         help="only weigh an existing build (pages, JSON, first view) and print it",
     )
     parser.add_argument("--repeat", type=int, default=1, help="full builds per N (the median is kept)")
+    parser.add_argument(
+        "--pairs", type=int, default=3, help="full builds of ours and of the floor in turn, after the baseline"
+    )
     parser.add_argument("--edits", type=int, default=5, help="incremental rebuilds per kind of edit (median)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results.json")
     args = parser.parse_args()
@@ -550,12 +586,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="wg-bench-") as tmp:
         rows = []
         for n in args.sizes:
-            rows.append(measure(n, Path(tmp), not args.no_baseline, not args.no_floor, view, args.repeat, args.edits))
+            wanted = (not args.no_baseline, not args.no_floor, view)
+            rows.append(measure(n, Path(tmp), *wanted, args.repeat, args.edits, args.pairs))
             print(f"N={n} done after {time.time() - started:.0f}s", file=sys.stderr, flush=True)
         real = measure_real(Path(tmp), view) if args.real_site else None
     result: dict = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "args": {"sizes": args.sizes, "repeat": args.repeat, "edits": args.edits},
+        "args": {"sizes": args.sizes, "repeat": args.repeat, "edits": args.edits, "pairs": args.pairs},
         "rows": rows,
     }
     if rows:
