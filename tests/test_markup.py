@@ -131,8 +131,7 @@ def test_plain_path_is_taken_for_simple_code(document):
         assert markup._plain(text, document, loc, inline=False) is None
 
 
-@pytest.mark.parametrize("extension", sorted(__import__("wispgate_connectors.lint").lint.TEXT_CHANGING))
-def test_text_changing_extensions_turn_the_plain_path_off(document, monkeypatch, extension):
+def test_text_changing_extensions_turn_the_plain_path_off(document, monkeypatch):
     """linkify, replacements and smartquotes change plain words: every value goes to MyST."""
     import dataclasses
 
@@ -140,10 +139,14 @@ def test_text_changing_extensions_turn_the_plain_path_off(document, monkeypatch,
     from wispgate_connectors.report import Loc
 
     env = document.settings.env
-    extensions = {*env.myst_config.enable_extensions, extension}
-    monkeypatch.setattr(env, "myst_config", dataclasses.replace(env.myst_config, enable_extensions=extensions))
-    assert markup._plain("Plain words only", document, Loc("x.yaml", 1), inline=True) is None
-    assert lint.needs_parser("Plain words only", True, extensions)
+    site = env.myst_config
+    assert lint.TEXT_CHANGING == {"linkify", "replacements", "smartquotes"}
+    for extension in sorted(lint.TEXT_CHANGING):
+        extensions = {*site.enable_extensions, extension}
+        monkeypatch.setattr(env, "myst_config", dataclasses.replace(site, enable_extensions=extensions))
+        for inline in (True, False):
+            assert markup._plain("Plain words only", document, Loc("x.yaml", 1), inline) is None
+            assert lint.needs_parser("Plain words only", inline, extensions)
 
 
 ALPHABET = "ab1 `*_[]<>\\&-#!.:/%()=+"
