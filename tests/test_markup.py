@@ -35,6 +35,8 @@ SAMPLES = [
     "**a **",
     "**a_b**",
     "**a** and **b**",
+    "**Save** - then > next",
+    "a **b** -",
     "**`a`**",
     "Connects WISPGate to system 7 for `subscriber` sync and **policy** enforcement.",
     "`x`**a**",
@@ -117,7 +119,13 @@ def test_plain_path_is_taken_for_simple_code(document):
     from wispgate_connectors.report import Loc
 
     loc = Loc("x.yaml", 1)
-    for text in ("Set `radius` and `ports`", "Go to **Settings → API**.", ">= 6.45", "For `x` and **y**."):
+    for text in (
+        "Set `radius` and `ports`",
+        "Go to **Settings → API**.",
+        ">= 6.45",
+        "For `x` and **y**.",
+        "**Save** - then",
+    ):
         assert markup._plain(text, document, loc, inline=True) is not None
     for text in (
         "Mixed *emphasis* and `code`",

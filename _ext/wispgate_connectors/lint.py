@@ -179,9 +179,7 @@ def plain_pieces(text: str, inline: bool, extensions: Iterable[str]) -> list[Pie
             strong = _STRONG.search(part) if part.count("*") == 4 else None
             if strong is None:
                 return None
-            before, after = part[: strong.start()], part[strong.end() :]
-            if pattern.search(before) or pattern.search(after):  # a line start inside
-                return None
+            before, after = part[: strong.start()], part[strong.end() :]  # checked with the whole value
             pieces += [("text", before), ("strong", strong[1]), ("text", after)]  # empty texts as MyST leaves them
         elif part:
             pieces.append(("text", part))
