@@ -344,10 +344,8 @@ def ours_wall(row: dict) -> float:
 
 
 def over_floor(row: dict) -> float:
-    """Ours over the floor: the median of the paired builds' ratios (one build each without pairs)."""
-    pairs = row.get("pairs")
-    if not pairs:
-        return row["serial"]["wall"] / row["floor"]["wall"]
+    """Ours over the floor: the median of the paired builds' ratios."""
+    pairs = row["pairs"]
     return statistics.median(o / f for o, f in zip(pairs["ours"], pairs["floor"], strict=True))
 
 

@@ -66,3 +66,16 @@ def test_first_view_counts_every_response(output):
     assert view["total_bytes"] == expected
     assert set(view["by_type"]) >= {"document", "stylesheet", "fetch"}
     assert view["length_mismatches"] == []
+
+
+def test_ratios_pair_ours_with_the_floor():
+    """The floor ratio is the median of the pairs' ratios, not a ratio of medians; the furo
+    ratio divides by the median of all of ours' full builds (the first and the paired ones)."""
+    row = {
+        "serial": {"wall": 100.0},
+        "pairs": {"ours": [60.0, 70.0, 90.0], "floor": [50.0, 40.0, 60.0]},
+        "baseline": {"wall": 800.0},
+    }
+    assert bench.over_floor(row) == 1.5  # ratios 1.2, 1.75, 1.5; medians alone would give 70 / 50 = 1.4
+    assert bench.ours_wall(row) == 80.0  # median of 100, 60, 70, 90
+    assert bench.ours_wall({"serial": {"wall": 100.0}}) == 100.0  # no floor asked for: the first build
