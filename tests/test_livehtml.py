@@ -7,6 +7,7 @@ the copy and waits for the served page to change.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -41,6 +42,8 @@ def fetch(url: str) -> str | None:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.read().decode("utf-8")
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+    except http.client.IncompleteRead:  # the page was being rewritten by the build: ask again
         return None
 
 
