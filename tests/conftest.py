@@ -120,6 +120,7 @@ def built_orphan_pages(src: Path, out: Path, pages: dict[str, str]) -> dict[str,
     """Add ``pages`` (name -> MyST) to ``src`` as orphans, build it from scratch without a
     warning, and give each page's HTML."""
     for name, text in pages.items():
+        (src / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
         (src / f"{name}.md").write_text(f"---\norphan: true\n---\n{text}", encoding="utf-8")
     app = make_project_app(src, builddir=out, freshenv=True)
     try:

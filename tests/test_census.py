@@ -5,9 +5,10 @@ every pass runs everywhere."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 from conftest import built_orphan_pages, make_project_app
-from wispgate_connectors import census, components
+from wispgate_connectors import census, components, navigation
 
 #: a 1x1 PNG, to give the image passes something to do
 PNG = base64.b64decode(
@@ -99,3 +100,23 @@ def test_every_rare_node_pass_is_gated(project_copy, tmp_path):
         assert between <= census.BETWEEN, f"a new post-transform runs after the census: {between - census.BETWEEN}"
     finally:
         app.cleanup()
+
+
+def test_asset_tags_made_once_per_folder_are_sphinx_own(project_copy, tmp_path, monkeypatch):
+    """The ``<link>`` and ``<script>`` tags made once per folder (navigation.memo_asset_tags) are
+    the ones Sphinx makes for each page: at every depth, on the commissioning sheets and on the
+    404 page, whose tags notfound makes with absolute links."""
+    src = project_copy()
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('\nextensions.append("notfound.extension")\nnotfound_urls_prefix = "/docs/"\n')
+    pages = {"top": PLAIN_PAGE, "one/deep": PLAIN_PAGE, "one/two/deeper": CODE_PAGE}
+    memo = built_orphan_pages(src, tmp_path / "memo", pages)
+    assert '<link rel="stylesheet" type="text/css" href="../../_static/wispgate.css?v=' in memo["one/two/deeper"]
+    memo_site = {p.relative_to(tmp_path / "memo"): p.read_bytes() for p in (tmp_path / "memo").rglob("*.html")}
+    assert 'href="/docs/_static/wispgate.css?v=' in memo_site[Path("html/404.html")].decode()
+    assert any("commissioning" in p.parts for p in memo_site)
+
+    monkeypatch.setattr(navigation, "memo_asset_tags", lambda *args: None)
+    built_orphan_pages(src, tmp_path / "each", pages)
+    each_site = {p.relative_to(tmp_path / "each"): p.read_bytes() for p in (tmp_path / "each").rglob("*.html")}
+    assert memo_site == each_site

@@ -65,3 +65,32 @@ def test_every_design_pass_is_gated(project_copy, tmp_path):
         assert "wispgate_connectors.components.gate_design_passes.<locals>.new_tabs" in handlers
     finally:
         app.cleanup()
+
+
+def test_holding_gives_what_extend_gives():
+    """``holding`` is ``Element.extend`` for a node just made, and docutils' own way otherwise."""
+    import pickle
+
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    def kids() -> list[nodes.Node]:
+        return [nodes.Text("a "), nodes.literal("b", "b"), nodes.strong("", "", nodes.Text("c"))]
+
+    made = components.holding(nodes.paragraph("raw", classes=["x"]), kids())
+    extended = nodes.paragraph("raw", "", *kids(), classes=["x"])
+    assert pickle.dumps(made) == pickle.dumps(extended)
+    assert all(kid.parent is made for kid in made.children)
+
+    document = new_document("<test>", get_default_settings(Parser))
+    document.current_source, document.current_line = "page.md", 7
+    for attached in (document, document.append(nodes.section()) or document[0]):
+        before = len(attached.children)
+        components.holding(attached, kids())  # attached: children get the document, source and line
+        added = attached.children[before:]
+        assert [k.astext() for k in added] == ["a ", "b", "c"]
+        assert all(k.parent is attached for k in added)
+        elements = [k for k in added if isinstance(k, nodes.Element)]
+        assert all(k.document is document and (k.source, k.line) == ("page.md", 7) for k in elements)

@@ -19,6 +19,7 @@ from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 
 from . import lint, state
+from .components import holding
 from .report import Loc, Subtype, warn
 
 #: where a value comes from: a data file and line, or Sphinx's location of a page
@@ -225,7 +226,7 @@ def block(text: str, document: nodes.document, location: Where) -> list[nodes.No
     plain = _plain(text, document, location, inline=False)
     if plain is None:
         return _render(text, document, location, inline=False)
-    return [_placed(nodes.paragraph(text.rstrip(" "), "", *plain), document, location)]
+    return [_placed(holding(nodes.paragraph(text.rstrip(" ")), plain), document, location)]
 
 
 def _placed(node: nodes.Element, document: nodes.document, location: Where) -> nodes.Element:
@@ -236,4 +237,4 @@ def _placed(node: nodes.Element, document: nodes.document, location: Where) -> n
 
 
 def paragraph(text: str, document: nodes.document, location: Where, **attrs: Any) -> nodes.paragraph:
-    return nodes.paragraph("", "", *inline(text, document, location), **attrs)
+    return holding(nodes.paragraph(**attrs), inline(text, document, location))

@@ -20,6 +20,7 @@ from .components import (
     connector_link,
     doc_link,
     fail_mode_badge,
+    holding,
     rule_cells,
     status_badge,
     sync_words,
@@ -110,8 +111,8 @@ class Renderer:
         return sec
 
     def labelled(self, label: str, children: list[nodes.Node], classes: tuple[str, ...] = ()) -> nodes.field:
-        body = nodes.field_body("", *children)
-        return nodes.field("", nodes.field_name(label, label), body, classes=list(classes))
+        body = holding(nodes.field_body(), children)
+        return holding(nodes.field(classes=list(classes)), [nodes.field_name(label, label), body])
 
     def bullets(self, items: tuple[str, ...], line: int, classes: tuple[str, ...] = ()) -> nodes.bullet_list:
         lst = nodes.bullet_list(classes=list(classes))

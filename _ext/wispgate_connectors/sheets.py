@@ -40,7 +40,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from . import markup, safety, state
-from .components import doc_link, hidden_toctree, holds_no_components, qualified, skip_node, table, text_para
+from .components import doc_link, hidden_toctree, holding, holds_no_components, qualified, skip_node, table, text_para
 from .domain import documented
 from .listing import Kind, ListingDirective, Scope, SheetView, has_listing, shown, views
 from .model import SCHEMA_DIR, Connector
@@ -485,7 +485,7 @@ def sheet_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
 
 
 def field(label: str, body: list[nodes.Node]) -> nodes.field:
-    return nodes.field("", nodes.field_name(label, label), nodes.field_body("", *body))
+    return holding(nodes.field(), [nodes.field_name(label, label), holding(nodes.field_body(), body)])
 
 
 class SheetsIndexDirective(ListingDirective):
