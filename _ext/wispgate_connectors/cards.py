@@ -35,6 +35,7 @@ from .components import (
     skip_node,
     status_badge,
     text_para,
+    texted,
 )
 from .domain import get_domain
 from .listing import ALL, CardView, Kind, Scope, has_listing, views
@@ -181,10 +182,10 @@ class CardMaker:
         pending = connector_link(c.id, c.name, self.docname)
         # the domain knows which page documents the connector, wherever it lives
         ref = self.domain.resolve_xref(
-            self.env, self.docname, self.builder, "connector", c.id, pending, nodes.inline(c.name, c.name)
+            self.env, self.docname, self.builder, "connector", c.id, pending, texted(nodes.inline, c.name)
         )
         if ref is None:
-            return nodes.inline(c.name, c.name)
+            return texted(nodes.inline, c.name)
         ref["classes"].extend(STRETCHED)
         return ref
 

@@ -110,11 +110,11 @@ def rule_cells(
     """One network rule as table cells: from, to (and host), protocol, ports, purpose."""
     to: list[nodes.Node] = [nodes.Text(target)]
     if host:
-        to += [nodes.Text(" "), nodes.literal(host, host)]
+        to += [nodes.Text(" "), texted(nodes.literal, host)]
     if optional:
         purpose = [nodes.emphasis("Optional: ", "Optional: "), *purpose]
     text = ports_text(tuple(ports))
-    return [[nodes.Text(source)], to, [nodes.Text(protocol.upper())], [nodes.literal(text, text)], purpose]
+    return [[nodes.Text(source)], to, [nodes.Text(protocol.upper())], [texted(nodes.literal, text)], purpose]
 
 
 E = TypeVar("E", bound=nodes.Element)
@@ -140,7 +140,7 @@ def holding(node: E, children: Iterable[nodes.Node]) -> E:
 
 def admonition(kind: str, title: str, body: Sequence[nodes.Node], classes: tuple[str, ...] = ()) -> nodes.admonition:
     """A titled notice; ``kind`` is a docutils admonition class (note, warning, caution...)."""
-    return nodes.admonition("", nodes.title(title, title), *body, classes=[kind, *classes])
+    return nodes.admonition("", texted(nodes.title, title), *body, classes=[kind, *classes])
 
 
 def table(
@@ -176,16 +176,20 @@ def skip_node(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
-def _texts(text: str) -> list[nodes.Node]:
-    return [nodes.Text(text)] if text else []  # what a TextElement makes of its text
+T = TypeVar("T", bound=nodes.TextElement)
+
+
+def texted(cls: type[T], text: str, **attributes: Any) -> T:
+    """``cls(text, text, **attributes)``, made as :func:`holding` makes a node."""
+    return holding(cls(text, **attributes), [nodes.Text(text)] if text else [])
 
 
 def text_para(text: str, classes: tuple[str, ...] = ()) -> nodes.paragraph:
-    return holding(nodes.paragraph(text, classes=list(classes)), _texts(text))
+    return texted(nodes.paragraph, text, classes=list(classes))
 
 
 def badge(text: str, color: str = "secondary", outline: bool = False, extra: tuple[str, ...] = ()) -> sd_badge:
-    return holding(sd_badge(text, classes=[*create_bdg_classes(color, outline), *extra]), _texts(text))
+    return texted(sd_badge, text, classes=[*create_bdg_classes(color, outline), *extra])
 
 
 def complexity_badge(level: str) -> sd_badge:
@@ -208,7 +212,7 @@ def doc_link(docname: str, contnode: nodes.Node, fromdoc: str) -> addnodes.pendi
 def connector_link(connector_id: str, name: str, fromdoc: str) -> addnodes.pending_xref:
     return addnodes.pending_xref(
         "",
-        nodes.inline(name, name),
+        texted(nodes.inline, name),
         refdomain="wg",
         reftype="connector",
         reftarget=connector_id,

@@ -8,6 +8,7 @@ Each refusal is a warning that names the YAML file and line.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,7 +20,7 @@ from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 
 from . import lint, state
-from .components import holding
+from .components import holding, texted
 from .report import Loc, Subtype, warn
 
 #: where a value comes from: a data file and line, or Sphinx's location of a page
@@ -63,7 +64,7 @@ class _DataRenderer(SphinxRenderer):
     def _as_text(self, token: Any) -> None:
         self._refuse(lint.MATH, token)
         if token.type == "math_inline" or token.type == "math_single":
-            self.current_node.append(nodes.literal(token.content, token.content))
+            self.current_node.append(texted(nodes.literal, token.content))
         else:
             self.current_node.append(nodes.literal_block(token.content, token.content, language="text"))
 
@@ -99,7 +100,7 @@ class _DataRenderer(SphinxRenderer):
         name = token.meta["name"]
         if name not in ALLOWED_ROLES:
             self._refuse(f"role '{{{name}}}'", token)
-            self.current_node.append(nodes.literal(token.content, token.content))
+            self.current_node.append(texted(nodes.literal, token.content))
             return
         super().render_myst_role(token)
 
@@ -188,7 +189,7 @@ def _render(text: str, document: nodes.document, location: Where, inline: bool) 
     # Nodes carry the YAML file and line, not the page's, so that later warnings
     # (a missing reference target, a bad highlight) point at the data.
     if isinstance(location, Loc):
-        source = str(Path(env.srcdir, location.path))
+        source = data_source(env.srcdir, location.path)
         for node in holder.findall(nodes.Element):
             node.source, node.line = source, location.line
     return list(holder.children)
@@ -209,7 +210,7 @@ def _plain(text: str, document: nodes.document, location: Where, inline: bool) -
         if kind == "text":
             out.append(nodes.Text(piece))
         elif kind == "code":
-            out.append(_placed(nodes.literal(piece, piece), document, location))
+            out.append(_placed(texted(nodes.literal, piece), document, location))
         else:
             out.append(_placed(nodes.strong("", piece), document, location))
     return out
@@ -229,10 +230,16 @@ def block(text: str, document: nodes.document, location: Where) -> list[nodes.No
     return [_placed(holding(nodes.paragraph(text.rstrip(" ")), plain), document, location)]
 
 
+@functools.lru_cache(maxsize=4096)
+def data_source(srcdir: str | Path, path: str) -> str:
+    """A data file's path as nodes carry it; made once per file (a Path per node was 1% of a build)."""
+    return str(Path(srcdir, path))
+
+
 def _placed(node: nodes.Element, document: nodes.document, location: Where) -> nodes.Element:
     """Point a node at the YAML file and line (see ``_render``)."""
     if isinstance(location, Loc):
-        node.source, node.line = str(Path(document.settings.env.srcdir, location.path)), location.line
+        node.source, node.line = data_source(document.settings.env.srcdir, location.path), location.line
     return node
 
 

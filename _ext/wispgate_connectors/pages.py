@@ -35,6 +35,7 @@ from .components import (
     tab_set,
     table,
     text_para,
+    texted,
 )
 from .domain import DOMAIN, documented
 from .generate import SPLIT, WHATS_NEW, domain_doc, note_years, split_doc, use_case_doc
@@ -62,7 +63,7 @@ class CatalogDirective(ListingDirective):
         """
         name = name or c.name
         if c.docname not in self.env.found_docs:
-            return nodes.inline(name, name)
+            return texted(nodes.inline, name)
         return connector_link(c.id, name, self.env.docname)
 
     def doc_ref(self, docname: str, children: list[nodes.Node]) -> addnodes.pending_xref:
@@ -89,12 +90,14 @@ class CatalogDirective(ListingDirective):
         for i, (text, doc) in enumerate(docs):
             if i:
                 para += nodes.Text(" · ")
-            para += nodes.strong(text, text) if doc == current else self.doc_ref(doc, [nodes.inline(text, text)])
+            para += texted(nodes.strong, text) if doc == current else self.doc_ref(doc, [texted(nodes.inline, text)])
         return para
 
     def parts_item(self, title: str, note: str, docs: list[tuple[str, str]]) -> nodes.list_item:
         """``Title (note)``, linking the first part, and a line linking every part when there are more."""
-        para = nodes.paragraph("", "", self.doc_ref(docs[0][1], [nodes.inline(title, title)]), nodes.Text(f" ({note})"))
+        para = nodes.paragraph(
+            "", "", self.doc_ref(docs[0][1], [texted(nodes.inline, title)]), nodes.Text(f" ({note})")
+        )
         item = nodes.list_item("", para)
         if len(docs) > 1:
             item += self.pages_line("Pages", docs)
@@ -148,7 +151,7 @@ class DomainsDirective(CatalogDirective):
         for key, d in catalog.domains.items():
             n = len(catalog.by_domain(key))
             link = stretched(
-                self.doc_ref(domain_doc(self.config, key), [nodes.inline(d.title, d.title)]), self.state.document
+                self.doc_ref(domain_doc(self.config, key), [texted(nodes.inline, d.title)]), self.state.document
             )
             count = f"{n} connector{'s' if n != 1 else ''}"
             box = card(
@@ -244,7 +247,7 @@ class UseCasesDirective(CatalogDirective):
                 "",
                 "",
                 nodes.Text(uc.description + " "),
-                self.doc_ref(use_case_doc(self.config, key), [nodes.inline(label, label)]),
+                self.doc_ref(use_case_doc(self.config, key), [texted(nodes.inline, label)]),
             )
             cards = self.cards(Scope(use_case=key), compact=True, featured_first=True, limit=limit)
             tabs.append((f"{uc.title} ({n})", [intro, cards]))
@@ -374,14 +377,14 @@ class SplitDirective(CatalogDirective):
         home = f"{self.config.wispgate_listing_pages}/{self.page}"
         title = SPLIT[self.page][1]
         back: nodes.Node = (
-            self.doc_ref(home, [nodes.inline(title, title)]) if home in self.env.found_docs else nodes.Text(title)
+            self.doc_ref(home, [texted(nodes.inline, title)]) if home in self.env.found_docs else nodes.Text(title)
         )
         count = f"{total} connector{'s' if total != 1 else ''}"
         out: list[nodes.Node] = [
             nodes.paragraph(
                 "",
                 "",
-                self.doc_ref(domain_doc(self.config, key), [nodes.inline(d.title, d.title)]),
+                self.doc_ref(domain_doc(self.config, key), [texted(nodes.inline, d.title)]),
                 nodes.Text(f", {count}. Every domain: "),
                 back,
                 nodes.Text("."),
@@ -562,7 +565,7 @@ class TroubleshootingIndexDirective(SplitDirective):
             if isinstance(where, addnodes.pending_xref):
                 where = addnodes.pending_xref(
                     "",
-                    nodes.inline(c.name, c.name),
+                    texted(nodes.inline, c.name),
                     refdomain="std",
                     reftype="ref",
                     reftarget=f"{c.id}-troubleshooting",
@@ -699,7 +702,7 @@ class VendorChangesDirective(CatalogDirective):
             title = f"{ch.vendor} {ch.product} {ch.version}"
             section = nodes.section(
                 "",
-                nodes.title(title, title),
+                texted(nodes.title, title),
                 ids=[f"change-{ch.id}"],
                 names=[f"change-{ch.id}"],
                 classes=["wg-vendor-change"],
@@ -716,9 +719,7 @@ class VendorChangesDirective(CatalogDirective):
                 if cid in shown:
                     guides += [self.connector_ref(shown[cid]), nodes.Text(", ")]
             facts += field("Guides", [nodes.paragraph("", "", *guides[:-1])])
-            source = nodes.reference(
-                ch.source.title, "", nodes.inline(ch.source.title, ch.source.title), refuri=ch.source.url
-            )
+            source = nodes.reference(ch.source.title, "", texted(nodes.inline, ch.source.title), refuri=ch.source.url)
             facts += field("Source", [nodes.paragraph("", "", source)])
             section += facts
             self.state.document.note_explicit_target(section, section)
@@ -727,7 +728,7 @@ class VendorChangesDirective(CatalogDirective):
 
 
 def field(label: str, body: list[nodes.Node]) -> nodes.field:
-    return nodes.field("", nodes.field_name(label, label), nodes.field_body("", *body))
+    return nodes.field("", texted(nodes.field_name, label), nodes.field_body("", *body))
 
 
 DIRECTIVES = {

@@ -26,6 +26,7 @@ from .components import (
     sync_words,
     tab_set,
     table,
+    texted,
 )
 from .domain import note_reference
 from .model import Catalog, Code, ConfigField, Connector, Step
@@ -64,7 +65,7 @@ def readiness_section(
         if not items:
             continue
         name = ident(f"readiness-{key.replace('_', '-')}")
-        sub = nodes.section("", nodes.title(title, title), ids=[name], names=[name], classes=["wg-checklist-section"])
+        sub = nodes.section("", texted(nodes.title, title), ids=[name], names=[name], classes=["wg-checklist-section"])
         lst = nodes.bullet_list(classes=["wg-checklist"])
         for text in items:
             lst += nodes.list_item("", markup.paragraph(text, document, location))
@@ -106,13 +107,13 @@ class Renderer:
         ident = anchor(self.connector.id, key)
         title = title or SECTION_TITLES[key]
         sec = nodes.section("", ids=[ident], names=[ident], classes=["wg-section", f"wg-{key}"])
-        sec += nodes.title(title, title)
+        sec += texted(nodes.title, title)
         sec.source, sec.line = self.connector.path, self.connector.line_of(key)
         return sec
 
     def labelled(self, label: str, children: list[nodes.Node], classes: tuple[str, ...] = ()) -> nodes.field:
         body = holding(nodes.field_body(), children)
-        return holding(nodes.field(classes=list(classes)), [nodes.field_name(label, label), body])
+        return holding(nodes.field(classes=list(classes)), [texted(nodes.field_name, label), body])
 
     def bullets(self, items: tuple[str, ...], line: int, classes: tuple[str, ...] = ()) -> nodes.bullet_list:
         lst = nodes.bullet_list(classes=list(classes))
@@ -179,7 +180,7 @@ class Renderer:
         if c.status in ("deprecated", "archived"):
             replacement = self.catalog.connectors.get(c.replaced_by or "")
             name = replacement.name if replacement else (c.replaced_by or "")
-            link: nodes.Node = nodes.inline(name, name)
+            link: nodes.Node = texted(nodes.inline, name)
             if replacement is not None and replacement.docname in self.document.settings.env.found_docs:
                 link = connector_link(replacement.id, name, self.docname)
                 note_reference(self.document.settings.env, self.docname, replacement.id)
@@ -239,7 +240,7 @@ class Renderer:
                 "",
                 "",
                 nodes.Text("WISPGate's side of each connection: "),
-                doc_link(endpoints, nodes.inline(label, label), self.docname),
+                doc_link(endpoints, texted(nodes.inline, label), self.docname),
                 nodes.Text("."),
             )
         network += network_table(c, self.inline)
@@ -248,7 +249,7 @@ class Renderer:
 
     def field_entry(self, f: ConfigField) -> nodes.definition_list_item:
         term = nodes.term(
-            "", "", nodes.strong(f.name, f.name), classes=["wg-field"] + (["wg-field-secret"] if f.is_secret else [])
+            "", "", texted(nodes.strong, f.name), classes=["wg-field"] + (["wg-field-secret"] if f.is_secret else [])
         )
         if f.type != "secret":
             term += [nodes.Text(" "), badge(f.type, "secondary", outline=True, extra=("wg-field-type",))]
@@ -391,7 +392,7 @@ class Renderer:
             sources = self.section("sources", "Sources")
             lst = nodes.bullet_list(classes=["wg-sources"])
             for i, source in enumerate(c.sources):
-                text = nodes.inline(source.title, source.title)
+                text = texted(nodes.inline, source.title)
                 link = nodes.reference(source.title, "", text, refuri=source.url)
                 link.source, link.line = c.path, c.line_of("sources", i, "url")
                 covers = self.inline(source.covers, c.line_of("sources", i, "covers"))
@@ -404,7 +405,7 @@ class Renderer:
         c = self.connector
         lst = nodes.bullet_list(classes=["wg-related"])
         for i, r in enumerate(c.related):
-            text = nodes.inline(r.title, r.title)
+            text = texted(nodes.inline, r.title)
             if r.url:
                 link: nodes.Node = nodes.reference(r.title, "", text, refuri=r.url)
             elif (
@@ -430,7 +431,7 @@ class Renderer:
             sec += nodes.paragraph(note, note, classes=["wg-verified"])
         lst = nodes.definition_list(classes=["wg-versions"])
         for v in c.versions:
-            term = nodes.term("", "", nodes.strong(v.version, v.version), nodes.Text(f" ({v.date})"))
+            term = nodes.term("", "", texted(nodes.strong, v.version), nodes.Text(f" ({v.date})"))
             lst += nodes.definition_list_item("", term, nodes.definition("", self.bullets(v.changes, v.line)))
         sec += lst
         return sec

@@ -40,7 +40,17 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.osutil import relative_uri
 
 from . import markup, safety, state
-from .components import doc_link, hidden_toctree, holding, holds_no_components, qualified, skip_node, table, text_para
+from .components import (
+    doc_link,
+    hidden_toctree,
+    holding,
+    holds_no_components,
+    qualified,
+    skip_node,
+    table,
+    text_para,
+    texted,
+)
 from .domain import documented
 from .listing import Kind, ListingDirective, Scope, SheetView, has_listing, shown, views
 from .model import SCHEMA_DIR, Connector
@@ -199,13 +209,13 @@ class SheetMaker:
     def section(self, key: str, title: str, children: list[nodes.Node]) -> nodes.section:
         ident = f"sheet-{key}"
         return nodes.section(
-            "", nodes.title(title, title), *children, ids=[ident], names=[ident], classes=["wg-sheet-section"]
+            "", texted(nodes.title, title), *children, ids=[ident], names=[ident], classes=["wg-sheet-section"]
         )
 
     def sheet(self, v: SheetView) -> list[nodes.Node]:
         out: list[nodes.Node] = []
         guide = documented(self.env).get(v.id, (v.docname,))[0]
-        name: nodes.Node = nodes.inline(v.name, v.name)
+        name: nodes.Node = texted(nodes.inline, v.name)
         if guide in self.env.found_docs:  # a guide without its page is reported once, at its data
             name = doc_link(guide, name, self.docname)
         out.append(
@@ -226,7 +236,7 @@ class SheetMaker:
                     table(
                         ["", ""],
                         [
-                            [[nodes.strong(label, label)], blank()]
+                            [[texted(nodes.strong, label)], blank()]
                             for label in ("Site", "Job or ticket", "Technician", "Date")
                         ],
                         [18, 50],
@@ -239,7 +249,7 @@ class SheetMaker:
         for f in v.fields:
             value: list[nodes.Node] = [nodes.Text(f"entered: {BOX} yes  {BOX} no")] if f.secret else blank()
             where = self.md(f.where, v, f.line) if f.where else []
-            rows.append([[nodes.strong(f.name, f.name)], where, value])
+            rows.append([[texted(nodes.strong, f.name)], where, value])
         out.append(
             self.section(
                 "values",
@@ -281,7 +291,7 @@ class SheetMaker:
                     table(
                         ["", "Name", "Signature", "Date"],
                         [
-                            [[nodes.strong(who, who)], blank(), blank(), blank()]
+                            [[texted(nodes.strong, who)], blank(), blank(), blank()]
                             for who in ("Technician", "Site contact")
                         ],
                         [14, 22, 22, 12],
@@ -485,7 +495,7 @@ def sheet_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
 
 
 def field(label: str, body: list[nodes.Node]) -> nodes.field:
-    return holding(nodes.field(), [nodes.field_name(label, label), holding(nodes.field_body(), body)])
+    return holding(nodes.field(), [texted(nodes.field_name, label), holding(nodes.field_body(), body)])
 
 
 class SheetsIndexDirective(ListingDirective):
@@ -508,9 +518,9 @@ class SheetsIndexDirective(ListingDirective):
                     doc = sheet_doc(self.config, c.id)
                     docs.append(doc)
                     lst += nodes.list_item(
-                        "", nodes.paragraph("", "", doc_link(doc, nodes.inline(c.name, c.name), self.env.docname))
+                        "", nodes.paragraph("", "", doc_link(doc, texted(nodes.inline, c.name), self.env.docname))
                     )
-            out += [nodes.rubric(d.title, d.title), lst]
+            out += [texted(nodes.rubric, d.title), lst]
         if docs and not writes_sheet_pages(self.env._app.builder):  # sheet pages are not documents
             out.append(hidden_toctree(self.env.docname, docs))
         return out
@@ -525,7 +535,7 @@ def sheet_link(env: Any, c: Connector, fromdoc: str) -> nodes.paragraph | None:
     return nodes.paragraph(
         "",
         "",
-        doc_link(doc, nodes.inline(label, label), fromdoc),
+        doc_link(doc, texted(nodes.inline, label), fromdoc),
         nodes.Text(": every check with a box to tick, the values to record and sign-off lines."),
         classes=["wg-sheet-link"],
     )
