@@ -88,10 +88,10 @@ def test_every_rare_node_pass_is_gated(project_copy, tmp_path):
         made_from = {components.qualified(t.__mro__[1]) for t in transforms}
         assert made_from >= set(census.RARE_NODE_PASSES)
         assert census.DefaultHighlighting in transforms
-        # nothing between the census and the last pass it gates may make the nodes they look for
-        last = max(
-            t.default_priority for t in transforms if components.qualified(t.__mro__[1]) in census.RARE_NODE_PASSES
-        )
+        # nothing between the census and the last pass it gates (rare nodes' and sphinx-design's)
+        # may make the nodes they look for
+        gated = set(census.RARE_NODE_PASSES) | set(components.DESIGN_PASSES)
+        last = max(t.default_priority for t in transforms if components.qualified(t.__mro__[1]) in gated)
         between = {
             components.qualified(t)
             for t in transforms

@@ -1,5 +1,5 @@
 """sphinx-design's per-component passes run only on the pages that hold the component
-(components.DesignInventory): the pages come out as they do when every pass runs everywhere."""
+(noted by census.NodeCensus): the pages come out as they do when every pass runs everywhere."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from sphinx_design.shared import PassthroughTextElement, create_component
 
 __all__ = [
     "COMPLEXITY_COLORS",
-    "DesignInventory",
+    "DESIGN_KINDS",
     "DIRECTIONS",
     "FAIL_MODES",
     "MODES",
@@ -335,42 +335,20 @@ DESIGN_PASSES = {
 #: sphinx-design's ``doctree-resolved`` pass over a page for links that open a new tab
 NEW_TAB_PASS = "sphinx_design.extension._resolve_new_tab_refs"
 NEW_TAB = "sd_new_tab"
-#: the Python attribute of a page being written: the components it holds (:class:`DesignInventory`)
-_KINDS = "wg_design_kinds"
+#: the Python attribute of a page being written: the components it holds (noted by
+#: :class:`.census.NodeCensus`, in its walk over the page)
+DESIGN_KINDS = "wg_design_kinds"
 
 
 def holds_no_components(document: nodes.document) -> None:
     """Mark a page built without sphinx-design components (a commissioning sheet), so no
     component's pass visits it."""
-    setattr(document, _KINDS, frozenset())
+    setattr(document, DESIGN_KINDS, frozenset())
 
 
 def _held(document: nodes.Node, kind: str) -> bool:
-    kinds = getattr(document, _KINDS, None)
+    kinds = getattr(document, DESIGN_KINDS, None)
     return kinds is None or kind in kinds  # not taken: the pass runs, as it would without this
-
-
-class DesignInventory(SphinxPostTransform):
-    """One pass noting the sphinx-design components a page holds, so each component's own pass
-    runs only on the pages that hold one.
-
-    Each of those passes visits every node with a Python test: about 2 ms a guide, four of
-    them, 8 s of a 1,000-connector build on pages that mostly hold none (bench/README.md).
-    """
-
-    # after cards are filled (5), before the components' own passes (199, 200)
-    default_priority = 198
-    formats = ("html",)
-
-    def run(self, **kwargs: Any) -> None:
-        kinds = set()
-        for node in self.document.findall(nodes.Element):
-            attributes = node.attributes
-            if "design_component" in attributes:
-                kinds.add(attributes["design_component"])
-            if attributes.get(NEW_TAB):
-                kinds.add(NEW_TAB)
-        setattr(self.document, _KINDS, frozenset(kinds))
 
 
 def only_where(transform: type[Transform], holds: Callable[[nodes.document], bool]) -> type[Transform]:
@@ -416,5 +394,4 @@ def gate_design_passes(app: Sphinx) -> list[str]:
 
 def setup_components(app: Sphinx) -> None:
     app.add_post_transform(LinkClasses)
-    app.add_post_transform(DesignInventory)
     gate_design_passes(app)

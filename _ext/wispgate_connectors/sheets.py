@@ -78,7 +78,6 @@ NOT_FOR_SHEETS_NAMED = frozenset(
         "wispgate_connectors.cards.FillCards",
         "wispgate_connectors.sheets.FillSheets",
         "wispgate_connectors.components.LinkClasses",
-        "wispgate_connectors.components.DesignInventory",
         "wispgate_connectors.census.NodeCensus",
     }
 )
