@@ -102,21 +102,46 @@ def test_every_rare_node_pass_is_gated(project_copy, tmp_path):
         app.cleanup()
 
 
-def test_asset_tags_made_once_per_folder_are_sphinx_own(project_copy, tmp_path, monkeypatch):
-    """The ``<link>`` and ``<script>`` tags made once per folder (navigation.memo_asset_tags) are
-    the ones Sphinx makes for each page: at every depth, on the commissioning sheets and on the
-    404 page, whose tags notfound makes with absolute links."""
+def test_frame_made_once_is_the_frame_made_per_page(project_copy, tmp_path, monkeypatch):
+    """What navigation.py makes once per build for every page is what Sphinx makes per page:
+    the ``<link>`` and ``<script>`` tags (once per folder: at every depth, on the commissioning
+    sheets, and on the 404 page, whose tags notfound makes with absolute links), and the
+    titles of the next, previous and parent pages (once per title)."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    renders: list[str] = []
+    render_partial = StandaloneHTMLBuilder.render_partial
+
+    def counted(self, node):
+        renders.append(type(node).__name__)
+        return render_partial(self, node)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "render_partial", counted)
     src = project_copy()
     with (src / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write('\nextensions.append("notfound.extension")\nnotfound_urls_prefix = "/docs/"\n')
-    pages = {"top": PLAIN_PAGE, "one/deep": PLAIN_PAGE, "one/two/deeper": CODE_PAGE}
-    memo = built_orphan_pages(src, tmp_path / "memo", pages)
-    assert '<link rel="stylesheet" type="text/css" href="../../_static/wispgate.css?v=' in memo["one/two/deeper"]
-    memo_site = {p.relative_to(tmp_path / "memo"): p.read_bytes() for p in (tmp_path / "memo").rglob("*.html")}
-    assert 'href="/docs/_static/wispgate.css?v=' in memo_site[Path("html/404.html")].decode()
-    assert any("commissioning" in p.parts for p in memo_site)
+    # each with a table of contents of its own, rendered (and not remembered) on its page
+    pages = {
+        name: f"# Page {name}\n\n## {name} first\n\nText.\n\n## {name} second\n\n{CODE_PAGE}"
+        for name in ("top", "one/deep", "one/two/deeper", "one/two/other")
+    }
+
+    def site(name: str) -> dict[Path, bytes]:
+        renders.clear()
+        built_orphan_pages(src, tmp_path / name, pages)
+        return {p.relative_to(tmp_path / name): p.read_bytes() for p in (tmp_path / name).rglob("*.html")}
+
+    once = site("once")
+    titles_once = renders.count("title")
+    assert (
+        '<link rel="stylesheet" type="text/css" href="../../_static/wispgate.css?v='
+        in once[Path("html/one/two/deeper.html")].decode()
+    )
+    assert 'href="/docs/_static/wispgate.css?v=' in once[Path("html/404.html")].decode()
+    assert any("commissioning" in p.parts for p in once)
 
     monkeypatch.setattr(navigation, "memo_asset_tags", lambda *args: None)
-    built_orphan_pages(src, tmp_path / "each", pages)
-    each_site = {p.relative_to(tmp_path / "each"): p.read_bytes() for p in (tmp_path / "each").rglob("*.html")}
-    assert memo_site == each_site
+    monkeypatch.setattr(navigation, "memo_titles", lambda *args: None)
+    per_page = site("per-page")
+    assert once == per_page
+    assert 0 < titles_once < renders.count("title") / 2  # each title once, not on every page linking it

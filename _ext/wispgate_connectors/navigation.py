@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import itertools
 import json
 import os
 import posixpath
@@ -30,6 +31,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.environment import BuildEnvironment
 
 from .domain import get_domain
@@ -394,10 +396,43 @@ def _asset_tag(
     return tag
 
 
+def memo_titles(app: Sphinx, builder: Builder) -> None:
+    """Render each page's title once per build (``write-started``), not on every page that
+    links it.
+
+    Sphinx renders the titles of a page's next, previous and parent pages, and its own, through
+    the whole docutils pipeline (``render_partial``) on every page: four times a title, 2% of a
+    build.  A title node of the environment renders the same each time; anything else (the
+    page's table of contents) is rendered as before.  Each node is kept with its markup, so
+    its ``id`` cannot be reused while the build runs.
+    """
+    if not isinstance(builder, StandaloneHTMLBuilder) or "render_partial" in vars(builder):
+        return  # not an HTML builder, or another extension renders its own way
+    env = app.env
+    known = {id(node): node for node in itertools.chain(env.titles.values(), env.longtitles.values())}
+    rendered: dict[int, dict[str, str]] = {}
+    render = functools.partial(type(builder).render_partial, builder)
+
+    def render_partial(node: nodes.Node | None) -> dict[str, str]:
+        if node is None or known.get(id(node)) is not node:
+            return render(node)
+        if (parts := rendered.get(id(node))) is None:
+            parts = rendered[id(node)] = render(node)
+        return dict(parts)
+
+    builder.render_partial = render_partial  # type: ignore[method-assign]
+
+
+def forget_titles(app: Sphinx, exception: Exception | None) -> None:
+    vars(app.builder).pop("render_partial", None)  # the memo holds this build's nodes only
+
+
 def setup_static(app: Sphinx) -> None:
     app.connect("builder-inited", add_static_path)
     # last: the tag functions are wrapped after any handler that replaces them
     app.connect("html-page-context", memo_asset_tags, priority=900)
+    app.connect("write-started", memo_titles)
+    app.connect("build-finished", forget_titles)
     app.add_css_file("wispgate.css")
     app.add_css_file("wispgate-print.css", media="print")
     app.add_js_file("wispgate.js", defer="defer")
