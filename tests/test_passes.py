@@ -71,6 +71,13 @@ Footnote [#f1]_ and citation [CIT2002]_.
 
 .. versionadded:: 1.0
    A change.
+
+A |sub| substitution.
+
+.. |sub| replace:: replaced
+
+>>> print("a doctest block")
+a doctest block
 """
 
 MD_PAGE = """\
@@ -91,15 +98,19 @@ Pear
 ## Plain definition.
 """
 
-PAGES = {"passes.rst": RST_PAGE, "mdpasses.md": MD_PAGE}
+#: no rare node, until a catalog translates its one line into one with a substitution
+PLAIN_RST_PAGE = ":orphan:\n\nPlain\n=====\n\nThe version is here.\n"
+
+PAGES = {"passes.rst": RST_PAGE, "mdpasses.md": MD_PAGE, "plain.rst": PLAIN_RST_PAGE}
 
 
 def _translated(src: Path) -> None:
     """A catalog for the pages, so Sphinx translates some of their messages."""
-    for domain in ("passes", "mdpasses"):
+    for domain in ("passes", "mdpasses", "plain"):
         catalog = Catalog(locale="en", domain=domain)
         catalog.add("Plain definition.", "Translated definition.")
         catalog.add("A fruit, see [the terms](#used-target).", "A translated fruit.")
+        catalog.add("The version is here.", "The version |version| is here.")
         buffer = BytesIO()
         write_mo(buffer, catalog)
         folder = src / "locales" / "en" / "LC_MESSAGES"
@@ -159,6 +170,7 @@ def _compare(project_copy, tmp_path, monkeypatch, catalog: bool) -> dict:
     replaced = _build(src, tmp_path / "replaced")
     with monkeypatch.context() as m:
         m.setattr(passes, "replace_passes", lambda app: [])
+        m.setattr(passes, "gate_rare_read_passes", lambda app: [])
         original = _build(src, tmp_path / "original")
     assert replaced == original
     return replaced
@@ -174,6 +186,10 @@ def test_pages_without_a_catalog_are_what_sphinx_makes(project_copy, tmp_path, m
     assert built["footnotes"]["passes"] == ["passes", "passes"]  # the reference and the footnote
     assert built["footnotes"]["mdpasses"] == ["mdpasses", "mdpasses"]
     assert built["kept_for_translators"] == 0 and "A change." in built["html"]["passes"]  # versionadded's inline
+    # the gated passes ran where their nodes are: substitution, doctest, glossary, citation
+    html = built["html"]["passes"]
+    assert "A replaced substitution." in html and 'class="doctest' in html
+    assert 'id="term-Glossary-term"' in html and 'class="citation' in html and 'href="#cit2002"' in html.lower()
 
 
 def test_pages_with_a_catalog_are_what_sphinx_makes(project_copy, tmp_path, monkeypatch):
@@ -181,6 +197,9 @@ def test_pages_with_a_catalog_are_what_sphinx_makes(project_copy, tmp_path, monk
     assert built["progress"]["passes"]["translated"] >= 1
     assert "Translated definition." in built["html"]["passes"]
     assert "A translated fruit." in built["html"]["mdpasses"]
+    # a substitution only the translation brought, on a page whose census found none
+    assert "The version  is here." in built["html"]["plain"]  # this project sets no version
+    assert "|version|" not in built["html"]["plain"] and not any("version" in w for w in built["warnings"])
 
 
 def test_every_pass_is_replaced(project_copy, tmp_path):
@@ -192,6 +211,41 @@ def test_every_pass_is_replaced(project_copy, tmp_path):
         assert set(passes.REPLACED.values()) <= set(app.registry.transforms)
     finally:
         app.cleanup()
+
+
+def test_rare_read_passes_are_gated_and_nothing_before_them_makes_their_nodes(project_copy, tmp_path):
+    """Every read pass for rare nodes is gated (a Sphinx that renames one is noticed here), and
+    every pass a page goes through between the census and the last of them is one known to make
+    none of their nodes."""
+    src = _project(project_copy, catalog=False)
+    app = make_project_app(src, builddir=tmp_path / "b", freshenv=True)
+    applied: dict[str, list[tuple[str, str]]] = {}
+
+    def note(app, doctree):
+        applied[app.env.docname] = [(p, components.qualified(t)) for p, t, _, _ in doctree.transformer.applied]
+
+    app.connect("doctree-read", note)
+    try:
+        names = {components.qualified(t) for t in app.registry.transforms}
+        assert not set(passes.RARE_READ_PASSES) & names, "an ungated read pass"
+        made_from = {components.qualified(t.__mro__[1]) for t in app.registry.transforms}
+        assert made_from >= set(passes.RARE_READ_PASSES)
+        app.build()
+    finally:
+        app.cleanup()
+    for docname in ("passes", "mdpasses", "index"):
+        order = [name for _, name in applied[docname]]
+        census = order.index(components.qualified(passes.SourceWorkaround))
+        last = max(i for i, (_, name) in enumerate(applied[docname]) if name.rsplit(".", 1)[-1] in _GATED_NAMES)
+        between = set(order[census + 1 : last]) - {components.qualified(t) for t in _gated(app)}
+        assert between <= passes.BETWEEN_READ, f"a new read pass runs after the census: {between - passes.BETWEEN_READ}"
+
+
+_GATED_NAMES = {name.rsplit(".", 1)[-1] for name in passes.RARE_READ_PASSES}
+
+
+def _gated(app) -> list[type]:
+    return [t for t in app.registry.transforms if t.__module__ == passes.__name__ and t.__name__ in _GATED_NAMES]
 
 
 def test_the_source_workaround_treats_apart_only_the_types_we_know():

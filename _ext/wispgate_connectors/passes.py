@@ -13,21 +13,31 @@ Each replaces its original in the registry and does what it does, or calls it:
 - the footnote pass and the removal of translatable inlines test each node with a Python
   matcher; a search by node type visits the same nodes in the same order at a third of the cost.
 
+Five more, each a search of the whole page for a node pages seldom hold (substitutions,
+doctest blocks, glossaries, citations and their references), run only on a page that holds one.
+The source workaround, the first pass over every node, notes the node types on its way; no pass
+between it and theirs makes such a node (a test lists them), unless a catalog translated the
+page, which then gets every pass.
+
 Measured by timing each transform over a full build at N = 1,000 (bench/README.md).
 """
 
 from __future__ import annotations
 
 import logging
+import weakref
 from gettext import NullTranslations
 from typing import Any
 
 from docutils import nodes
 from docutils.transforms.references import DanglingReferencesVisitor
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.latex.transforms import FootnoteDocnameUpdater
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
 from sphinx.locale import translators
-from sphinx.transforms import ApplySourceWorkaround
+from sphinx.transforms import ApplySourceWorkaround, SphinxTransform
 from sphinx.transforms.i18n import RemoveTranslatableInline, TranslationProgressTotaliser
 from sphinx.transforms.references import SphinxDanglingReferences
 from sphinx.util.i18n import docname_to_domain
@@ -52,6 +62,45 @@ _TREATED_APART = (
 )
 #: the class names the dangling-reference visitor acts on (it dispatches by name)
 _REFERENCES = frozenset({"reference", "footnote_reference", "citation_reference"})
+#: read passes that act only on nodes of one type, each a search of the whole page
+RARE_READ_PASSES: dict[str, type[nodes.Node]] = {
+    "sphinx.transforms.DefaultSubstitutions": nodes.substitution_reference,
+    "sphinx.transforms.DoctestTransform": nodes.doctest_block,
+    "sphinx.transforms.GlossarySorter": addnodes.glossary,
+    "sphinx.domains.citation.CitationDefinitionTransform": nodes.citation,
+    "sphinx.domains.citation.CitationReferenceTransform": nodes.citation_reference,
+}
+#: the read passes between the census and the last pass it gates, none of which makes a node of
+#: those types: they translate (then nothing is gated), number, sort and move what a page holds,
+#: or resolve its targets (a test lists them, so a new one is looked at)
+BETWEEN_READ = frozenset(
+    {
+        "sphinx.transforms.ExtraTranslatableNodes",
+        "sphinx.transforms.i18n.PreserveTranslatableMessages",
+        "sphinx.transforms.i18n.Locale",
+        "wispgate_connectors.passes.TranslationProgress",
+        "sphinx.transforms.compact_bullet_list.RefOnlyBulletListTransform",
+        "sphinx.transforms.AutoIndexUpgrader",
+        "sphinx.transforms.AutoNumbering",
+        "sphinx.transforms.HandleCodeBlocks",
+        "sphinx.transforms.MoveModuleTargets",
+        "docutils.transforms.references.Substitutions",
+        "sphinx.transforms.ReorderConsecutiveTargetAndIndexNodes",
+        "docutils.transforms.references.PropagateTargets",
+        "sphinx.transforms.SortIds",
+        "myst_parser.mdit_to_docutils.transforms.PrioritiseExplicitIds",
+        "myst_parser.mdit_to_docutils.transforms.ResolveSectionRefs",
+        "docutils.transforms.frontmatter.DocTitle",
+        "docutils.transforms.frontmatter.DocInfo",
+        "docutils.transforms.frontmatter.SectionSubTitle",
+        "docutils.transforms.universal.StripClassesAndElements",
+        "docutils.transforms.references.AnonymousHyperlinks",
+        "docutils.transforms.references.IndirectHyperlinks",
+        "myst_parser.mdit_to_docutils.transforms.SortFootnotes",
+    }
+)
+#: per page being read: the node types the source workaround met (not kept in the doctree)
+_READ_TYPES: weakref.WeakKeyDictionary[nodes.document, frozenset[type[nodes.Node]]] = weakref.WeakKeyDictionary()
 
 
 def _debug_shown() -> bool:
@@ -68,7 +117,9 @@ class SourceWorkaround(ApplySourceWorkaround):
         if _debug_shown():
             super().apply(**kwargs)
             return
+        types = set()
         for node in self.document.findall(nodes.Element):
+            types.add(type(node))
             if type(node) is nodes.term:
                 if node.parent is not None and not any(node.parent.findall(nodes.classifier)):
                     if not node.rawsource:
@@ -80,22 +131,36 @@ class SourceWorkaround(ApplySourceWorkaround):
                 continue
             if isinstance(node, _WORKAROUND_TYPES):
                 apply_source_workaround(node)
+        _READ_TYPES[self.document] = frozenset(types)  # none of these passes makes a node
+
+
+def _untranslated(env: BuildEnvironment, config: Config) -> bool:
+    """The ``Locale`` pass (priority 20) found no catalog for the page being read, so it changed
+    nothing (and this is no build of catalogs)."""
+    from sphinx.builders.gettext import MessageCatalogBuilder  # as Sphinx does: a cycle at import
+
+    domain = docname_to_domain(env.current_document.docname, config.gettext_compact)
+    # Sphinx records a catalog it looked for and did not find as an empty translator
+    untranslated = type(translators.get(("general", domain))) is NullTranslations
+    return untranslated and not issubclass(env._builder_cls, MessageCatalogBuilder)
 
 
 class TranslationProgress(TranslationProgressTotaliser):
-    """Sphinx's translation totaliser; a page for which the ``Locale`` pass (priority 20)
-    found no catalog has no translated node, and no node marked as not translated."""
+    """Sphinx's translation totaliser; a page for which the ``Locale`` pass found no catalog
+    has no translated node, and no node marked as not translated."""
 
     def apply(self, **kwargs: Any) -> None:
-        from sphinx.builders.gettext import MessageCatalogBuilder  # as Sphinx does: a cycle at import
-
-        domain = docname_to_domain(self.env.current_document.docname, self.config.gettext_compact)
-        # Sphinx records a catalog it looked for and did not find as an empty translator
-        untranslated = type(translators.get(("general", domain))) is NullTranslations
-        if untranslated and not issubclass(self.env._builder_cls, MessageCatalogBuilder):
+        if _untranslated(self.env, self.config):
             self.document["translation_progress"] = {"total": 0, "translated": 0}
         else:
             super().apply(**kwargs)
+
+
+def _holds(transform: SphinxTransform, wanted: type[nodes.Node]) -> bool:
+    types = _READ_TYPES.get(transform.document)
+    if types is None or not _untranslated(transform.env, transform.config):
+        return True  # no census (debug messages shown), or translated: the pass runs
+    return any(issubclass(t, wanted) for t in types)
 
 
 class DanglingReferences(SphinxDanglingReferences):
@@ -181,5 +246,30 @@ def replace_passes(app: Sphinx) -> list[str]:
     return replaced
 
 
+def gate_rare_read_passes(app: Sphinx) -> list[str]:
+    """Run the read passes for rare nodes only on the pages that hold one; the names of the
+    passes gated (a test checks all are, so a Sphinx that renames one is noticed)."""
+    gated = []
+    transforms = app.registry.transforms
+    for i, transform in enumerate(transforms):
+        name = qualified(transform)
+        if name in RARE_READ_PASSES:
+            transforms[i] = _only_where_held(transform, RARE_READ_PASSES[name])
+            gated.append(name)
+    return gated
+
+
+def _only_where_held(transform: type[Any], wanted: type[nodes.Node]) -> type[Any]:
+    class OnlyWhereHeld(transform):  # type: ignore[misc]
+        def apply(self, **kwargs: Any) -> None:
+            if _holds(self, wanted):
+                super().apply(**kwargs)
+
+    OnlyWhereHeld.__name__ = OnlyWhereHeld.__qualname__ = transform.__name__
+    OnlyWhereHeld.__module__ = __name__
+    return OnlyWhereHeld
+
+
 def setup_passes(app: Sphinx) -> None:
     replace_passes(app)
+    gate_rare_read_passes(app)
