@@ -245,7 +245,7 @@ _GATED_NAMES = {name.rsplit(".", 1)[-1] for name in passes.RARE_READ_PASSES}
 
 
 def _gated(app) -> list[type]:
-    return [t for t in app.registry.transforms if t.__module__ == passes.__name__ and t.__name__ in _GATED_NAMES]
+    return [t for t in app.registry.transforms if t.__module__ == components.__name__ and t.__name__ in _GATED_NAMES]
 
 
 def test_the_source_workaround_treats_apart_only_the_types_we_know():

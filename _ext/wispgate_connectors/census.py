@@ -80,8 +80,7 @@ class NodeCensus(SphinxPostTransform):
             if attributes.get(NEW_TAB):
                 kinds.add(NEW_TAB)
         setattr(self.document, _TYPES, frozenset(map(type, elements)))
-        if not hasattr(self.document, DESIGN_KINDS):  # else marked as holding none (a sheet)
-            setattr(self.document, DESIGN_KINDS, frozenset(kinds))
+        setattr(self.document, DESIGN_KINDS, frozenset(kinds))
 
 
 def _holds(document: nodes.document, wanted: type[nodes.Node]) -> bool:

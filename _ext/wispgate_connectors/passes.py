@@ -24,6 +24,7 @@ Measured by timing each transform over a full build at N = 1,000 (bench/README.m
 
 from __future__ import annotations
 
+import functools
 import logging
 import weakref
 from gettext import NullTranslations
@@ -37,14 +38,14 @@ from sphinx.builders.latex.transforms import FootnoteDocnameUpdater
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.locale import translators
-from sphinx.transforms import ApplySourceWorkaround, SphinxTransform
+from sphinx.transforms import ApplySourceWorkaround
 from sphinx.transforms.i18n import RemoveTranslatableInline, TranslationProgressTotaliser
 from sphinx.transforms.references import SphinxDanglingReferences
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.logging import NAMESPACE
 from sphinx.util.nodes import apply_source_workaround
 
-from .components import qualified
+from .components import only_where, qualified
 
 #: the node types of the nodes the source workaround looks at
 _WORKAROUND_TYPES = (nodes.TextElement, nodes.image, nodes.topic)
@@ -156,9 +157,10 @@ class TranslationProgress(TranslationProgressTotaliser):
             super().apply(**kwargs)
 
 
-def _holds(transform: SphinxTransform, wanted: type[nodes.Node]) -> bool:
-    types = _READ_TYPES.get(transform.document)
-    if types is None or not _untranslated(transform.env, transform.config):
+def _holds(document: nodes.document, wanted: type[nodes.Node]) -> bool:
+    types = _READ_TYPES.get(document)
+    env = document.settings.env
+    if types is None or not _untranslated(env, env.config):
         return True  # no census (debug messages shown), or translated: the pass runs
     return any(issubclass(t, wanted) for t in types)
 
@@ -254,20 +256,9 @@ def gate_rare_read_passes(app: Sphinx) -> list[str]:
     for i, transform in enumerate(transforms):
         name = qualified(transform)
         if name in RARE_READ_PASSES:
-            transforms[i] = _only_where_held(transform, RARE_READ_PASSES[name])
+            transforms[i] = only_where(transform, functools.partial(_holds, wanted=RARE_READ_PASSES[name]))
             gated.append(name)
     return gated
-
-
-def _only_where_held(transform: type[Any], wanted: type[nodes.Node]) -> type[Any]:
-    class OnlyWhereHeld(transform):  # type: ignore[misc]
-        def apply(self, **kwargs: Any) -> None:
-            if _holds(self, wanted):
-                super().apply(**kwargs)
-
-    OnlyWhereHeld.__name__ = OnlyWhereHeld.__qualname__ = transform.__name__
-    OnlyWhereHeld.__module__ = __name__
-    return OnlyWhereHeld
 
 
 def setup_passes(app: Sphinx) -> None:
