@@ -4,6 +4,10 @@ A build holds hundreds of thousands of nodes for its whole life, and CPython's
 default thresholds re-scan them over and over: a fifth of a 300-guide build went
 to the collector, and a third of a one-page rebuild of a 1,000-guide site, most
 of it while unpickling the environment (bench/README.md).
+
+Documents are read and pages written one at a time, and what one leaves behind is garbage
+once the next begins: the young generations are collected between two of them, so each
+object is scanned about once, and what lives on is frozen with the environment.
 """
 
 from __future__ import annotations
@@ -24,8 +28,11 @@ _saved: dict[int, tuple[int, ...]] = {}
 #: all live, so a young collection every 50,000 of them only re-scans survivors (half of a
 #: one-page rebuild's environment load at N = 1,000, bench/README.md)
 LOADING = (2_000_000, 20, 100)
-#: while pages are read and written
+#: while pages are written
 CALM = (50_000, 20, 100)
+#: while documents are read: a collection between two documents (:func:`between_documents`),
+#: and one within a document only when it makes a million objects
+READING = (1_000_000, 20, 100)
 #: the same in a process that ends with its build (the live preview's, warm.py): a collection
 #: there frees objects on pages it shares with the process it was forked from, which copies
 #: them (a tenth of a second a collection at N = 1,000); a one-page rebuild allocates less
@@ -65,14 +72,39 @@ def loaded(app: Sphinx) -> None:
         gc.set_threshold(*_calm())
 
 
-def settle_memory(app: Sphinx, env: BuildEnvironment, *args: Any) -> None:
+def start_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Freeze what is loaded; while documents are read, collect between two of them only."""
+    _saved.setdefault(id(app), gc.get_threshold())  # a second build of one app: config-inited fired once
+    gc.freeze()
+    gc.set_threshold(*READING)
+
+
+def between_documents(*args: Any) -> None:
+    """One document is done and the next is not begun: collect what the last one left.
+
+    Only the youngest generation, which holds nothing older than the last document (or the
+    last collection): its garbage is freed, and what lives on moves up a generation.  A
+    manual collection of an older one would count towards a full collection, which here
+    scans the whole frozen environment once it is released (10 s at N = 1,000).
+    """
+    gc.collect(0)
+
+
+def next_document(app: Sphinx, docname: str, source: Any) -> None:
+    """``source-read``: the last document read lives all build (its doctree is kept for its
+    page): freeze it, so no collection scans it again."""
+    between_documents()
+    gc.freeze()
+
+
+def settle_memory(app: Sphinx, env: BuildEnvironment) -> None:
     """Freeze the long-lived catalog and environment, so no collection scans them again.
 
     No full collection first: a read leaves little cyclic garbage (peak memory of a
     300-guide build within 0.5% without it), and at 1,000 guides the collection took 4 s
-    to find it.
+    to find it.  The youngest generation holds the last document's garbage: it is collected.
     """
-    _saved.setdefault(id(app), gc.get_threshold())  # a second build of one app: config-inited fired once
+    between_documents()
     gc.set_threshold(*_calm())
     gc.freeze()
 
@@ -96,6 +128,7 @@ def setup_memory(app: Sphinx) -> None:
     atexit.register(_freeze_at_exit)
     app.connect("config-inited", calm_collector)
     app.connect("builder-inited", loaded, priority=999)
-    app.connect("env-before-read-docs", settle_memory, priority=900)
+    app.connect("env-before-read-docs", start_reading, priority=900)
+    app.connect("source-read", next_document, priority=1)
     app.connect("env-updated", settle_memory, priority=900)
     app.connect("build-finished", release_memory, priority=900)

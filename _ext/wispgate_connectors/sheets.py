@@ -53,6 +53,7 @@ from .components import (
 )
 from .domain import documented
 from .listing import Kind, ListingDirective, Scope, SheetView, has_listing, shown, views
+from .memory import between_documents
 from .model import SCHEMA_DIR, Connector
 from .navigation import navigation, uses_navigation
 from .report import Loc, Subtype, warn
@@ -396,6 +397,7 @@ class SheetPages:
         with self.sheet_post_transforms():
             for cid in keys:
                 if cid not in skip:
+                    between_documents()  # the last sheet's document is garbage now, and young
                     self.render(cid)
         state.write_cache(self.cache_path, {"keys": keys})
 
