@@ -39,12 +39,14 @@ from .sheets import setup_sheets
 from .sitemap import setup_sitemap
 from .standard import setup_standard
 from .state import setup_state
+from .traversal import setup_traversal
 from .warm import setup_warm
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
+    setup_traversal(app)
     setup_config(app)
     setup_forge(app)
     setup_domain(app)
