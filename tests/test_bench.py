@@ -79,3 +79,18 @@ def test_ratios_pair_ours_with_the_floor():
     assert bench.over_floor(row) == 1.5  # ratios 1.2, 1.75, 1.5; medians alone would give 70 / 50 = 1.4
     assert bench.ours_wall(row) == 80.0  # median of 100, 60, 70, 90
     assert bench.ours_wall({"serial": {"wall": 100.0}}) == 100.0  # no floor asked for: the first build
+
+
+def test_the_baseline_is_also_divided_by_ours_just_before_and_after_it():
+    """Ours built just before the baseline counts among ours' builds, and the bracketed ratio
+    divides the baseline by the mean of that build and the first one after it."""
+    row = {
+        "serial": {"wall": 100.0},
+        "bracket": [70.0, 90.0],
+        "pairs": {"ours": [90.0, 60.0, 65.0], "floor": [50.0, 40.0, 60.0]},
+        "baseline": {"wall": 800.0},
+    }
+    assert bench.ours_wall(row) == 70.0  # median of 100, 70, 90, 60, 65
+    assert bench.bracketed(row) == 10.0  # 800 / mean(70, 90)
+    assert bench.base_ratios(row) == "11.43x; 10.00x"
+    assert bench.base_ratios({k: v for k, v in row.items() if k != "bracket"}).endswith("x")
